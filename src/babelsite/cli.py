@@ -1,0 +1,88 @@
+"""Command line: parse arguments, run one command, report diagnostics as path:line: message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Describe the commands and their options."""
+    parser = argparse.ArgumentParser(prog="babelsite", description="Build multilingual static documentation sites.")
+    parser.add_argument("--version", action="version", version=f"babelsite {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build = commands.add_parser("build", help="build the site into its output folder")
+    build.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
+                       help="the folder with site.toml (default: the current folder)")
+    build.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
+    build.add_argument("--out", type=Path, help="write the site here instead of output_dir")
+    build.add_argument("--base-url", help="override base_url, e.g. https://example.org/docs/")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    build.add_argument("--force", action="store_true", help="replace an output folder babelsite did not write")
+    return parser
+
+
+class Progress:
+    """A one-line progress counter on a terminal, shown only once a build takes a moment."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        if self.enabled and count % 50 == 0 and time.monotonic() - self.started > 0.5:
+            self.stream.write(f"\rbabelsite: writing files… {count}")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build the site and print its diagnostics and a summary line."""
+    from .build import BuildOptions, build
+    from .errors import SiteError
+
+    options = BuildOptions(
+        site_dir=args.site_dir, config_path=args.config, output_dir=args.out, base_url=args.base_url,
+        strict=args.strict, drafts=args.drafts, force=args.force,
+    )
+    progress = Progress(sys.stderr)
+    try:
+        report = build(options, progress)
+    except SiteError as exc:
+        progress.close()
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        print(f"babelsite: build failed with {errors} error{'s' * (errors != 1)}; nothing was written",
+              file=sys.stderr)
+        return 1
+    progress.close()
+    for diagnostic in report.warnings:
+        print(diagnostic.format(), file=sys.stderr)
+    per_language = ", ".join(f"{code} {count}" for code, count in report.pages_per_language.items())
+    warnings = len(report.warnings)
+    print(f"babelsite: built {report.output_dir} — pages: {per_language}; {report.files} files "
+          f"({report.changed} changed); {warnings} warning{'s' * (warnings != 1)}; {report.seconds:.2f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    args = make_parser().parse_args(argv)
+    try:
+        return {"build": run_build}[args.command](args)
+    except KeyboardInterrupt:
+        print("babelsite: interrupted", file=sys.stderr)
+        return 130

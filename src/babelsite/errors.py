@@ -1,0 +1,83 @@
+"""Diagnostics: problems found in a user's files, collected and reported together."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in a user's file, located by path and 1-based line (0: whole file)."""
+
+    path: str
+    line: int
+    severity: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """Return the `path:line: severity: message (hint)` form users see."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.severity}: {self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+class SiteError(Exception):
+    """Raised when a build stage found errors; carries every diagnostic found so far."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+class Collector:
+    """Gathers diagnostics from a stage so they can all be reported at once."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.items: list[Diagnostic] = []
+
+    def display_path(self, path: Path | str) -> str:
+        """Return `path` relative to the site folder when it is inside it."""
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.site_dir.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def error(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
+        """Record an error at `path:line`."""
+        self.items.append(Diagnostic(self.display_path(path), line, ERROR, message, hint))
+
+    def warning(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
+        """Record a warning at `path:line`."""
+        self.items.append(Diagnostic(self.display_path(path), line, WARNING, message, hint))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Add diagnostics found elsewhere (for example in a worker)."""
+        self.items.extend(diagnostics)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == ERROR for d in self.items)
+
+    def raise_if_errors(self) -> None:
+        """Stop the pipeline when any error was found, reporting every diagnostic."""
+        if self.has_errors:
+            raise SiteError(sorted(set(self.items)))
+
+    def sorted(self) -> tuple[Diagnostic, ...]:
+        """Return the diagnostics, deduplicated, in path and line order."""
+        return tuple(sorted(set(self.items)))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return a `did you mean 'x'?` hint for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else ""

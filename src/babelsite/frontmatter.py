@@ -1,0 +1,142 @@
+"""Split a Markdown file into front matter and body, and parse the YAML with line numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FrontMatterLoader(BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe YAML loader that resolves scalars as YAML 1.2 does.
+
+    PyYAML follows YAML 1.1, where `no`, `on` and `yes` are booleans and `12:30` is a
+    number; authors mean strings there (`lang: no` is Norwegian).
+    """
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+
+SPLITTER = YAMLHandler()
+
+
+class FrontMatterError(Exception):
+    """A problem in a file's front matter, at a 1-based line of the file."""
+
+    def __init__(self, line: int, message: str, hint: str = ""):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A file's front matter (with the line of every key and item) and its body."""
+
+    metadata: Mapping[str, Any]
+    lines: Mapping[tuple, int]
+    body: str
+    body_offset: int  # lines of the file before the body's first line
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes as UTF-8 text with LF newlines; raise FrontMatterError otherwise."""
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise FrontMatterError(
+            data[:offset].count(b"\n") + 1, f"NUL byte at byte {offset}",
+            "this looks like a binary file; save it as UTF-8 text",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FrontMatterError(
+            data[: exc.start].count(b"\n") + 1,
+            f"not valid UTF-8 at byte {exc.start} ({exc.reason})",
+            "save the file as UTF-8",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_file(data: bytes) -> ParsedFile:
+    """Split and parse a Markdown file with YAML front matter."""
+    text = decode(data)
+    if not text.strip():
+        raise FrontMatterError(1, "the file is empty", "add front matter with at least a title")
+    opening = SPLITTER.FM_BOUNDARY.match(text)
+    if not opening:
+        raise FrontMatterError(
+            1, "no front matter", "start the file with a '---' line, 'title: ...', and a closing '---'"
+        )
+    try:
+        yaml_text, body = SPLITTER.split(text)
+    except ValueError:
+        raise FrontMatterError(
+            1, "front matter is not closed", "add a '---' line after the last front matter key"
+        ) from None
+    yaml_offset = text[: opening.end()].count("\n")
+    body_offset = text[: len(text) - len(body)].count("\n")
+    metadata, lines = load_yaml(yaml_text, yaml_offset)
+    return ParsedFile(metadata, lines, body, body_offset)
+
+
+def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
+    """Parse front matter YAML into a dict and the file line of each key and list item."""
+    loader = FrontMatterLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = offset + (mark.line + 1 if mark else 1)
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        raise FrontMatterError(line, f"YAML syntax error: {problem}", "check quoting and indentation") from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(offset + 1, f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise FrontMatterError(
+            offset + 1, f"front matter is {kind}, not a mapping of keys", "write it as 'key: value' lines"
+        )
+    lines: dict[tuple, int] = {}
+    record_lines(node, (), offset, lines)
+    return data, lines
+
+
+def record_lines(node: yaml.Node, path: tuple, offset: int, lines: dict[tuple, int]) -> None:
+    """Record the 1-based file line of every mapping key and sequence item under `node`."""
+    lines[path] = offset + node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            record_lines(value_node, path + (key,), offset, lines)
+            lines[path + (key,)] = offset + key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            record_lines(item, path + (index,), offset, lines)

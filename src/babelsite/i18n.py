@@ -1,0 +1,64 @@
+"""Language names, text direction, interface strings and collation per language."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Mapping
+
+from babel import Locale, UnknownLocaleError
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
+
+
+def parse_locale(code: str) -> Locale | None:
+    """Return Babel's locale for a BCP 47 code such as `pt-BR`, or None if unknown."""
+    try:
+        return Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def describe_language(code: str) -> tuple[str, str] | None:
+    """Return (native name, 'ltr' or 'rtl') for a language code, or None if not a language."""
+    locale = parse_locale(code)
+    if locale is None:
+        return None
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:], locale.text_direction
+
+
+@cache
+def theme_strings() -> Mapping[str, Mapping[str, str]]:
+    """Return the default theme's interface strings, per language."""
+    text = resources.files("babelsite").joinpath("ui_strings.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def ui_strings(config: SiteConfig) -> Mapping[str, Mapping[str, str]]:
+    """Return interface strings per site language: English, then the theme's, then site.toml's."""
+    shipped = theme_strings()
+    result = {}
+    for language in config.languages:
+        base = language.code.split("-")[0].lower()
+        strings = dict(shipped["en"])
+        strings.update(shipped.get(base, {}))
+        strings.update(shipped.get(language.code, {}))
+        strings.update(config.i18n.get(language.code, {}))
+        result[language.code] = MappingProxyType(strings)
+    return MappingProxyType(result)
+
+
+@cache
+def _collator():
+    from pyuca import Collator
+
+    return Collator()
+
+
+def collation_key(text: str) -> tuple[int, ...]:
+    """Return a key that sorts text by the Unicode Collation Algorithm (accents, case)."""
+    return _collator().sort_key(text)

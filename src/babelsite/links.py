@@ -1,0 +1,160 @@
+"""Resolve how articles link to each other: translations, related articles, fallbacks, URLs."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from .config import SiteConfig
+from .errors import Collector, did_you_mean
+from .model import Article, Corpus
+from .urls import UrlScheme
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to an article as seen from a page in `reader_lang`."""
+
+    slug: str
+    path: str  # site path of the target page
+    title: str
+    lang: str  # language of the text found there
+    reader_lang: str
+
+    @property
+    def is_other_language(self) -> bool:
+        return self.lang != self.reader_lang
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """An article page: the text of `article`, in the chrome of language `lang`."""
+
+    slug: str
+    lang: str
+    article: Article
+    path: str
+    related: tuple[Link, ...]
+
+    @property
+    def is_fallback(self) -> bool:
+        """True when the page shows another language's text because `lang` lacks the article."""
+        return self.article.lang != self.lang
+
+
+@dataclass(frozen=True)
+class LinkedSite:
+    """The corpus with every page placed at its URL and every cross-reference resolved."""
+
+    config: SiteConfig
+    corpus: Corpus
+    urls: UrlScheme
+    pages: tuple[ArticlePage, ...]
+    article_paths: Mapping[tuple[str, str], str]  # (slug, lang) -> site path of a real translation
+    files: Mapping[Path, str]  # source file -> slug, for `.md` links
+
+    def original(self, slug: str) -> Article:
+        """Return the version other languages fall back to: the default language's, else the first."""
+        group = self.corpus.groups[slug]
+        return group.get(self.config.default_language) or next(iter(group.values()))
+
+    def link(self, slug: str, reader_lang: str) -> Link | None:
+        """Return the link a reader of `reader_lang` follows to `slug`, honouring `fallback`."""
+        group = self.corpus.groups.get(slug)
+        if group is None:
+            return None
+        if reader_lang in group:
+            article = group[reader_lang]
+            return Link(slug, self.article_paths[slug, reader_lang], article.title, reader_lang, reader_lang)
+        original = self.original(slug)
+        if self.config.fallback == "notice":
+            path = self.urls.article(reader_lang, slug, original.category)
+        else:
+            path = self.article_paths[slug, original.lang]
+        return Link(slug, path, original.title, original.lang, reader_lang)
+
+
+def resolve(config: SiteConfig, corpus: Corpus, problems: Collector) -> LinkedSite:
+    """Place every page at its URL, resolve `related` lists and report dangling slugs."""
+    urls = UrlScheme.from_config(config)
+    article_paths = {
+        (article.slug, article.lang): urls.article(article.lang, article.slug, article.category)
+        for article in corpus.articles()
+    }
+    site = LinkedSite(
+        config, corpus, urls, (), MappingProxyType(article_paths),
+        MappingProxyType({article.path.resolve(): article.slug for article in corpus.articles()}),
+    )
+    pages = []
+    for slug, group in corpus.groups.items():
+        for language in config.languages:
+            article = group.get(language.code)
+            if article is None:
+                if config.fallback != "notice":
+                    continue
+                article = site.original(slug)
+            related = resolve_related(site, article, language.code, problems)
+            path = article_paths.get((slug, language.code)) or urls.article(language.code, slug, article.category)
+            pages.append(ArticlePage(slug, language.code, article, path, related))
+    check_collisions(site, pages, problems)
+    return LinkedSite(config, corpus, urls, tuple(pages), site.article_paths, site.files)
+
+
+def resolve_related(site: LinkedSite, article: Article, reader_lang: str, problems: Collector) -> tuple[Link, ...]:
+    """Turn an article's `related` slugs into links in the reader's language."""
+    links = []
+    for ref in article.related:
+        if ref.slug == article.slug:
+            problems.warning(article.path, ref.line, f"related slug '{ref.slug}' is the article itself",
+                             "remove it from related")
+            continue
+        link = site.link(ref.slug, reader_lang)
+        if link is None:
+            hint = did_you_mean(ref.slug, site.corpus.groups) or "create the article or remove the slug"
+            problems.warning(article.path, ref.line, f"related slug '{ref.slug}' names no article", hint)
+            continue
+        links.append(link)
+    return tuple(links)
+
+
+def resolve_md_link(site: LinkedSite, page: ArticlePage, href: str) -> str | None:
+    """Return the URL for a relative link to an article's `.md` file, or None if it names none."""
+    target, _, anchor = href.partition("#")
+    base = page.article.path.parent
+    candidate = Path(posixpath.normpath((base / target).as_posix())).resolve()
+    slug = site.files.get(candidate)
+    if slug is None:
+        stem = Path(target).stem
+        stem = stem.rpartition(".")[0] if stem.rpartition(".")[2] in site.config.language_codes else stem
+        slug = stem if stem in site.corpus.groups else None
+    link = site.link(slug, page.lang) if slug else None
+    if link is None:
+        return None
+    return site.urls.href(link.path) + (f"#{anchor}" if anchor else "")
+
+
+def check_collisions(site: LinkedSite, pages: list[ArticlePage], problems: Collector) -> None:
+    """Report two articles, or an article and an alias, that would be written to one URL."""
+    owners: dict[str, Article] = {}
+    fixed = {site.urls.not_found, site.urls.sitemap, site.urls.robots, site.urls.root}
+    fixed.update(site.urls.home(code) for code in site.config.language_codes)
+    for page in pages:
+        if page.is_fallback:
+            continue
+        for path, line, what in [(page.path, page.article.title_line, "page")] + [
+            (site.urls.alias(page.lang, alias), page.article.title_line, f"alias '{alias}'")
+            for alias in page.article.aliases
+        ]:
+            if ".." in path.split("/") or path.startswith("/"):
+                problems.error(page.article.path, line, f"{what} would be written outside the output folder")
+                continue
+            if path in fixed or path.startswith("static/"):
+                problems.error(page.article.path, line, f"{what} /{path} is reserved for the site's own pages",
+                               "choose another slug or alias")
+            elif path in owners and owners[path] is not page.article:
+                problems.error(page.article.path, line, f"{what} /{path} is also used by {owners[path].display_path}",
+                               "change the permalink pattern, the slug or the alias")
+            owners.setdefault(path, page.article)

@@ -1,0 +1,183 @@
+"""Validate each file's front matter into an Article and group articles by slug."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from types import MappingProxyType
+from typing import Any
+
+from .config import SiteConfig
+from .errors import Collector, did_you_mean
+from .frontmatter import FrontMatterError, ParsedFile, parse_file
+from .model import Article, Corpus, RelatedRef, Source, SourceFile
+
+KNOWN_KEYS = {
+    "title", "category", "sources", "related", "description", "date", "updated",
+    "draft", "weight", "aliases", "slug", "lang",
+}
+# A slug is one URL path segment: no separators, no characters that need escaping in a path.
+INVALID_SLUG = re.compile(r"[\s/\\?#%\"'<>|*:\x00-\x1f\x7f]")
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def load_corpus(
+    config: SiteConfig, files: tuple[SourceFile, ...], problems: Collector, drafts: bool = False
+) -> Corpus:
+    """Read and validate every file, then group the articles by slug and language."""
+    articles = [a for f in files if (a := load_article(config, f, problems)) and (drafts or not a.draft)]
+    groups: dict[str, dict[str, Article]] = {}
+    for article in articles:
+        group = groups.setdefault(article.slug, {})
+        if article.lang in group:
+            first = group[article.lang]
+            problems.error(
+                article.path, article.title_line,
+                f"slug '{article.slug}' in language '{article.lang}' is also defined by {first.display_path}",
+                "rename one of the two files or set a different slug: in its front matter",
+            )
+            continue
+        group[article.lang] = article
+    order = {code: index for index, code in enumerate(config.language_codes)}
+    return Corpus(MappingProxyType({
+        slug: MappingProxyType(dict(sorted(groups[slug].items(), key=lambda item: order[item[0]])))
+        for slug in sorted(groups)
+    }))
+
+
+def load_article(config: SiteConfig, source: SourceFile, problems: Collector) -> Article | None:
+    """Parse one file into an Article, recording its problems; None when it is unusable."""
+    try:
+        parsed = parse_file(source.path.read_bytes())
+    except FrontMatterError as exc:
+        problems.error(source.path, exc.line, exc.message, exc.hint)
+        return None
+    except OSError as exc:
+        problems.error(source.path, 0, f"cannot read the file: {exc.strerror}")
+        return None
+    return validate(config, source, parsed, problems)
+
+
+def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problems: Collector) -> Article | None:
+    """Check front matter fields and build the Article; None when it has errors."""
+    meta, lines = parsed.metadata, parsed.lines
+    before = len(problems.items)
+
+    def line(*key: Any) -> int:
+        return lines.get(key) or lines.get(key[:1]) or lines.get((), 1)
+
+    def error(key: tuple, message: str, hint: str = "") -> None:
+        problems.error(source.path, line(*key), message, hint)
+
+    lang = meta.get("lang", source.lang)
+    if lang is None:
+        error((), "cannot tell the language of this file",
+              f"put it under content/<lang>/, name it {source.slug}.<lang>.md, or add lang: to the front matter")
+    elif not isinstance(lang, str) or lang not in config.language_codes:
+        where = ("lang",) if "lang" in meta else ()
+        hint = did_you_mean(str(lang), config.language_codes) or f"add [languages.{lang}] to site.toml"
+        error(where, f"language '{lang}' is not in site.toml", hint)
+
+    slug = meta.get("slug", source.slug)
+    if not isinstance(slug, str) or not slug or slug in (".", "..") or slug.startswith(".") or INVALID_SLUG.search(slug):
+        where = ("slug",) if "slug" in meta else ()
+        error(where, f"slug {slug!r} cannot be a URL path segment",
+              "use letters, digits, '-' and '_' (no '/', spaces or '..')")
+
+    title = meta.get("title")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        error(("title",) if "title" in meta else (), "missing title", "add title: to the front matter")
+    elif not isinstance(title, (str, int, float)):
+        error(("title",), "title must be text")
+
+    category = meta.get("category")
+    if category is not None and not isinstance(category, (str, int, float)):
+        error(("category",), "category must be text")
+
+    sources = validate_sources(meta.get("sources"), line, error)
+    related = validate_related(meta.get("related"), line, error)
+    aliases = meta.get("aliases", [])
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+        error(("aliases",), "aliases must be a list of paths", 'e.g. aliases: ["/old/path/"]')
+        aliases = []
+    weight = meta.get("weight", 0)
+    if isinstance(weight, bool) or not isinstance(weight, int):
+        error(("weight",), "weight must be a whole number")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        error(("draft",), "draft must be true or false")
+    for key in ("description", "date", "updated"):
+        if key in meta and not isinstance(meta[key], (str, int, float, datetime.date)):
+            error((key,), f"{key} must be text or a date")
+
+    if len(problems.items) > before:
+        return None
+    return Article(
+        path=source.path,
+        display_path=source.display_path,
+        lang=lang,
+        slug=slug,
+        title=str(title).strip(),
+        category=str(category).strip() if category is not None else None,
+        description=str(meta.get("description") or ""),
+        date=text_of(meta.get("date")),
+        updated=text_of(meta.get("updated")),
+        draft=draft,
+        weight=weight,
+        aliases=tuple(aliases),
+        sources=sources,
+        related=related,
+        extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        body=parsed.body,
+        body_offset=parsed.body_offset,
+        title_line=line("title"),
+    )
+
+
+def text_of(value: Any) -> str:
+    """Return a date or text field as ISO text ('' when absent)."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def validate_sources(value: Any, line, error) -> tuple[Source, ...]:
+    """Check `sources` is a list of {text, url} with safe URLs."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        error(("sources",), "sources must be a list of {text, url} entries")
+        return ()
+    sources = []
+    for index, entry in enumerate(value):
+        number = index + 1
+        if not isinstance(entry, dict):
+            error(("sources", index), f"source {number} must have text: and url:")
+            continue
+        url, text = entry.get("url"), entry.get("text")
+        if not isinstance(url, str) or not url.strip():
+            error(("sources", index), f"source {number} has no url", "add url: https://...")
+            continue
+        url = url.strip()
+        scheme = URL_SCHEME.match(url)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            error(("sources", index, "url"), f"source {number} has a {scheme.group(1)}: URL",
+                  "use an http(s) URL or a relative path")
+            continue
+        if text is not None and not isinstance(text, (str, int, float)):
+            error(("sources", index, "text"), f"source {number} text must be text")
+            continue
+        sources.append(Source(number, str(text).strip() if text is not None else url, url, line("sources", index)))
+    return tuple(sources)
+
+
+def validate_related(value: Any, line, error) -> tuple[RelatedRef, ...]:
+    """Check `related` is a list of slugs."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        error(("related",), "related must be a list of slugs", "e.g. related: [vae, unet]")
+        return ()
+    return tuple(RelatedRef(slug, line("related", index)) for index, slug in enumerate(value))

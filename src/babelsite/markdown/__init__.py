@@ -1,0 +1,68 @@
+"""The Markdown stage: each article page's body to HTML, with its headings and citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..errors import Collector
+from ..i18n import ui_strings
+from ..links import ArticlePage, LinkedSite, resolve_md_link
+from .parser import create_parser
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """An article body as HTML, with its table of contents and where each source is cited."""
+
+    html: str
+    toc: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    citation_ids: Mapping[int, tuple[str, ...]]  # source number -> ids of the citing places
+
+
+def convert(site: LinkedSite, problems: Collector) -> Mapping[tuple[str, str], Fragment]:
+    """Render the body of every page, keyed by (slug, page language)."""
+    ui = ui_strings(site.config)
+    return {(page.slug, page.lang): convert_page(site, page, ui[page.lang], problems) for page in site.pages}
+
+
+def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], problems: Collector) -> Fragment:
+    """Render one page's body and report bad citations and links at their file lines."""
+    article = page.article
+    md = create_parser(site.config.markdown_html)
+
+    def file_line(body_line: int) -> int:
+        return article.body_offset + body_line + 1
+
+    def resolve_link(href: str, body_line: int) -> str:
+        url = resolve_md_link(site, page, href)
+        if url is None:
+            problems.error(article.path, file_line(body_line), f"link to '{href}' names no article",
+                           "check the file name of the linked article")
+            return "#"
+        return url
+
+    env = {
+        "source_count": len(article.sources),
+        "citation_label": ui["citation"],
+        "ui": ui,
+        "resolve_link": resolve_link,
+    }
+    html = md.render(article.body, env)
+    cited = set()
+    for number, body_line in env.get("citations", []):
+        cited.add(number)
+        if not 1 <= number <= len(article.sources):
+            count = len(article.sources)
+            problems.error(article.path, file_line(body_line),
+                           f"citation [{number}] but the article has {count} source{'s' * (count != 1)}",
+                           "add the source to sources: or fix the number")
+    for source in article.sources:
+        if source.number not in cited:
+            problems.warning(article.path, source.line, f"source {source.number} is never cited",
+                             f"cite it as [{source.number}] in the text or remove it")
+    return Fragment(
+        html=html,
+        toc=tuple(env.get("toc", ())),
+        citation_ids={n: tuple(ids) for n, ids in env.get("citation_ids", {}).items()},
+    )

@@ -1,0 +1,108 @@
+"""The MarkdownIt instance: CommonMark, GFM extras, admonitions, heading ids, highlighting."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from ..urls import slugify
+from .citations import citations_plugin
+
+ADMONITIONS = ("note", "tip", "info", "important", "warning", "caution", "danger")
+EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
+
+
+@cache
+def create_parser(html: bool) -> MarkdownIt:
+    """Return the shared parser; raw HTML is kept only when the site allows it."""
+    md = MarkdownIt("commonmark", {"html": html, "highlight": highlight_code})
+    md.enable(["table", "strikethrough"])
+    md.use(gfm_autolink_plugin)
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(tasklists_plugin)
+    for name in ADMONITIONS:
+        md.use(container_plugin, name, render=render_admonition)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify, permalink=True,
+           permalinkSymbol="#", permalinkBefore=False)
+    md.core.ruler.push("headings", collect_headings)
+    md.core.ruler.after("inline", "article_links", rewrite_article_links)
+    md.use(citations_plugin)
+    return md
+
+
+@cache
+def _formatter() -> HtmlFormatter:
+    return HtmlFormatter(nowrap=True)
+
+
+def highlight_code(code: str, lang: str, attrs: str) -> str:
+    """Highlight a fenced block with Pygments; '' (plain escaped code) for unknown languages."""
+    if not lang:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang)
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, _formatter())
+
+
+def render_admonition(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """Render `::: note [title]` as an aside with a title in the page's language."""
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</aside>\n"
+    name, _, title = token.info.strip().partition(" ")
+    title = title.strip() or env.get("ui", {}).get(f"admonition_{name}", name.capitalize())
+    return (f'<aside class="admonition admonition-{name}">\n'
+            f'<p class="admonition-title">{escapeHtml(title)}</p>\n')
+
+
+def collect_headings(state: StateCore) -> None:
+    """Record (level, id, text) of each heading in env['toc'] and label its anchor link."""
+    toc = state.env.setdefault("toc", [])
+    label = state.env.get("ui", {}).get("anchor_label", "Link to this section")
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[index + 1]
+        children = inline.children or []
+        text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+        toc.append((int(token.tag[1]), token.attrGet("id"), text.strip()))
+        for child in children:
+            if child.type == "link_open" and child.attrGet("class") == "header-anchor":
+                child.attrSet("aria-label", label)
+
+
+def rewrite_article_links(state: StateCore) -> None:
+    """Rewrite relative links to `.md` files through env['resolve_link'](href, body line)."""
+    resolve = state.env.get("resolve_link")
+    if resolve is None:
+        return
+    line = 0
+    for block in state.tokens:
+        if block.map:
+            line = block.map[0]
+        for token in block.children or ():
+            if token.type != "link_open":
+                continue
+            href = token.attrGet("href") or ""
+            if EXTERNAL.match(href) or not href.split("#")[0].endswith(".md"):
+                continue
+            token.attrSet("href", resolve(href, line))

@@ -1,0 +1,312 @@
+"""Render every page with Jinja from views made for templates; pure: yields OutputFiles."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import Collector, SiteError
+from .i18n import collation_key, ui_strings
+from .links import ArticlePage, Link, LinkedSite
+from .markdown import Fragment
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file of the built site: its path relative to the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where templates and static files come from: the site's own folders first, then the theme's."""
+
+    template_dirs: tuple[Path, ...]
+    static_dirs: tuple[Path, ...]
+
+    @classmethod
+    def for_site(cls, site_dir: Path) -> Theme:
+        packaged = Path(__file__).parent / "theme"
+        theme_root = packaged if packaged.is_dir() else Path(__file__).resolve().parents[2]
+        template_dirs = dict.fromkeys(d.resolve() for d in (site_dir / "templates", theme_root / "templates") if d.is_dir())
+        static_dirs = dict.fromkeys(d.resolve() for d in (site_dir / "static", theme_root / "static") if d.is_dir())
+        return cls(tuple(template_dirs), tuple(static_dirs))
+
+    def static_files(self) -> dict[str, Path]:
+        """Map each static file's relative name to the file that wins (site before theme)."""
+        files: dict[str, Path] = {}
+        for folder in self.static_dirs:
+            for path in sorted(folder.rglob("*")):
+                name = path.relative_to(folder).as_posix()
+                if path.is_file() and not any(p.startswith(".") for p in name.split("/")):
+                    files.setdefault(name, path)
+        return dict(sorted(files.items()))
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    """Return `css/style.css` as `css/style.1a2b3c4d.css`, keyed by its content."""
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
+
+
+def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> Iterator[OutputFile]:
+    """Yield every file of the site: static files, pages, sitemap and robots.txt."""
+    theme = Theme.for_site(site.config.site_dir)
+    assets: dict[str, str] = {}
+    for name, path in theme.static_files().items():
+        data = path.read_bytes()
+        hashed = site.urls.static(hashed_name(name, data))
+        assets[name] = hashed
+        yield OutputFile(hashed, data)
+    renderer = PageRenderer(site, fragments, theme, assets, problems)
+    yield from renderer.pages()
+
+
+class PageRenderer:
+    """Builds template views and renders them; keeps the Jinja environment for one build."""
+
+    def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector):
+        self.site, self.fragments, self.assets, self.problems = site, fragments, assets, problems
+        self.config, self.urls = site.config, site.urls
+        self.ui = ui_strings(site.config)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+            autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["asset"] = self.asset
+        self.sitemap: list[dict[str, Any]] = []
+        self.listings: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+
+    def asset(self, name: str) -> str:
+        """Return the link to a static file by its name, with its content hash."""
+        if name not in self.assets:
+            raise jinja2.TemplateRuntimeError(f"no static file '{name}' in static/")
+        return self.urls.href(self.assets[name])
+
+    def render(self, template: str, path: str, context: dict[str, Any]) -> OutputFile:
+        """Render a template to the file serving a site path; template errors name file and line."""
+        try:
+            html = self.env.get_template(template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.problems.error(exc.filename or template, exc.lineno, f"template syntax error: {exc.message}")
+            raise SiteError(self.problems.sorted()) from None
+        except Exception as exc:  # noqa: BLE001 - any template failure is the template author's to fix
+            filename, line = template_location(exc, template)
+            self.problems.error(filename, line, f"template error: {type(exc).__name__}: {exc}")
+            raise SiteError(self.problems.sorted()) from None
+        return OutputFile(self.urls.output_file(path), html.encode("utf-8"))
+
+    # -- views -------------------------------------------------------------------------
+
+    def language_view(self, code: str) -> dict[str, Any]:
+        language = self.config.language(code)
+        return {"code": code, "name": language.name, "dir": language.direction,
+                "title": language.title, "home": self.urls.href(self.urls.home(code))}
+
+    def common(self, lang: str, path: str, translations: Mapping[str, str], canonical: str | None = None) -> dict[str, Any]:
+        """Return what every page shows: language, switcher, alternates and canonical URL."""
+        language = self.config.language(lang)
+        switcher = []
+        for other in self.config.languages:
+            target = translations.get(other.code)
+            switcher.append({
+                **self.language_view(other.code),
+                "href": self.urls.href(target if target is not None else self.urls.home(other.code)),
+                "exists": target is not None,
+                "current": other.code == lang,
+            })
+        alternates = [{"hreflang": code, "href": self.urls.absolute(p)} for code, p in translations.items()]
+        if alternates:
+            default = translations.get(self.config.default_language, next(iter(translations.values())))
+            alternates.append({"hreflang": "x-default", "href": self.urls.absolute(default)})
+        return {
+            "lang": lang,
+            "dir": language.direction,
+            "site_title": language.title,
+            "t": self.ui[lang],
+            "home": self.urls.href(self.urls.home(lang)),
+            "root": self.urls.href(self.urls.root),
+            "switcher": switcher,
+            "alternates": alternates,
+            "canonical": canonical or self.urls.absolute(path),
+            "categories": self.category_index(lang),
+        }
+
+    def link_view(self, link: Link) -> dict[str, Any]:
+        language = self.config.language(link.lang)
+        return {"title": link.title, "href": self.urls.href(link.path), "lang": link.lang,
+                "dir": language.direction, "lang_name": language.name, "other_language": link.is_other_language}
+
+    def category_label(self, lang: str, category: str | None) -> str:
+        return self.ui[lang].get(category, category) if category else self.ui[lang]["articles"]
+
+    def listing(self, lang: str) -> dict[str | None, list[dict[str, Any]]]:
+        """Return the articles a reader of `lang` can reach, grouped by category, sorted."""
+        groups: dict[str | None, list[tuple]] = {}
+        for slug, group in self.site.corpus.groups.items():
+            link = self.site.link(slug, lang)
+            article = group.get(lang) or self.site.original(slug)
+            groups.setdefault(article.category, []).append(
+                (article.weight, collation_key(link.title), slug, self.link_view(link)))
+        return {category: [entry[-1] for entry in sorted(entries)] for category, entries in groups.items()}
+
+    def category_index(self, lang: str) -> list[dict[str, Any]]:
+        """Return the categories of `lang`, sorted by label, with their links."""
+        if lang not in self.listings:
+            self.listings[lang] = self.listing(lang)
+        listing = self.listings[lang]
+        categories = [
+            {"key": key, "label": self.category_label(lang, key), "articles": articles,
+             "href": self.urls.href(self.urls.category(lang, key)) if key else None}
+            for key, articles in listing.items()
+        ]
+        return sorted(categories, key=lambda c: (c["key"] is None, collation_key(c["label"])))
+
+    # -- pages -------------------------------------------------------------------------
+
+    def pages(self) -> Iterator[OutputFile]:
+        """Yield every page of the site in a deterministic order."""
+        for page in self.site.pages:
+            yield self.article_page(page)
+        for language in self.config.languages:
+            yield from self.language_pages(language.code)
+        yield from self.alias_pages()
+        if not (self.config.default_language_at_root):
+            yield self.root_page()
+        yield self.not_found_page()
+        yield self.sitemap_file()
+        yield OutputFile(self.urls.robots, self.robots())
+
+    def translations(self, slug: str) -> dict[str, str]:
+        """Return the site paths of the real translations of `slug`, in language order."""
+        return {code: self.site.article_paths[slug, code] for code in self.config.language_codes
+                if (slug, code) in self.site.article_paths}
+
+    def article_page(self, page: ArticlePage) -> OutputFile:
+        article = page.article
+        fragment = self.fragments[page.slug, page.lang]
+        translations = self.translations(page.slug)
+        canonical = None
+        context_translations = translations
+        fallback = None
+        if page.is_fallback:
+            original_path = translations[article.lang]
+            canonical = self.urls.absolute(original_path)
+            context_translations = {}
+            fallback = {**self.language_view(article.lang), "href": self.urls.href(original_path)}
+        else:
+            self.sitemap.append({"path": page.path, "translations": translations})
+        context = self.common(page.lang, page.path, context_translations, canonical)
+        # A fallback page's switcher still leads to the real translations.
+        if page.is_fallback:
+            for entry in context["switcher"]:
+                if entry["code"] in translations:
+                    entry["href"], entry["exists"] = self.urls.href(translations[entry["code"]]), True
+        context.update({
+            "page": {
+                "title": article.title,
+                "text_lang": article.lang,
+                "text_dir": self.config.language(article.lang).direction,
+                "description": article.description,
+                "date": article.date,
+                "updated": article.updated,
+                "category": {"label": self.category_label(page.lang, article.category),
+                             "href": self.urls.href(self.urls.category(page.lang, article.category))}
+                if article.category else None,
+                "body": Markup(fragment.html),
+                "toc": [{"level": level, "id": anchor, "text": text} for level, anchor, text in fragment.toc],
+                "sources": [{"number": s.number, "text": s.text, "url": s.url,
+                             "backrefs": self.backrefs(page.lang, s.number, fragment.citation_ids.get(s.number, ()))}
+                            for s in article.sources],
+                "related": [self.link_view(link) for link in page.related],
+                "fallback": fallback,
+                "extra": dict(article.extra),
+            },
+        })
+        return self.render("article.html", page.path, context)
+
+    def backrefs(self, lang: str, number: int, ids: tuple[str, ...]) -> list[dict[str, str]]:
+        """Return the links from a source back to each place citing it, marked a, b, c… when many."""
+        marks = [backref_mark(index) if len(ids) > 1 else "" for index in range(len(ids))]
+        label = self.ui[lang]["back_to_citation"]
+        return [{"id": ident, "mark": mark, "label": label.replace("{name}", f"{number}{mark}")}
+                for ident, mark in zip(ids, marks)]
+
+    def language_pages(self, lang: str) -> Iterator[OutputFile]:
+        """Yield the home page and the category pages of one language."""
+        homes = {code: self.urls.home(code) for code in self.config.language_codes}
+        home = self.urls.home(lang)
+        self.sitemap.append({"path": home, "translations": homes})
+        context = self.common(lang, home, homes)
+        yield self.render("home.html", home, context)
+        for category in context["categories"]:
+            if category["key"] is None:
+                continue
+            paths = {code: self.urls.category(code, category["key"]) for code in self.config.language_codes}
+            self.sitemap.append({"path": paths[lang], "translations": paths})
+            category_context = self.common(lang, paths[lang], paths)
+            category_context["category"] = category
+            yield self.render("category.html", paths[lang], category_context)
+
+    def alias_pages(self) -> Iterator[OutputFile]:
+        """Yield a redirect page for every alias of every real article page."""
+        for page in self.site.pages:
+            for alias in () if page.is_fallback else page.article.aliases:
+                path = self.urls.alias(page.lang, alias)
+                context = self.common(page.lang, path, {}, self.urls.absolute(page.path))
+                context["target"] = self.urls.href(page.path)
+                yield self.render("redirect.html", path, context)
+
+    def root_page(self) -> OutputFile:
+        homes = {code: self.urls.home(code) for code in self.config.language_codes}
+        context = self.common(self.config.default_language, self.urls.root, homes)
+        context["languages"] = [self.language_view(code) for code in self.config.language_codes]
+        context["language_homes"] = Markup(json.dumps(
+            {code: self.urls.href(path) for code, path in homes.items()}, ensure_ascii=True).replace("<", "\\u003c"))
+        context["default_language"] = self.config.default_language
+        return self.render("root.html", self.urls.root, context)
+
+    def not_found_page(self) -> OutputFile:
+        context = self.common(self.config.default_language, self.urls.not_found, {})
+        context["languages"] = [{**self.language_view(code), "t": self.ui[code]} for code in self.config.language_codes]
+        return self.render("404.html", self.urls.not_found, context)
+
+    def sitemap_file(self) -> OutputFile:
+        entries = [{"loc": self.urls.absolute(entry["path"]),
+                    "alternates": [{"hreflang": code, "href": self.urls.absolute(path)}
+                                   for code, path in entry["translations"].items()]
+                    if len(entry["translations"]) > 1 else []}
+                   for entry in self.sitemap]
+        xml = self.env.get_template("sitemap.xml").render(entries=entries)
+        return OutputFile(self.urls.sitemap, xml.encode("utf-8"))
+
+    def robots(self) -> bytes:
+        return f"User-agent: *\nAllow: /\nSitemap: {self.urls.absolute(self.urls.sitemap)}\n".encode()
+
+
+def backref_mark(index: int) -> str:
+    """Return a, b, … z, aa, ab, … for the index-th place citing a source."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return backref_mark(index // 26 - 1) + letters[index % 26] if index >= 26 else letters[index]
+
+
+def template_location(exc: BaseException, fallback: str) -> tuple[str, int]:
+    """Find the template file and line where a rendering error happened."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml")) and Path(frame.filename).exists():
+            return frame.filename, frame.lineno or 0
+    return fallback, 0

@@ -1,0 +1,65 @@
+"""Find the Markdown files under content/ and tell each one's language and slug from its path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import Collector
+from .i18n import parse_locale
+from .model import SourceFile
+
+
+def looks_like_language(name: str) -> bool:
+    """Tell whether a folder name or file suffix is meant as a language code."""
+    return 2 <= len(name.split("-")[0]) <= 3 and parse_locale(name) is not None
+
+
+def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
+    """Walk content/ and return its Markdown files in a deterministic order."""
+    found: list[SourceFile] = []
+    content_dir = config.content_dir
+    if not content_dir.is_dir():
+        problems.error(config.config_path, 0, f"content folder {problems.display_path(content_dir)} does not exist",
+                       "create it or set content_dir in site.toml")
+        return ()
+    codes = set(config.language_codes)
+    for path in walk_files(content_dir, problems):
+        relative = path.relative_to(content_dir)
+        if path.suffix != ".md":
+            problems.warning(path, 0, "not a Markdown file, ignored", "keep images and other files in static/")
+            continue
+        stem = path.stem
+        folder_lang = relative.parts[0] if len(relative.parts) > 1 else None
+        if folder_lang is not None and folder_lang not in codes and not looks_like_language(folder_lang):
+            folder_lang = None
+        suffix_lang = None
+        if "." in stem:
+            base, _, suffix = stem.rpartition(".")
+            if suffix in codes or looks_like_language(suffix):
+                stem, suffix_lang = base, suffix
+        if folder_lang and suffix_lang and folder_lang != suffix_lang:
+            problems.error(path, 0, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
+                           "keep one of the two")
+        found.append(SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, stem))
+    return tuple(found)
+
+
+def walk_files(root: Path, problems: Collector) -> list[Path]:
+    """List files under root, sorted, following symlinks but never around a loop."""
+    files: list[Path] = []
+    seen_dirs: set[str] = set()
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen_dirs:
+            problems.error(folder, 0, "symlink loop: this folder was already read through another path",
+                           "remove the symlink")
+            dirs.clear()
+            continue
+        seen_dirs.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith(".") and not name.endswith("~"):
+                files.append(Path(folder) / name)
+    return sorted(files)

@@ -1,0 +1,81 @@
+"""The URL scheme: the one place that decides every page's URL and output file."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .config import SiteConfig
+
+
+def slugify(text: str) -> str:
+    """Turn a heading or category into a readable id: lower case, words joined by '-'."""
+    text = unicodedata.normalize("NFC", text).lower()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+
+
+@dataclass(frozen=True)
+class UrlScheme:
+    """Maps pages to site paths ('en/latent_space/'), links and output files."""
+
+    base_url: str  # ends with '/'
+    permalink: str
+    default_language: str
+    default_language_at_root: bool
+
+    @classmethod
+    def from_config(cls, config: SiteConfig) -> UrlScheme:
+        return cls(config.base_url, config.permalink, config.default_language, config.default_language_at_root)
+
+    @property
+    def base_path(self) -> str:
+        """The path every URL of the site starts with, like '/' or '/docs/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    def lang_prefix(self, lang: str) -> str:
+        """Return the site path of a language's section ('' at the root)."""
+        if self.default_language_at_root and lang == self.default_language:
+            return ""
+        return f"{lang}/"
+
+    def article(self, lang: str, slug: str, category: str | None) -> str:
+        """Return the site path of an article page."""
+        path = self.permalink.format(
+            lang=self.lang_prefix(lang).rstrip("/"), slug=slug, category=slugify(category or "uncategorized")
+        )
+        return re.sub(r"/{2,}", "/", path).lstrip("/")
+
+    def home(self, lang: str) -> str:
+        return self.lang_prefix(lang)
+
+    def category(self, lang: str, category: str) -> str:
+        return f"{self.lang_prefix(lang)}categories/{slugify(category)}/"
+
+    def alias(self, lang: str, alias: str) -> str:
+        """Return the site path of an alias: absolute from the site root, else inside the language."""
+        path = alias.lstrip("/") if alias.startswith("/") else self.lang_prefix(lang) + alias
+        return path if path.endswith((".html", "/")) or not path else path + "/"
+
+    root = ""
+    not_found = "404.html"
+    sitemap = "sitemap.xml"
+    robots = "robots.txt"
+
+    def static(self, name: str) -> str:
+        return f"static/{name}"
+
+    def href(self, site_path: str) -> str:
+        """Return the root-relative link to a site path, including the base path."""
+        return self.base_path + site_path
+
+    def absolute(self, site_path: str) -> str:
+        """Return the full URL of a site path (root-relative when base_url has no host)."""
+        return self.base_url + site_path if "://" in self.base_url else self.href(site_path)
+
+    @staticmethod
+    def output_file(site_path: str) -> str:
+        """Return the file, relative to the output folder, that serves a site path."""
+        return site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path

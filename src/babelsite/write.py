@@ -1,0 +1,91 @@
+"""Write the site into a staging folder beside the output, then swap it in atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .config import SiteConfig
+from .errors import Collector, SiteError
+from .render import OutputFile
+
+MARKER = ".babelsite-output"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: files by path, and how many were new or changed."""
+
+    output_dir: Path
+    files: tuple[str, ...]
+    changed: int
+
+
+def check_output_dir(config: SiteConfig, output_dir: Path, force: bool, problems: Collector) -> None:
+    """Refuse an output folder whose replacement would destroy the user's files."""
+    output_dir = output_dir.resolve()
+    site_dir = config.site_dir.resolve()
+    where = config.config_path
+    if output_dir == site_dir or output_dir in site_dir.parents:
+        problems.error(where, 0, f"output folder {output_dir} contains the site itself",
+                       'set output_dir to a folder of its own, such as "public"')
+    elif output_dir == config.content_dir.resolve() or output_dir in config.content_dir.resolve().parents:
+        problems.error(where, 0, f"output folder {output_dir} contains content/", "choose another output_dir")
+    elif output_dir.is_dir():
+        if (output_dir / "site.toml").exists() or (output_dir / "content").exists():
+            problems.error(where, 0, f"output folder {output_dir} holds a site.toml or content/ folder",
+                           "choose another output_dir")
+        elif not force and not (output_dir / MARKER).exists() and any(output_dir.iterdir()):
+            problems.error(where, 0, f"output folder {output_dir} holds files babelsite did not write",
+                           "empty it, choose another output_dir, or pass --force to replace it")
+    elif output_dir.exists():
+        problems.error(where, 0, f"output path {output_dir} is a file, not a folder")
+
+
+def write_site(output_dir: Path, files: Iterable[OutputFile]) -> BuildResult:
+    """Write files into a staging folder, reusing unchanged files, then swap it with output_dir."""
+    output_dir = output_dir.resolve()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
+    retired = output_dir.with_name(f".{output_dir.name}.old-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    written: list[str] = []
+    changed = 0
+    try:
+        made_dirs: set[Path] = {staging}
+        for file in files:
+            target = (staging / file.path).resolve()
+            if staging not in target.parents:
+                raise SiteError([])  # never write outside the output folder; links.py reports the cause
+            if target.parent not in made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made_dirs.add(target.parent)
+            changed += not reuse_unchanged(output_dir / file.path, target, file.data)
+            written.append(file.path)
+        (staging / MARKER).write_text("This folder is written by babelsite build; it replaces it whole.\n")
+        if output_dir.exists():
+            output_dir.rename(retired)
+        staging.rename(output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not output_dir.exists():
+            retired.rename(output_dir)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+    return BuildResult(output_dir, tuple(written), changed)
+
+
+def reuse_unchanged(previous: Path, target: Path, data: bytes) -> bool:
+    """Hard-link the previous file when its bytes are the same (keeps its mtime); else write."""
+    try:
+        if previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            os.link(previous, target)
+            return True
+    except OSError:
+        pass
+    target.write_bytes(data)
+    return False

@@ -1,0 +1,34 @@
+"""The citation rule, from a fixture file of input/expected pairs."""
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.utils import read_fixture_file
+
+from babelsite.markdown.citations import citations_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+FIXTURES = Path(__file__).parent / "markdown" / "citations.md"
+
+
+def make_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(citations_plugin)
+
+
+@pytest.mark.parametrize("line,title,source,expected", read_fixture_file(FIXTURES), ids=lambda v: v if isinstance(v, str) and "\n" not in v else None)
+def test_citation_fixture(line, title, source, expected):
+    html = make_parser().render(source, {"source_count": 3})
+    assert html == expected, f"{FIXTURES.name}:{line}: {title}"
+
+
+def test_citations_record_body_lines():
+    env = {"source_count": 3}
+    make_parser().render("First line.\n\nPara one\ncontinues [2]\n\n- item\n- item [3] and [1, 2]\n", env)
+    assert env["citations"] == [(2, 3), (3, 6), (1, 6), (2, 6)]
+    assert env["citation_ids"] == {2: ["cite-2-1", "cite-2-2"], 3: ["cite-3-1"], 1: ["cite-1-1"]}
+
+
+def test_text_without_citations_renders_as_plain_commonmark():
+    source = "Some *text* with [a link](x) and [ref]\n\n[ref]: /y\n"
+    assert make_parser().render(source, {}) == MarkdownIt("commonmark").enable("table").use(footnote_plugin).render(source)
