@@ -117,7 +117,8 @@ class PageRenderer:
         return {"code": code, "name": language.name, "dir": language.direction,
                 "title": language.title, "home": self.urls.href(self.urls.home(code))}
 
-    def common(self, lang: str, path: str, translations: Mapping[str, str], canonical: str | None = None) -> dict[str, Any]:
+    def common(self, lang: str, path: str, translations: Mapping[str, str], canonical: str | None = None,
+               x_default: str | None = None) -> dict[str, Any]:
         """Return what every page shows: language, switcher, alternates and canonical URL."""
         language = self.config.language(lang)
         switcher = []
@@ -131,8 +132,9 @@ class PageRenderer:
             })
         alternates = [{"hreflang": code, "href": self.urls.absolute(p)} for code, p in translations.items()]
         if alternates:
-            default = translations.get(self.config.default_language, next(iter(translations.values())))
-            alternates.append({"hreflang": "x-default", "href": self.urls.absolute(default)})
+            if x_default is None:
+                x_default = translations.get(self.config.default_language, next(iter(translations.values())))
+            alternates.append({"hreflang": "x-default", "href": self.urls.absolute(x_default)})
         return {
             "lang": lang,
             "dir": language.direction,
@@ -190,6 +192,11 @@ class PageRenderer:
         yield self.not_found_page()
         yield self.sitemap_file()
         yield OutputFile(self.urls.robots, self.robots())
+
+    @property
+    def language_chooser(self) -> str:
+        """The page for readers of no particular language: the root page, or the default home."""
+        return self.urls.home(self.config.default_language) if self.config.default_language_at_root else self.urls.root
 
     def translations(self, slug: str) -> dict[str, str]:
         """Return the site paths of the real translations of `slug`, in language order."""
@@ -251,7 +258,7 @@ class PageRenderer:
         homes = {code: self.urls.home(code) for code in self.config.language_codes}
         home = self.urls.home(lang)
         self.sitemap.append({"path": home, "translations": homes})
-        context = self.common(lang, home, homes)
+        context = self.common(lang, home, homes, x_default=self.language_chooser)
         yield self.render("home.html", home, context)
         for category in context["categories"]:
             if category["key"] is None:
@@ -273,7 +280,7 @@ class PageRenderer:
 
     def root_page(self) -> OutputFile:
         homes = {code: self.urls.home(code) for code in self.config.language_codes}
-        context = self.common(self.config.default_language, self.urls.root, homes)
+        context = self.common(self.config.default_language, self.urls.root, homes, x_default=self.urls.root)
         context["languages"] = [self.language_view(code) for code in self.config.language_codes]
         context["language_homes"] = Markup(json.dumps(
             {code: self.urls.href(path) for code, path in homes.items()}, ensure_ascii=True).replace("<", "\\u003c"))
