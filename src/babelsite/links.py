@@ -113,7 +113,8 @@ def resolve_related(site: LinkedSite, article: Article, reader_lang: str, proble
             continue
         link = site.link(ref.slug, reader_lang)
         if link is None:
-            hint = did_you_mean(ref.slug, site.corpus.groups) or "create the article or remove the slug"
+            others = (slug for slug in site.corpus.groups if slug != article.slug)
+            hint = did_you_mean(ref.slug, others) or "create the article or remove the slug"
             problems.warning(article.path, ref.line, f"related slug '{ref.slug}' names no article", hint)
             continue
         links.append(link)

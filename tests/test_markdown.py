@@ -1,0 +1,105 @@
+"""The Markdown stage: syntax extensions, heading ids, highlighting, raw HTML, links."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+
+from babelsite.markdown.parser import create_parser
+from conftest import XHTML, find_all, parse_html, run
+
+
+def render(source: str, html: bool = False, env: dict | None = None):
+    """Render Markdown with the site's parser and parse the result as an HTML fragment."""
+    text = create_parser(html).render(source, env if env is not None else {})
+    return text, html5lib.parseFragment(text, namespaceHTMLElements=True)
+
+
+def tags(fragment, tag: str):
+    return list(fragment.iter(XHTML + tag))
+
+
+def test_gfm_tables_strikethrough_and_autolinks_without_fuzzy_links():
+    text, fragment = render("| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\nSee https://example.org and config.py or README.md.\n")
+    assert len(tags(fragment, "table")) == 1 and tags(fragment, "s")[0].text == "2"
+    assert [a.get("href") for a in tags(fragment, "a")] == ["https://example.org"]
+
+
+def test_footnotes_definition_lists_and_task_lists():
+    _, fragment = render("Text[^n].\n\n[^n]: The note.\n\nTerm\n: Definition\n\n- [x] done\n- [ ] todo\n")
+    assert tags(fragment, "section")[0].get("class") == "footnotes"
+    assert tags(fragment, "dt")[0].text == "Term" and tags(fragment, "dd")[0].text.strip() == "Definition"
+    boxes = [i for i in tags(fragment, "input") if i.get("type") == "checkbox"]
+    assert [b.get("checked") is not None for b in boxes] == [True, False]
+
+
+def test_admonitions_take_a_translated_or_given_title():
+    _, fragment = render("::: warning\nCareful.\n:::\n\n::: note Read this\nBody.\n:::\n", env={"ui": {"admonition_warning": "Attenzione"}})
+    asides = tags(fragment, "aside")
+    assert [a.get("class") for a in asides] == ["admonition admonition-warning", "admonition admonition-note"]
+    assert [a.find(XHTML + "p").text for a in asides] == ["Attenzione", "Read this"]
+
+
+@pytest.mark.parametrize("heading,expected", [
+    ("Perché Lavorare nello Spazio Latente?", "perché-lavorare-nello-spazio-latente"),
+    ("Pourquoi travailler dans l'espace latent ?", "pourquoi-travailler-dans-lespace-latent"),
+    ("¿Por qué trabajar -- en el espacio?", "por-qué-trabajar-en-el-espacio"),
+    ("Пространство `latent`", "пространство-latent"),
+    ("潜在 空間", "潜在-空間"),
+    ("نظرة عامة", "نظرة-عامة"),
+    ("!!!", "section"),
+])
+def test_heading_ids_are_readable_for_accented_and_non_latin_text(heading, expected):
+    _, fragment = render(f"### {heading}\n")
+    h3 = tags(fragment, "h3")[0]
+    assert h3.get("id") == expected
+    anchor = h3.find(XHTML + "a")
+    assert anchor.get("href") == f"#{expected}" and anchor.get("aria-label")
+
+
+def test_heading_ids_are_unique_and_every_level_gets_one():
+    env: dict = {}
+    _, fragment = render("# Top\n\n##### Deep\n\n### Same\n\n### Same\n", env=env)
+    ids = [h.get("id") for level in ("h1", "h5", "h3") for h in tags(fragment, level)]
+    assert ids == ["top", "deep", "same", "same-1"]
+    assert env["toc"] == [(1, "top", "Top"), (5, "deep", "Deep"), (3, "same", "Same"), (3, "same-1", "Same")]
+
+
+def test_code_is_highlighted_inside_pre_code_and_unknown_languages_stay_plain():
+    text, fragment = render("```python\nx = 1  # <b>\n```\n\n```nosuchlang\na < b\n```\n")
+    pres = tags(fragment, "pre")
+    assert [p.find(XHTML + "code").get("class") for p in pres] == ["language-python", "language-nosuchlang"]
+    assert tags(pres[0], "span") and not tags(pres[0], "div")
+    assert not tags(pres[1], "span") and "a &lt; b" in text
+    assert "<b>" not in text
+
+
+def test_raw_html_is_escaped_unless_the_site_allows_it():
+    source = "<script>alert(1)</script>\n\nText <em class=x>inline</em>.\n"
+    escaped, fragment = render(source, html=False)
+    assert not tags(fragment, "script") and not tags(fragment, "em") and "&lt;script&gt;" in escaped
+    _, fragment = render(source, html=True)
+    assert tags(fragment, "script") and tags(fragment, "em")
+
+
+def test_headings_inside_list_items_and_lists_right_after_a_paragraph():
+    _, fragment = render("Intro line\n- one\n- two\n\n1. ### Step\n   text\n")
+    assert len(tags(fragment, "li")) == 3
+    assert tags(fragment, "h3")[0].get("id") == "step"
+
+
+def test_link_to_missing_article_is_an_error_with_its_line(site, tmp_path, capsys):
+    site_dir = site("multi")
+    page = site_dir / "content/topics/beta.en.md"
+    page.write_text(page.read_text() + "\nAnd [nowhere](nowhere.md).\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 1
+    assert "content/topics/beta.en.md:9: error: link to 'nowhere.md' names no article" in capsys.readouterr().err
+
+
+def test_sample_code_block_and_table_render(site, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", site("sample"), "--out", out) == 0
+    document = parse_html(out / "fr/cfg_scale/index.html")
+    assert list(find_all(document, "table"))
+    code = [c for c in find_all(document, "code") if (c.get("class") or "").startswith("language-")]
+    assert code and list(code[0].iter(XHTML + "span"))
