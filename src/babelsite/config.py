@@ -30,6 +30,15 @@ MARKDOWN_KEYS = {"html": bool}
 LANGUAGE_KEYS = {"name": str, "title": str}
 FALLBACK_MODES = ("omit", "notice")
 PERMALINK_TOKENS = {"lang", "slug", "category"}
+# TOML keys as written: bare, "basic" or 'literal', joined by dots into dotted keys.
+KEY_PART = re.compile(r"""([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)'""")
+TABLE_HEADER = re.compile(r"^\s*\[\[?\s*(.+?)\s*\]\]?\s*(?:#.*)?$")
+ASSIGNMENT = re.compile(rf"^\s*((?:{KEY_PART.pattern})(?:\s*\.\s*(?:{KEY_PART.pattern}))*)\s*=")
+TYPE_NAMES = {  # what a value of each type is called in messages, and how to write one
+    str: ("a string in quotes", 'e.g. {key} = "..."'),
+    bool: ("true or false", "e.g. {key} = true"),
+    dict: ("a table", "write it as a [{key}] table"),
+}
 
 
 @dataclass(frozen=True)
@@ -69,22 +78,29 @@ class SiteConfig:
         return next(language for language in self.languages if language.code == code)
 
 
+def split_key(dotted: str) -> tuple[str, ...]:
+    """Split a TOML dotted key such as `languages."pt-BR".title` into its parts."""
+    return tuple(next(part for part in match.groups() if part is not None) for match in KEY_PART.finditer(dotted))
+
+
 def find_key_line(text: str, table: tuple[str, ...], key: str) -> int:
-    """Return the line of `key` inside `[table]` in TOML source, or 0 when not found."""
+    """Return the line that defines `key` inside `table` in TOML source, else that of its nearest parent, else 0."""
+    target = table + (key,)
+    found: dict[tuple[str, ...], int] = {}
     current: tuple[str, ...] = ()
-    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
     for number, line in enumerate(text.splitlines(), start=1):
-        match = header.match(line)
-        if match:
-            current = tuple(part.strip().strip('"\'') for part in match.group(1).split("."))
-            if current == table + (key,):
-                return number
+        if header := TABLE_HEADER.match(line):
+            current = split_key(header.group(1))
+            path = current
+        elif assignment := ASSIGNMENT.match(line):
+            path = current + split_key(assignment.group(1))
+        else:
             continue
-        if current == table:
-            name = line.split("=", 1)[0].strip().strip('"\'')
-            if "=" in line and name == key:
-                return number
-    return 0
+        for depth in range(1, min(len(path), len(target)) + 1):
+            if path[:depth] != target[:depth]:
+                break
+            found.setdefault(target[:depth], number)
+    return next((found[target[:depth]] for depth in range(len(target), 0, -1) if target[:depth] in found), 0)
 
 
 def load_config(
@@ -95,54 +111,62 @@ def load_config(
     config_path = (config_path or site_dir / "site.toml").resolve()
     problems = Collector(site_dir)
     try:
-        text = config_path.read_bytes().decode("utf-8-sig")
+        raw = config_path.read_bytes()
     except FileNotFoundError:
         problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config")
         raise SiteError(problems.items)
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        problems.error(config_path, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        problems.error(config_path, raw[: exc.start].count(b"\n") + 1,
+                       f"not valid UTF-8 at byte {exc.start} ({exc.reason})", "save site.toml as UTF-8")
         raise SiteError(problems.items)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", str(exc))
+        line = int(match.group(1)) if match and match.group(1) else max(len(text.splitlines()), 1)
         problems.error(config_path, line, f"TOML syntax error: {exc}", "fix the syntax of site.toml")
         raise SiteError(problems.items)
 
     def check_keys(table: Mapping[str, Any], allowed: Mapping[str, type], where: tuple[str, ...]) -> None:
         for key, value in table.items():
             line = find_key_line(text, where, key)
+            name = ".".join(where + (key,))
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or "valid keys: " + ", ".join(sorted(allowed))
-                problems.error(config_path, line, f"unknown key '{'.'.join(where + (key,))}'", hint)
+                problems.error(config_path, line, f"unknown key '{name}'", hint)
             elif not isinstance(value, allowed[key]):
-                problems.error(
-                    config_path, line,
-                    f"'{'.'.join(where + (key,))}' must be a {allowed[key].__name__}",
-                )
+                kind, example = TYPE_NAMES[allowed[key]]
+                problems.error(config_path, line, f"'{name}' must be {kind}", example.format(key=key))
 
-    check_keys(data, TOP_KEYS, ())
-    check_keys(data.get("markdown", {}), MARKDOWN_KEYS, ("markdown",))
+    def setting(key: str, default: Any) -> Any:
+        """Return a top-level value, or `default` when it is absent or of a type already reported."""
+        value = data.get(key, default)
+        return value if isinstance(value, TOP_KEYS[key]) else default
 
     def line_of(*path: str) -> int:
         return find_key_line(text, path[:-1], path[-1])
 
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
+    check_keys(data, TOP_KEYS, ())
+    markdown = setting("markdown", {})
+    check_keys(markdown, MARKDOWN_KEYS, ("markdown",))
+
+    title = setting("title", "")
+    if "title" not in data or not str(data["title"]).strip():
         problems.error(config_path, line_of("title") or 1, "'title' is required", 'add title = "My site"')
 
-    languages_table = data.get("languages")
+    languages_table = setting("languages", {})
     languages: list[Language] = []
-    if not isinstance(languages_table, dict) or not languages_table:
+    if not data.get("languages"):
         problems.error(
             config_path, line_of("languages") or 1, "no [languages] table",
             "add one table per language, e.g. [languages.en]",
         )
-        languages_table = {}
     for code, options in languages_table.items():
         line = line_of("languages", code)
         if not isinstance(options, dict):
-            problems.error(config_path, line, f"languages.{code} must be a table")
+            problems.error(config_path, line, f"languages.{code} must be a table", f"write it as [languages.{code}]")
             continue
         check_keys(options, LANGUAGE_KEYS, ("languages", code))
         described = describe_language(code)
@@ -157,26 +181,26 @@ def load_config(
             Language(
                 code=code,
                 name=str(options.get("name") or native_name),
-                title=str(options.get("title") or title or ""),
+                title=str(options.get("title") or title),
                 direction=direction,
             )
         )
     codes = [language.code for language in languages]
 
-    default_language = data.get("default_language")
-    if not isinstance(default_language, str):
+    default_language = setting("default_language", None)
+    if "default_language" not in data:
         problems.error(
-            config_path, line_of("default_language") or 1, "'default_language' is required",
+            config_path, 1, "'default_language' is required",
             f"add default_language = \"{codes[0] if codes else 'en'}\"",
         )
-    elif codes and default_language not in languages_table:
+    elif default_language is not None and codes and default_language not in languages_table:
         problems.error(
             config_path, line_of("default_language"),
             f"default_language '{default_language}' is not in [languages]",
-            did_you_mean(default_language, codes) or "add a [languages." + default_language + "] table",
+            f"use one of {', '.join(codes)}, or add a [languages.{default_language}] table",
         )
 
-    i18n = data.get("i18n", {})
+    i18n = setting("i18n", {})
     for code, strings in i18n.items():
         line = line_of("i18n", code)
         if code not in languages_table:
@@ -185,28 +209,30 @@ def load_config(
                 did_you_mean(code, codes),
             )
         elif not isinstance(strings, dict) or not all(isinstance(v, str) for v in strings.values()):
-            problems.error(config_path, line, f"[i18n.{code}] must map strings to strings")
+            problems.error(config_path, line, f"[i18n.{code}] must map strings to strings",
+                           'e.g. "Basics" = "Fondamenti"')
 
-    fallback = data.get("fallback", "omit")
+    fallback = setting("fallback", "omit")
     if fallback not in FALLBACK_MODES:
         problems.error(
-            config_path, line_of("fallback"), f"fallback must be \"omit\" or \"notice\", not {fallback!r}"
+            config_path, line_of("fallback"), f"fallback must be \"omit\" or \"notice\", not {fallback!r}",
+            "omit leaves untranslated articles out; notice shows them with a note",
         )
 
-    permalink = data.get("permalink", "/{lang}/{slug}/")
+    permalink = setting("permalink", "/{lang}/{slug}/")
     check_permalink(permalink, problems, config_path, line_of("permalink"))
 
-    raw_base_url = base_url if base_url is not None else data.get("base_url", "/")
+    raw_base_url = base_url if base_url is not None else setting("base_url", "/")
     base_url_value = normalise_base_url(raw_base_url)
     if base_url_value is None:
-        where = (0 if base_url is not None else line_of("base_url"))
         problems.error(
-            config_path, where, f"base_url {raw_base_url!r} is not a path or an http(s) URL",
+            config_path, 0 if base_url is not None else line_of("base_url"),
+            f"{'--base-url' if base_url is not None else 'base_url'} {raw_base_url!r} is not a path or an http(s) URL",
             'use "/", "/docs/" or "https://example.org/docs/"',
         )
 
-    content_dir = site_dir / data.get("content_dir", "content")
-    output_dir = site_dir / data.get("output_dir", "public")
+    content_dir = site_dir / setting("content_dir", "content")
+    output_dir = site_dir / setting("output_dir", "public")
     problems.raise_if_errors()
     return SiteConfig(
         site_dir=site_dir,
@@ -217,9 +243,9 @@ def load_config(
         content_dir=content_dir,
         output_dir=output_dir,
         permalink=permalink,
-        default_language_at_root=bool(data.get("default_language_at_root", False)),
+        default_language_at_root=setting("default_language_at_root", False),
         fallback=fallback,
-        markdown_html=bool(data.get("markdown", {}).get("html", False)),
+        markdown_html=markdown.get("html", False),
         languages=tuple(languages),
         i18n=MappingProxyType({code: MappingProxyType(dict(v)) for code, v in i18n.items()}),
     )
@@ -254,6 +280,8 @@ def normalise_base_url(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
     parts = urlsplit(value)
+    if "?" in value or "#" in value:
+        return None
     if parts.scheme:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return None

@@ -12,17 +12,36 @@ from frontmatter.default_handlers import YAMLHandler
 BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class InvalidValue(yaml.constructor.ConstructorError):
+    """A scalar that matches a type's pattern but is not a value of it, such as 2024-13-45."""
+
+
 class FrontMatterLoader(BaseLoader):  # type: ignore[misc, valid-type]
     """A safe YAML loader that resolves scalars as YAML 1.2 does.
 
-    PyYAML follows YAML 1.1, where `no`, `on` and `yes` are booleans and `12:30` is a
-    number; authors mean strings there (`lang: no` is Norwegian).
+    PyYAML follows YAML 1.1, where `no`, `on` and `yes` are booleans, `12:30` is a
+    number, `010` is octal and `=` is a special value; authors mean strings and decimals
+    there (`lang: no` is Norwegian).
     """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Build a value, reporting one that cannot exist (a 13th month) at its line."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            kind = node.tag.rpartition(":")[2].replace("timestamp", "date")
+            raise InvalidValue(None, None, f"{node.value!r} is not a valid {kind} ({exc})", node.start_mark) from None
+
+    def construct_yaml_int(self, node: yaml.Node) -> int:
+        """Read an integer as YAML 1.2 does: decimal unless it starts with 0x or 0o."""
+        value = self.construct_scalar(node).replace("_", "")
+        return int(value, 0) if value.lstrip("+-")[:2].lower() in ("0x", "0o") else int(value, 10)
 
 
 FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                           "tag:yaml.org,2002:value")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 FrontMatterLoader.add_implicit_resolver(
@@ -37,6 +56,7 @@ FrontMatterLoader.add_implicit_resolver(
     re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
     list("-+0123456789."),
 )
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", FrontMatterLoader.construct_yaml_int)
 
 SPLITTER = YAMLHandler()
 
@@ -70,7 +90,7 @@ def decode(data: bytes) -> str:
             "this looks like a binary file; save it as UTF-8 text",
         )
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise FrontMatterError(
             data[: exc.start].count(b"\n") + 1,
@@ -105,9 +125,17 @@ def parse_file(data: bytes) -> ParsedFile:
 def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
     """Parse front matter YAML into a dict and the file line of each key and list item."""
     loader = FrontMatterLoader(yaml_text)
+    lines: dict[tuple, int] = {}
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        if node is None:
+            return {}, lines
+        record_lines(node, (), offset, lines, set())
+        data = loader.construct_document(node)
+    except InvalidValue as exc:
+        raise FrontMatterError(
+            offset + exc.problem_mark.line + 1, exc.problem, "correct it, or put it in quotes to keep it as text"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = offset + (mark.line + 1 if mark else 1)
@@ -118,25 +146,31 @@ def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
     finally:
         loader.dispose()
     if data is None:
-        data = {}
+        return {}, lines
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         raise FrontMatterError(
-            offset + 1, f"front matter is {kind}, not a mapping of keys", "write it as 'key: value' lines"
+            lines[()], f"front matter is {kind}, not a mapping of keys", "write it as 'key: value' lines"
         )
-    lines: dict[tuple, int] = {}
-    record_lines(node, (), offset, lines)
     return data, lines
 
 
-def record_lines(node: yaml.Node, path: tuple, offset: int, lines: dict[tuple, int]) -> None:
-    """Record the 1-based file line of every mapping key and sequence item under `node`."""
+def record_lines(node: yaml.Node, path: tuple, offset: int, lines: dict[tuple, int], seen: set[int]) -> None:
+    """Record the 1-based file line of every mapping key and sequence item; raise on a repeated key."""
     lines[path] = offset + node.start_mark.line + 1
+    if id(node) in seen:
+        return  # an alias of a node already walked
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
+        keys: set = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            record_lines(value_node, path + (key,), offset, lines)
-            lines[path + (key,)] = offset + key_node.start_mark.line + 1
+            line = offset + key_node.start_mark.line + 1
+            if key is not None and key in keys:
+                raise FrontMatterError(line, f"key '{key}' appears twice", "remove one of the two")
+            keys.add(key)
+            record_lines(value_node, path + (key,), offset, lines, seen)
+            lines[path + (key,)] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            record_lines(item, path + (index,), offset, lines)
+            record_lines(item, path + (index,), offset, lines, seen)

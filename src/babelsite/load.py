@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .config import SiteConfig
-from .errors import Collector, did_you_mean
+from .errors import Collector
 from .frontmatter import FrontMatterError, ParsedFile, parse_file
 from .model import Article, Corpus, RelatedRef, Source, SourceFile
 
@@ -19,6 +19,8 @@ KNOWN_KEYS = {
 # A slug is one URL path segment: no separators, no characters that need escaping in a path.
 INVALID_SLUG = re.compile(r"[\s/\\?#%\"'<>|*:\x00-\x1f\x7f]")
 URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop these from URLs, so `java\tscript:` would run as `javascript:`.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def load_corpus(
@@ -64,7 +66,7 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     before = len(problems.items)
 
     def line(*key: Any) -> int:
-        return lines.get(key) or lines.get(key[:1]) or lines.get((), 1)
+        return (lines.get(key) or lines.get(key[:1]) or 1) if key else 1
 
     def error(key: tuple, message: str, hint: str = "") -> None:
         problems.error(source.path, line(*key), message, hint)
@@ -74,25 +76,29 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         error((), "cannot tell the language of this file",
               f"put it under content/<lang>/, name it {source.slug}.<lang>.md, or add lang: to the front matter")
     elif not isinstance(lang, str) or lang not in config.language_codes:
-        where = ("lang",) if "lang" in meta else ()
-        hint = did_you_mean(str(lang), config.language_codes) or f"add [languages.{lang}] to site.toml"
-        error(where, f"language '{lang}' is not in site.toml", hint)
+        where, said_by = (("lang",), "lang:") if "lang" in meta else ((), "the file's path")
+        error(where, f"language '{lang}' from {said_by} is not in site.toml",
+              f"use one of {', '.join(config.language_codes)}, or add [languages.{lang}] to site.toml")
 
     slug = meta.get("slug", source.slug)
-    if not isinstance(slug, str) or not slug or slug in (".", "..") or slug.startswith(".") or INVALID_SLUG.search(slug):
-        where = ("slug",) if "slug" in meta else ()
+    where = ("slug",) if "slug" in meta else ()
+    if not isinstance(slug, str):
+        error(where, "slug must be text", "put it in quotes")
+    elif not slug or slug in (".", "..") or slug.startswith(".") or INVALID_SLUG.search(slug):
         error(where, f"slug {slug!r} cannot be a URL path segment",
               "use letters, digits, '-' and '_' (no '/', spaces or '..')")
 
     title = meta.get("title")
-    if title is None or (isinstance(title, str) and not title.strip()):
-        error(("title",) if "title" in meta else (), "missing title", "add title: to the front matter")
-    elif not isinstance(title, (str, int, float)):
-        error(("title",), "title must be text")
+    if "title" not in meta:
+        error((), "missing title", "add title: to the front matter")
+    elif title is None or (isinstance(title, str) and not title.strip()):
+        error(("title",), "title is empty", "write the article's title after title:")
+    elif not is_text(title):
+        error(("title",), "title must be text", "put it in quotes")
 
     category = meta.get("category")
-    if category is not None and not isinstance(category, (str, int, float)):
-        error(("category",), "category must be text")
+    if category is not None and not is_text(category):
+        error(("category",), "category must be text", "put it in quotes")
 
     sources = validate_sources(meta.get("sources"), line, error)
     related = validate_related(meta.get("related"), line, error)
@@ -136,6 +142,11 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     )
 
 
+def is_text(value: Any) -> bool:
+    """Tell whether a front matter value reads as text (a string or a number, not true/false)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 def text_of(value: Any) -> str:
     """Return a date or text field as ISO text ('' when absent)."""
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -148,7 +159,8 @@ def validate_sources(value: Any, line, error) -> tuple[Source, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        error(("sources",), "sources must be a list of {text, url} entries")
+        error(("sources",), "sources must be a list of {text, url} entries",
+              "write each source as '- text: ...' with 'url: ...' below it")
         return ()
     sources = []
     for index, entry in enumerate(value):
@@ -161,13 +173,17 @@ def validate_sources(value: Any, line, error) -> tuple[Source, ...]:
             error(("sources", index), f"source {number} has no url", "add url: https://...")
             continue
         url = url.strip()
+        if CONTROL.search(url):
+            error(("sources", index, "url"), f"source {number} has a control character in its url",
+                  "remove tabs, line breaks and other invisible characters from it")
+            continue
         scheme = URL_SCHEME.match(url)
         if scheme and scheme.group(1).lower() not in ("http", "https"):
             error(("sources", index, "url"), f"source {number} has a {scheme.group(1)}: URL",
                   "use an http(s) URL or a relative path")
             continue
-        if text is not None and not isinstance(text, (str, int, float)):
-            error(("sources", index, "text"), f"source {number} text must be text")
+        if text is not None and not is_text(text):
+            error(("sources", index, "text"), f"source {number} text must be text", "put it in quotes")
             continue
         sources.append(Source(number, str(text).strip() if text is not None else url, url, line("sources", index)))
     return tuple(sources)
@@ -177,7 +193,11 @@ def validate_related(value: Any, line, error) -> tuple[RelatedRef, ...]:
     """Check `related` is a list of slugs."""
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+    if not isinstance(value, list):
         error(("related",), "related must be a list of slugs", "e.g. related: [vae, unet]")
+        return ()
+    wrong = [index for index, item in enumerate(value) if not isinstance(item, str) or not item]
+    if wrong:
+        error(("related", wrong[0]), f"related item {wrong[0] + 1} is not a slug", "e.g. related: [vae, unet]")
         return ()
     return tuple(RelatedRef(slug, line("related", index)) for index, slug in enumerate(value))

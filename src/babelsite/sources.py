@@ -31,16 +31,18 @@ def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
             problems.warning(path, 0, "not a Markdown file, ignored", "keep images and other files in static/")
             continue
         stem = path.stem
-        folder_lang = relative.parts[0] if len(relative.parts) > 1 else None
-        if folder_lang is not None and folder_lang not in codes and not looks_like_language(folder_lang):
-            folder_lang = None
         suffix_lang = None
         if "." in stem:
             base, _, suffix = stem.rpartition(".")
             if suffix in codes or looks_like_language(suffix):
                 stem, suffix_lang = base, suffix
+        # A folder only counts as a language when it is one of the site's, or when it looks
+        # like one and the name does not say the language (content/cat/x.en.md is English).
+        folder_lang = relative.parts[0] if len(relative.parts) > 1 else None
+        if folder_lang not in codes and (suffix_lang is not None or not looks_like_language(folder_lang or "")):
+            folder_lang = None
         if folder_lang and suffix_lang and folder_lang != suffix_lang:
-            problems.error(path, 0, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
+            problems.error(path, 1, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
                            "keep one of the two")
         found.append(SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, stem))
     return tuple(found)
