@@ -16,15 +16,25 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"babelsite {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser("build", help="build the site into its output folder")
-    build.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
-                       help="the folder with site.toml (default: the current folder)")
-    build.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
+    add_site_arguments(build)
     build.add_argument("--out", type=Path, help="write the site here instead of output_dir")
     build.add_argument("--base-url", help="override base_url, e.g. https://example.org/docs/")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     build.add_argument("--force", action="store_true", help="replace an output folder babelsite did not write")
+    check = commands.add_parser("check", help="run every validation of a build, and cross-language checks, "
+                                              "without writing anything")
+    add_site_arguments(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text lines, or one JSON object per diagnostic")
     return parser
+
+
+def add_site_arguments(command: argparse.ArgumentParser) -> None:
+    """Add the options every command that reads a site takes."""
+    command.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
+                         help="the folder with site.toml (default: the current folder)")
+    command.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
+    command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    command.add_argument("--drafts", action="store_true", help="include articles with draft: true")
 
 
 class Progress:
@@ -78,11 +88,32 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_check(args: argparse.Namespace) -> int:
+    """Print every diagnostic of the site; exit 1 when there are errors."""
+    import json
+
+    from .build import BuildOptions, check
+
+    diagnostics = check(BuildOptions(site_dir=args.site_dir, config_path=args.config,
+                                     strict=args.strict, drafts=args.drafts))
+    for d in diagnostics:
+        if args.format == "json":
+            print(json.dumps({"path": d.path, "line": d.line, "severity": d.severity, "code": d.code,
+                              "message": d.message, "hint": d.hint}, ensure_ascii=False))
+        else:
+            print(d.format())
+    counts = {severity: sum(d.severity == severity for d in diagnostics) for severity in ("error", "warning", "info")}
+    if args.format == "text":
+        print(f"babelsite: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes",
+              file=sys.stderr)
+    return 1 if counts["error"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = make_parser().parse_args(argv)
     try:
-        return {"build": run_build}[args.command](args)
+        return {"build": run_build, "check": run_check}[args.command](args)
     except KeyboardInterrupt:
         print("babelsite: interrupted", file=sys.stderr)
         return 130

@@ -9,6 +9,7 @@ from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
 
 
 @dataclass(frozen=True, order=True)
@@ -20,6 +21,7 @@ class Diagnostic:
     severity: str
     message: str
     hint: str = ""
+    code: str = ""  # a stable name for the kind of problem, for tools reading --format json
 
     def format(self) -> str:
         """Return the `path:line: severity: message (hint)` form users see."""
@@ -51,13 +53,17 @@ class Collector:
         except ValueError:
             return str(path)
 
-    def error(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
+    def error(self, path: Path | str, line: int, message: str, hint: str = "", code: str = "") -> None:
         """Record an error at `path:line`."""
-        self.items.append(Diagnostic(self.display_path(path), line, ERROR, message, hint))
+        self.items.append(Diagnostic(self.display_path(path), line, ERROR, message, hint, code))
 
-    def warning(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
+    def warning(self, path: Path | str, line: int, message: str, hint: str = "", code: str = "") -> None:
         """Record a warning at `path:line`."""
-        self.items.append(Diagnostic(self.display_path(path), line, WARNING, message, hint))
+        self.items.append(Diagnostic(self.display_path(path), line, WARNING, message, hint, code))
+
+    def info(self, path: Path | str, line: int, message: str, hint: str = "", code: str = "") -> None:
+        """Record a note at `path:line` that is neither an error nor a warning."""
+        self.items.append(Diagnostic(self.display_path(path), line, INFO, message, hint, code))
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Add diagnostics found elsewhere (for example in a worker)."""

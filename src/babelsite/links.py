@@ -121,20 +121,15 @@ def resolve_related(site: LinkedSite, article: Article, reader_lang: str, proble
     return tuple(links)
 
 
-def resolve_md_link(site: LinkedSite, page: ArticlePage, href: str) -> str | None:
-    """Return the URL for a relative link to an article's `.md` file, or None if it names none."""
-    target, _, anchor = href.partition("#")
-    base = page.article.path.parent
-    candidate = Path(posixpath.normpath((base / target).as_posix())).resolve()
+def slug_of_md_link(site: LinkedSite, article: Article, target: str) -> str | None:
+    """Return the slug of the article a relative `.md` link names, or None if it names none."""
+    candidate = Path(posixpath.normpath((article.path.parent / target).as_posix())).resolve()
     slug = site.files.get(candidate)
     if slug is None:
         stem = Path(target).stem
         stem = stem.rpartition(".")[0] if stem.rpartition(".")[2] in site.config.language_codes else stem
         slug = stem if stem in site.corpus.groups else None
-    link = site.link(slug, page.lang) if slug else None
-    if link is None:
-        return None
-    return site.urls.href(link.path) + (f"#{anchor}" if anchor else "")
+    return slug
 
 
 def check_collisions(site: LinkedSite, pages: list[ArticlePage], problems: Collector) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import unquote
 from typing import Mapping
 
 from ..errors import Collector
 from ..i18n import ui_strings
-from ..links import ArticlePage, LinkedSite, resolve_md_link
+from ..links import ArticlePage, LinkedSite, slug_of_md_link
 from .parser import create_parser
 
 
@@ -18,6 +19,8 @@ class Fragment:
     html: str
     toc: tuple[tuple[int, str, str], ...]  # (level, id, text)
     citation_ids: Mapping[int, tuple[str, ...]]  # source number -> ids of the citing places
+    citations: tuple[tuple[int, int], ...]  # (source number, file line) in the order the text cites them
+    links: tuple[tuple[str, str, int], ...]  # (slug, anchor, file line) of each link to an article
 
 
 def convert(site: LinkedSite, problems: Collector) -> Mapping[tuple[str, str], Fragment]:
@@ -34,13 +37,18 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], pro
     def file_line(body_line: int) -> int:
         return article.body_offset + body_line + 1
 
+    links: list[tuple[str, str, int]] = []
+
     def resolve_link(href: str, body_line: int) -> str:
-        url = resolve_md_link(site, page, href)
-        if url is None:
+        target, _, anchor = href.partition("#")
+        slug = slug_of_md_link(site, article, target)
+        link = site.link(slug, page.lang) if slug else None
+        if link is None:
             problems.error(article.path, file_line(body_line), f"link to '{href}' names no article",
                            "check the file name of the linked article")
             return "#"
-        return url
+        links.append((slug, unquote(anchor), file_line(body_line)))  # markdown-it percent-encodes hrefs
+        return site.urls.href(link.path) + (f"#{anchor}" if anchor else "")
 
     env = {
         "source_count": len(article.sources),
@@ -65,4 +73,6 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], pro
         html=html,
         toc=tuple(env.get("toc", ())),
         citation_ids={n: tuple(ids) for n, ids in env.get("citation_ids", {}).items()},
+        citations=tuple((number, file_line(line)) for number, line in env.get("citations", ())),
+        links=tuple(links),
     )

@@ -1,0 +1,101 @@
+"""Checks across pages: heading anchors, translations that disagree with the original, orphans."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .errors import Collector
+from .links import LinkedSite
+from .markdown import Fragment
+
+
+def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> None:
+    """Report links to `article.md#anchor` whose target page has no such heading."""
+    for page in site.pages:
+        if page.is_fallback:
+            continue  # the original's own page reports its links once
+        for slug, anchor, line in fragments[page.slug, page.lang].links:
+            if not anchor:
+                continue
+            link = site.link(slug, page.lang)
+            target = fragments.get((slug, page.lang)) or fragments[slug, link.lang]
+            if anchor in anchor_ids(target):
+                continue
+            problems.warning(page.article.path, line,
+                             f"link to '{slug}#{anchor}': '{link.title}' has no heading with that id",
+                             translated_anchor_hint(site, fragments, slug, anchor, target))
+
+
+def anchor_ids(fragment: Fragment) -> set[str]:
+    """Return the ids a link may point at in an article: headings and sources."""
+    return {anchor for _, anchor, _ in fragment.toc} | {f"source-{n}" for n in fragment.citation_ids}
+
+
+def translated_anchor_hint(site: LinkedSite, fragments, slug: str, anchor: str, target: Fragment) -> str:
+    """Say which id a heading has in the target language when the anchor exists in another one."""
+    for code in site.config.language_codes:
+        other = fragments.get((slug, code))
+        if other is None or other is target:
+            continue
+        ids = [a for _, a, _ in other.toc]
+        if anchor in ids and ids.index(anchor) < len(target.toc):
+            translated = target.toc[ids.index(anchor)][1]
+            return f"the heading is '{anchor}' in {code}, but its translation here has the id '{translated}'"
+    headings = ", ".join(a for _, a, _ in target.toc) or "none"
+    return f"its heading ids are: {headings}"
+
+
+def check_translations(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> None:
+    """Warn where a translation disagrees with the original in sources, related, category, citations or headings."""
+    for slug, group in site.corpus.groups.items():
+        original = site.original(slug)
+        original_fragment = fragments[slug, original.lang]
+        for article in group.values():
+            if article is original:
+                continue
+            fragment = fragments[slug, article.lang]
+
+            def differs(line: int, what: str, mine, theirs) -> None:
+                problems.warning(article.path, line,
+                                 f"{what} differs from the {original.lang} original {original.display_path}: "
+                                 f"{mine} here, {theirs} there", "bring the translation in line with the original")
+
+            if len(article.sources) != len(original.sources):
+                line = article.sources[0].line if article.sources else article.title_line
+                differs(line, "number of sources", len(article.sources), len(original.sources))
+            else:
+                for mine, theirs in zip(article.sources, original.sources):
+                    if mine.url != theirs.url:
+                        differs(mine.line, f"source {mine.number} URL", mine.url, theirs.url)
+            if {r.slug for r in article.related} != {r.slug for r in original.related}:
+                line = article.related[0].line if article.related else article.title_line
+                differs(line, "related list", sorted(r.slug for r in article.related),
+                        sorted(r.slug for r in original.related))
+            if article.category != original.category:
+                differs(article.title_line, "category", article.category, original.category)
+            mine = [number for number, _ in fragment.citations]
+            theirs = [number for number, _ in original_fragment.citations]
+            if mine != theirs:
+                index = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
+                line = fragment.citations[index][1] if index < len(mine) else first_body_line(article)
+                differs(line, "sequence of citations", mine, theirs)
+            if len(fragment.toc) != len(original_fragment.toc):
+                differs(first_body_line(article), "number of headings", len(fragment.toc), len(original_fragment.toc))
+
+
+def first_body_line(article) -> int:
+    """Return the file line where the body's text begins."""
+    blank = len(article.body) - len(article.body.lstrip("\n"))
+    return article.body_offset + blank + 1
+
+
+def check_orphans(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> None:
+    """Note articles that no other article links to, through `related` or a `.md` link."""
+    linked = {ref.slug for article in site.corpus.articles() for ref in article.related if ref.slug != article.slug}
+    linked.update(slug for (source, _), fragment in fragments.items()
+                  for slug, _, _ in fragment.links if slug != source)
+    for slug in site.corpus.groups:
+        if slug not in linked:
+            original = site.original(slug)
+            problems.info(original.path, original.title_line, f"no article links to '{slug}'",
+                          "add it to the related list of an article on the same subject")
