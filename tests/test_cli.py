@@ -39,7 +39,7 @@ def test_python_dash_m_builds_and_prints_a_summary(tmp_path):
 
 def test_wheel_carries_the_theme_and_builds_a_site_without_the_repository(tmp_path):
     source = tmp_path / "source"
-    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split("\0")[:-1]
     for name in tracked:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, source / name)

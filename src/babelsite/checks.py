@@ -23,7 +23,7 @@ def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment
                 continue
             problems.warning(page.article.path, line,
                              f"link to '{slug}#{anchor}': '{link.title}' has no heading with that id",
-                             translated_anchor_hint(site, fragments, slug, anchor, target))
+                             translated_anchor_hint(site, fragments, slug, anchor, target), code="anchor-missing")
 
 
 def anchor_ids(fragment: Fragment) -> set[str]:
@@ -58,7 +58,7 @@ def check_translations(site: LinkedSite, fragments: Mapping[tuple[str, str], Fra
             def differs(line: int, what: str, mine, theirs) -> None:
                 problems.warning(article.path, line,
                                  f"{what} differs from the {original.lang} original {original.display_path}: "
-                                 f"{mine} here, {theirs} there", "bring the translation in line with the original")
+                                 f"{mine} here, {theirs} there", "bring the translation in line with the original", code="translation-mismatch")
 
             if len(article.sources) != len(original.sources):
                 line = article.sources[0].line if article.sources else article.title_line
@@ -98,4 +98,4 @@ def check_orphans(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment
         if slug not in linked:
             original = site.original(slug)
             problems.info(original.path, original.title_line, f"no article links to '{slug}'",
-                          "add it to the related list of an article on the same subject")
+                          "add it to the related list of an article on the same subject", code="orphan")

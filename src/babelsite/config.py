@@ -113,20 +113,20 @@ def load_config(
     try:
         raw = config_path.read_bytes()
     except FileNotFoundError:
-        problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config")
+        problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
         raise SiteError(problems.items)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         problems.error(config_path, raw[: exc.start].count(b"\n") + 1,
-                       f"not valid UTF-8 at byte {exc.start} ({exc.reason})", "save site.toml as UTF-8")
+                       f"not valid UTF-8 at byte {exc.start} ({exc.reason})", "save site.toml as UTF-8", code="config")
         raise SiteError(problems.items)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", str(exc))
         line = int(match.group(1)) if match and match.group(1) else max(len(text.splitlines()), 1)
-        problems.error(config_path, line, f"TOML syntax error: {exc}", "fix the syntax of site.toml")
+        problems.error(config_path, line, f"TOML syntax error: {exc}", "fix the syntax of site.toml", code="config")
         raise SiteError(problems.items)
 
     def check_keys(table: Mapping[str, Any], allowed: Mapping[str, type], where: tuple[str, ...]) -> None:
@@ -135,10 +135,10 @@ def load_config(
             name = ".".join(where + (key,))
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or "valid keys: " + ", ".join(sorted(allowed))
-                problems.error(config_path, line, f"unknown key '{name}'", hint)
+                problems.error(config_path, line, f"unknown key '{name}'", hint, code="config")
             elif not isinstance(value, allowed[key]):
                 kind, example = TYPE_NAMES[allowed[key]]
-                problems.error(config_path, line, f"'{name}' must be {kind}", example.format(key=key))
+                problems.error(config_path, line, f"'{name}' must be {kind}", example.format(key=key), code="config")
 
     def setting(key: str, default: Any) -> Any:
         """Return a top-level value, or `default` when it is absent or of a type already reported."""
@@ -154,27 +154,25 @@ def load_config(
 
     title = setting("title", "")
     if "title" not in data or not str(data["title"]).strip():
-        problems.error(config_path, line_of("title") or 1, "'title' is required", 'add title = "My site"')
+        problems.error(config_path, line_of("title") or 1, "'title' is required", 'add title = "My site"', code="config")
 
     languages_table = setting("languages", {})
     languages: list[Language] = []
     if not data.get("languages"):
         problems.error(
             config_path, line_of("languages") or 1, "no [languages] table",
-            "add one table per language, e.g. [languages.en]",
-        )
+            "add one table per language, e.g. [languages.en]", code="config")
     for code, options in languages_table.items():
         line = line_of("languages", code)
         if not isinstance(options, dict):
-            problems.error(config_path, line, f"languages.{code} must be a table", f"write it as [languages.{code}]")
+            problems.error(config_path, line, f"languages.{code} must be a table", f"write it as [languages.{code}]", code="config")
             continue
         check_keys(options, LANGUAGE_KEYS, ("languages", code))
         described = describe_language(code)
         if described is None:
             problems.error(
                 config_path, line, f"'{code}' is not a valid BCP 47 language code",
-                "use codes such as en, pt-BR or zh-Hans",
-            )
+                "use codes such as en, pt-BR or zh-Hans", code="config")
             continue
         native_name, direction = described
         languages.append(
@@ -191,14 +189,12 @@ def load_config(
     if "default_language" not in data:
         problems.error(
             config_path, 1, "'default_language' is required",
-            f"add default_language = \"{codes[0] if codes else 'en'}\"",
-        )
+            f"add default_language = \"{codes[0] if codes else 'en'}\"", code="config")
     elif default_language is not None and codes and default_language not in languages_table:
         problems.error(
             config_path, line_of("default_language"),
             f"default_language '{default_language}' is not in [languages]",
-            f"use one of {', '.join(codes)}, or add a [languages.{default_language}] table",
-        )
+            f"use one of {', '.join(codes)}, or add a [languages.{default_language}] table", code="config")
 
     i18n = setting("i18n", {})
     for code, strings in i18n.items():
@@ -206,18 +202,16 @@ def load_config(
         if code not in languages_table:
             problems.error(
                 config_path, line, f"[i18n.{code}] names a language not in [languages]",
-                did_you_mean(code, codes),
-            )
+                did_you_mean(code, codes), code="config")
         elif not isinstance(strings, dict) or not all(isinstance(v, str) for v in strings.values()):
             problems.error(config_path, line, f"[i18n.{code}] must map strings to strings",
-                           'e.g. "Basics" = "Fondamenti"')
+                           'e.g. "Basics" = "Fondamenti"', code="config")
 
     fallback = setting("fallback", "omit")
     if fallback not in FALLBACK_MODES:
         problems.error(
             config_path, line_of("fallback"), f"fallback must be \"omit\" or \"notice\", not {fallback!r}",
-            "omit leaves untranslated articles out; notice shows them with a note",
-        )
+            "omit leaves untranslated articles out; notice shows them with a note", code="config")
 
     permalink = setting("permalink", "/{lang}/{slug}/")
     check_permalink(permalink, problems, config_path, line_of("permalink"))
@@ -228,8 +222,7 @@ def load_config(
         problems.error(
             config_path, 0 if base_url is not None else line_of("base_url"),
             f"{'--base-url' if base_url is not None else 'base_url'} {raw_base_url!r} is not a path or an http(s) URL",
-            'use "/", "/docs/" or "https://example.org/docs/"',
-        )
+            'use "/", "/docs/" or "https://example.org/docs/"', code="config")
 
     content_dir = site_dir / setting("content_dir", "content")
     output_dir = site_dir / setting("output_dir", "public")
@@ -258,21 +251,18 @@ def check_permalink(permalink: str, problems: Collector, path: Path, line: int) 
     if unknown:
         problems.error(
             path, line, f"permalink has unknown token {{{sorted(unknown)[0]}}}",
-            "use {lang}, {slug} and {category}",
-        )
+            "use {lang}, {slug} and {category}", code="config")
     if "slug" not in tokens:
-        problems.error(path, line, "permalink must contain {slug}", 'e.g. permalink = "/{lang}/{slug}/"')
+        problems.error(path, line, "permalink must contain {slug}", 'e.g. permalink = "/{lang}/{slug}/"', code="config")
     if "lang" not in tokens:
         problems.error(
-            path, line, "permalink must contain {lang}", "translations of one slug would share a URL"
-        )
+            path, line, "permalink must contain {lang}", "translations of one slug would share a URL", code="config")
     if not permalink.startswith("/") or not (permalink.endswith("/") or permalink.endswith(".html")):
         problems.error(
             path, line, "permalink must start with '/' and end with '/' or '.html'",
-            'e.g. "/{lang}/{slug}/" or "/{lang}/{slug}.html"',
-        )
+            'e.g. "/{lang}/{slug}/" or "/{lang}/{slug}.html"', code="config")
     if ".." in permalink.split("/"):
-        problems.error(path, line, "permalink must not contain '..'")
+        problems.error(path, line, "permalink must not contain '..'", code="config")
 
 
 def normalise_base_url(value: Any) -> str | None:

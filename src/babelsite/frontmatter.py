@@ -64,11 +64,12 @@ SPLITTER = YAMLHandler()
 class FrontMatterError(Exception):
     """A problem in a file's front matter, at a 1-based line of the file."""
 
-    def __init__(self, line: int, message: str, hint: str = ""):
+    def __init__(self, line: int, message: str, hint: str = "", code: str = "front-matter"):
         super().__init__(message)
         self.line = line
         self.message = message
         self.hint = hint
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def decode(data: bytes) -> str:
         offset = data.index(b"\x00")
         raise FrontMatterError(
             data[:offset].count(b"\n") + 1, f"NUL byte at byte {offset}",
-            "this looks like a binary file; save it as UTF-8 text",
+            "this looks like a binary file; save it as UTF-8 text", code="encoding",
         )
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
@@ -95,7 +96,7 @@ def decode(data: bytes) -> str:
         raise FrontMatterError(
             data[: exc.start].count(b"\n") + 1,
             f"not valid UTF-8 at byte {exc.start} ({exc.reason})",
-            "save the file as UTF-8",
+            "save the file as UTF-8", code="encoding",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -109,13 +109,13 @@ def resolve_related(site: LinkedSite, article: Article, reader_lang: str, proble
     for ref in article.related:
         if ref.slug == article.slug:
             problems.warning(article.path, ref.line, f"related slug '{ref.slug}' is the article itself",
-                             "remove it from related")
+                             "remove it from related", code="related-self")
             continue
         link = site.link(ref.slug, reader_lang)
         if link is None:
             others = (slug for slug in site.corpus.groups if slug != article.slug)
             hint = did_you_mean(ref.slug, others) or "create the article or remove the slug"
-            problems.warning(article.path, ref.line, f"related slug '{ref.slug}' names no article", hint)
+            problems.warning(article.path, ref.line, f"related slug '{ref.slug}' names no article", hint, code="related-dangling")
             continue
         links.append(link)
     return tuple(links)
@@ -145,12 +145,12 @@ def check_collisions(site: LinkedSite, pages: list[ArticlePage], problems: Colle
             for alias in page.article.aliases
         ]:
             if ".." in path.split("/") or path.startswith("/"):
-                problems.error(page.article.path, line, f"{what} would be written outside the output folder")
+                problems.error(page.article.path, line, f"{what} would be written outside the output folder", code="output-path")
                 continue
             if path in fixed or path.startswith("static/"):
                 problems.error(page.article.path, line, f"{what} /{path} is reserved for the site's own pages",
-                               "choose another slug or alias")
+                               "choose another slug or alias", code="url-collision")
             elif path in owners and owners[path] is not page.article:
                 problems.error(page.article.path, line, f"{what} /{path} is also used by {owners[path].display_path}",
-                               "change the permalink pattern, the slug or the alias")
+                               "change the permalink pattern, the slug or the alias", code="url-collision")
             owners.setdefault(path, page.article)

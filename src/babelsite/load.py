@@ -36,8 +36,7 @@ def load_corpus(
             problems.error(
                 article.path, article.title_line,
                 f"slug '{article.slug}' in language '{article.lang}' is also defined by {first.display_path}",
-                "rename one of the two files or set a different slug: in its front matter",
-            )
+                "rename one of the two files or set a different slug: in its front matter", code="duplicate-slug")
             continue
         group[article.lang] = article
     order = {code: index for index, code in enumerate(config.language_codes)}
@@ -52,10 +51,10 @@ def load_article(config: SiteConfig, source: SourceFile, problems: Collector) ->
     try:
         parsed = parse_file(source.path.read_bytes())
     except FrontMatterError as exc:
-        problems.error(source.path, exc.line, exc.message, exc.hint)
+        problems.error(source.path, exc.line, exc.message, exc.hint, code=exc.code)
         return None
     except OSError as exc:
-        problems.error(source.path, 0, f"cannot read the file: {exc.strerror}")
+        problems.error(source.path, 0, f"cannot read the file: {exc.strerror}", code="unreadable-file")
         return None
     return validate(config, source, parsed, problems)
 
@@ -68,17 +67,18 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     def line(*key: Any) -> int:
         return (lines.get(key) or lines.get(key[:1]) or 1) if key else 1
 
-    def error(key: tuple, message: str, hint: str = "") -> None:
-        problems.error(source.path, line(*key), message, hint)
+    def error(key: tuple, message: str, hint: str = "", code: str = "front-matter-field") -> None:
+        problems.error(source.path, line(*key), message, hint, code=code)
 
     lang = meta.get("lang", source.lang)
     if lang is None:
-        error((), "cannot tell the language of this file",
+        error((), "cannot tell the language of this file", code="unknown-language", hint=
               f"put it under content/<lang>/, name it {source.slug}.<lang>.md, or add lang: to the front matter")
     elif not isinstance(lang, str) or lang not in config.language_codes:
         where, said_by = (("lang",), "lang:") if "lang" in meta else ((), "the file's path")
         error(where, f"language '{lang}' from {said_by} is not in site.toml",
-              f"use one of {', '.join(config.language_codes)}, or add [languages.{lang}] to site.toml")
+              f"use one of {', '.join(config.language_codes)}, or add [languages.{lang}] to site.toml",
+              code="unknown-language")
 
     slug = meta.get("slug", source.slug)
     where = ("slug",) if "slug" in meta else ()
@@ -86,7 +86,7 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         error(where, "slug must be text", "put it in quotes")
     elif not slug or slug in (".", "..") or slug.startswith(".") or INVALID_SLUG.search(slug):
         error(where, f"slug {slug!r} cannot be a URL path segment",
-              "use letters, digits, '-' and '_' (no '/', spaces or '..')")
+              "use letters, digits, '-' and '_' (no '/', spaces or '..')", code="invalid-slug")
 
     title = meta.get("title")
     if "title" not in meta:

@@ -102,11 +102,11 @@ class PageRenderer:
         try:
             html = self.env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            self.problems.error(exc.filename or template, exc.lineno, f"template syntax error: {exc.message}")
+            self.problems.error(exc.filename or template, exc.lineno, f"template syntax error: {exc.message}", code="template")
             raise SiteError(self.problems.sorted()) from None
         except Exception as exc:  # noqa: BLE001 - any template failure is the template author's to fix
             filename, line = template_location(exc, template)
-            self.problems.error(filename, line, f"template error: {type(exc).__name__}: {exc}")
+            self.problems.error(filename, line, f"template error: {type(exc).__name__}: {exc}", code="template")
             raise SiteError(self.problems.sorted()) from None
         return OutputFile(self.urls.output_file(path), html.encode("utf-8"))
 

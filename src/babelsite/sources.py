@@ -22,13 +22,13 @@ def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
     content_dir = config.content_dir
     if not content_dir.is_dir():
         problems.error(config.config_path, 0, f"content folder {problems.display_path(content_dir)} does not exist",
-                       "create it or set content_dir in site.toml")
+                       "create it or set content_dir in site.toml", code="content-folder")
         return ()
     codes = set(config.language_codes)
     for path in walk_files(content_dir, problems):
         relative = path.relative_to(content_dir)
         if path.suffix != ".md":
-            problems.warning(path, 0, "not a Markdown file, ignored", "keep images and other files in static/")
+            problems.warning(path, 0, "not a Markdown file, ignored", "keep images and other files in static/", code="not-markdown")
             continue
         stem = path.stem
         suffix_lang = None
@@ -43,7 +43,7 @@ def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
             folder_lang = None
         if folder_lang and suffix_lang and folder_lang != suffix_lang:
             problems.error(path, 1, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
-                           "keep one of the two")
+                           "keep one of the two", code="language-conflict")
         found.append(SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, stem))
     return tuple(found)
 
@@ -56,7 +56,7 @@ def walk_files(root: Path, problems: Collector) -> list[Path]:
         real = os.path.realpath(folder)
         if real in seen_dirs:
             problems.error(folder, 0, "symlink loop: this folder was already read through another path",
-                           "remove the symlink")
+                           "remove the symlink", code="symlink-loop")
             dirs.clear()
             continue
         seen_dirs.add(real)

@@ -31,18 +31,18 @@ def check_output_dir(config: SiteConfig, output_dir: Path, force: bool, problems
     where = config.config_path
     if output_dir == site_dir or output_dir in site_dir.parents:
         problems.error(where, 0, f"output folder {output_dir} contains the site itself",
-                       'set output_dir to a folder of its own, such as "public"')
+                       'set output_dir to a folder of its own, such as "public"', code="output-refused")
     elif output_dir == config.content_dir.resolve() or output_dir in config.content_dir.resolve().parents:
-        problems.error(where, 0, f"output folder {output_dir} contains content/", "choose another output_dir")
+        problems.error(where, 0, f"output folder {output_dir} contains content/", "choose another output_dir", code="output-refused")
     elif output_dir.is_dir():
         if (output_dir / "site.toml").exists() or (output_dir / "content").exists():
             problems.error(where, 0, f"output folder {output_dir} holds a site.toml or content/ folder",
-                           "choose another output_dir")
+                           "choose another output_dir", code="output-refused")
         elif not force and not (output_dir / MARKER).exists() and any(output_dir.iterdir()):
             problems.error(where, 0, f"output folder {output_dir} holds files babelsite did not write",
-                           "empty it, choose another output_dir, or pass --force to replace it")
+                           "empty it, choose another output_dir, or pass --force to replace it", code="output-refused")
     elif output_dir.exists():
-        problems.error(where, 0, f"output path {output_dir} is a file, not a folder")
+        problems.error(where, 0, f"output path {output_dir} is a file, not a folder", code="output-refused")
 
 
 def write_site(output_dir: Path, files: Iterable[OutputFile]) -> BuildResult:

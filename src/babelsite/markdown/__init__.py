@@ -45,7 +45,7 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], pro
         link = site.link(slug, page.lang) if slug else None
         if link is None:
             problems.error(article.path, file_line(body_line), f"link to '{href}' names no article",
-                           "check the file name of the linked article")
+                           "check the file name of the linked article", code="link-missing")
             return "#"
         links.append((slug, unquote(anchor), file_line(body_line)))  # markdown-it percent-encodes hrefs
         return site.urls.href(link.path) + (f"#{anchor}" if anchor else "")
@@ -64,11 +64,11 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], pro
             count = len(article.sources)
             problems.error(article.path, file_line(body_line),
                            f"citation [{number}] but the article has {count} source{'s' * (count != 1)}",
-                           "add the source to sources: or fix the number")
+                           "add the source to sources: or fix the number", code="citation-range")
     for source in article.sources:
         if source.number not in cited:
             problems.warning(article.path, source.line, f"source {source.number} is never cited",
-                             f"cite it as [{source.number}] in the text or remove it")
+                             f"cite it as [{source.number}] in the text or remove it", code="source-uncited")
     return Fragment(
         html=html,
         toc=tuple(env.get("toc", ())),
