@@ -25,6 +25,14 @@ def make_parser() -> argparse.ArgumentParser:
     add_site_arguments(check)
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text lines, or one JSON object per diagnostic")
+    serve = commands.add_parser("serve", help="preview the site with live reload")
+    serve.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
+                       help="the folder with site.toml (default: the current folder)")
+    serve.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one")
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     return parser
 
 
@@ -109,11 +117,27 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if counts["error"] else 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the site with live reload until Ctrl-C."""
+    from .build import BuildOptions
+    from .errors import SiteError
+    from .serve import serve
+
+    options = BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts)
+    try:
+        return serve(options, args.host, args.port, args.open)
+    except SiteError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        print("babelsite: the site has errors; fix them and start serve again", file=sys.stderr)
+        return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = make_parser().parse_args(argv)
     try:
-        return {"build": run_build, "check": run_check}[args.command](args)
+        return {"build": run_build, "check": run_check, "serve": run_serve}[args.command](args)
     except KeyboardInterrupt:
         print("babelsite: interrupted", file=sys.stderr)
         return 130

@@ -16,6 +16,7 @@ from .errors import Collector, SiteError
 from .i18n import collation_key, ui_strings
 from .links import ArticlePage, Link, LinkedSite
 from .markdown import Fragment
+from .status import OUTDATED, TranslationStatus, to_html
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,19 @@ class Theme:
         static_dirs = dict.fromkeys(d.resolve() for d in (site_dir / "static", theme_root / "static") if d.is_dir())
         return cls(tuple(template_dirs), tuple(static_dirs))
 
-    def static_files(self) -> dict[str, Path]:
+    def static_files(self, problems: Collector) -> dict[str, Path]:
         """Map each static file's relative name to the file that wins (site before theme)."""
         files: dict[str, Path] = {}
         for folder in self.static_dirs:
             for path in sorted(folder.rglob("*")):
                 name = path.relative_to(folder).as_posix()
-                if path.is_file() and not any(p.startswith(".") for p in name.split("/")):
-                    files.setdefault(name, path)
+                if not path.is_file() or any(p.startswith(".") for p in name.split("/")):
+                    continue
+                if folder not in path.resolve().parents:
+                    problems.warning(path, 0, "links to a file outside static/; it is not published",
+                                     "copy the file into static/ instead of linking to it", code="static-outside")
+                    continue
+                files.setdefault(name, path)
         return dict(sorted(files.items()))
 
 
@@ -59,24 +65,26 @@ def hashed_name(name: str, data: bytes) -> str:
     return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
 
 
-def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> Iterator[OutputFile]:
-    """Yield every file of the site: static files, pages, sitemap and robots.txt."""
+def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
+                status: TranslationStatus | None = None) -> Iterator[OutputFile]:
+    """Yield every file of the site: static files, pages, sitemap and robots.txt; a status adds its notices and page."""
     theme = Theme.for_site(site.config.site_dir)
     assets: dict[str, str] = {}
-    for name, path in theme.static_files().items():
+    for name, path in theme.static_files(problems).items():
         data = path.read_bytes()
         hashed = site.urls.static(hashed_name(name, data))
         assets[name] = hashed
         yield OutputFile(hashed, data)
-    renderer = PageRenderer(site, fragments, theme, assets, problems)
+    renderer = PageRenderer(site, fragments, theme, assets, problems, status)
     yield from renderer.pages()
 
 
 class PageRenderer:
     """Builds template views and renders them; keeps the Jinja environment for one build."""
 
-    def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector):
-        self.site, self.fragments, self.assets, self.problems = site, fragments, assets, problems
+    def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector,
+                 status: TranslationStatus | None):
+        self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
         self.ui = ui_strings(site.config)
         self.env = jinja2.Environment(
@@ -190,6 +198,8 @@ class PageRenderer:
         if not (self.config.default_language_at_root):
             yield self.root_page()
         yield self.not_found_page()
+        if self.status is not None and self.config.status_page:
+            yield OutputFile(self.urls.output_file(self.urls.status), to_html(self.status).encode("utf-8"))
         yield self.sitemap_file()
         yield OutputFile(self.urls.robots, self.robots())
 
@@ -241,10 +251,20 @@ class PageRenderer:
                             for s in article.sources],
                 "related": [self.link_view(link) for link in page.related],
                 "fallback": fallback,
+                "outdated": self.outdated_view(page),
                 "extra": dict(article.extra),
             },
         })
         return self.render("article.html", page.path, context)
+
+    def outdated_view(self, page: ArticlePage) -> dict[str, str] | None:
+        """Return the updated original an outdated translation's notice links to, or None."""
+        if (self.status is None or not self.config.outdated_notice or page.is_fallback
+                or self.status.cell(page.slug, page.lang).state != OUTDATED):
+            return None
+        original = self.site.original(page.slug)
+        return {"href": self.urls.href(self.site.article_paths[page.slug, original.lang]), "lang": original.lang,
+                "name": self.config.language(original.lang).name}
 
     def backrefs(self, lang: str, number: int, ids: tuple[str, ...]) -> list[dict[str, str]]:
         """Return the links from a source back to each place citing it, marked a, b, c… when many."""

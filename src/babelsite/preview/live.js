@@ -1,0 +1,76 @@
+// Live reload for `babelsite serve`: injected into HTML responses only, never into built files.
+(function () {
+  "use strict";
+  var root = "/__babelsite/";
+  var overlayId = "babelsite-overlay";
+
+  function here() {
+    try { return decodeURI(location.pathname); } catch (e) { return location.pathname; }
+  }
+
+  function showOverlay(diagnostics) {
+    var overlay = document.getElementById(overlayId);
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = overlayId;
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
+        "background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "";
+    var title = document.createElement("h2");
+    title.textContent = "babelsite: the last change broke the build";
+    title.style.cssText = "color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem";
+    overlay.appendChild(title);
+    var list = document.createElement("pre");
+    list.style.cssText = "white-space:pre-wrap;margin:0";
+    list.textContent = diagnostics.join("\n");
+    overlay.appendChild(list);
+  }
+
+  function removeOverlay() {
+    var overlay = document.getElementById(overlayId);
+    if (overlay) overlay.remove();
+    return Boolean(overlay);
+  }
+
+  function swapStylesheets(replacements) {
+    var swapped = false;
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var next = replacements[link.getAttribute("href")];
+      if (next) { link.setAttribute("href", next); swapped = true; }
+    });
+    return swapped;
+  }
+
+  function apply(data) {
+    var recovered = removeOverlay();
+    var path = here();
+    if (data.removed.indexOf(path) >= 0) {
+      var lang = document.documentElement.lang;
+      location.href = data.homes[lang] || data.homes[data.default_language];
+      return;
+    }
+    if (data.css_only && !recovered && swapStylesheets(data.stylesheets)) return;
+    if (recovered || data.changed.indexOf(path) >= 0) location.reload();
+  }
+
+  function handle(message) {
+    if (message.type === "errors") showOverlay(message.data.diagnostics);
+    else if (message.type === "reload") apply(message.data);
+  }
+
+  var events = root + "events";
+  if (typeof SharedWorker === "function") {
+    var worker = new SharedWorker(root + "worker.js?events=" + encodeURIComponent(events), { name: "babelsite" });
+    worker.port.onmessage = function (event) { handle(event.data); };
+    worker.port.start();
+    addEventListener("pagehide", function () { worker.port.postMessage("bye"); });
+  } else {
+    var source = new EventSource(events);
+    ["reload", "errors"].forEach(function (type) {
+      source.addEventListener(type, function (event) { handle({ type: type, data: JSON.parse(event.data) }); });
+    });
+  }
+})();

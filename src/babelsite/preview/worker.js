@@ -1,0 +1,32 @@
+// One event stream shared by every tab of the preview: browsers allow only six
+// connections per host, so a stream per tab would stop the seventh tab from loading.
+"use strict";
+var ports = [];
+var source = null;
+var failing = null; // the last "errors" message, for tabs that connect while the build fails
+
+function broadcast(message) {
+  ports.forEach(function (port) { port.postMessage(message); });
+}
+
+function listen(url) {
+  source = new EventSource(url);
+  ["reload", "errors"].forEach(function (type) {
+    source.addEventListener(type, function (event) {
+      var message = { type: type, data: JSON.parse(event.data) };
+      failing = type === "errors" ? message : null;
+      broadcast(message);
+    });
+  });
+}
+
+onconnect = function (event) {
+  var port = event.ports[0];
+  ports.push(port);
+  port.onmessage = function (message) {
+    if (message.data === "bye") ports = ports.filter(function (p) { return p !== port; });
+  };
+  if (!source) listen(new URL(location.href).searchParams.get("events"));
+  if (failing) port.postMessage(failing);
+  port.start();
+};

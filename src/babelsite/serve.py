@@ -1,0 +1,356 @@
+"""The live preview: serve the site from memory, watch its files, rebuild, and reload browsers."""
+
+from __future__ import annotations
+
+import errno
+import json
+import mimetypes
+import posixpath
+import sys
+import threading
+import time
+from collections import deque
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildOptions
+from .errors import SiteError
+from .rebuild import LiveSite, RebuildResult
+from .render import Theme
+
+PREVIEW = "/__babelsite/"
+NO_SITE_YET = b"<!DOCTYPE html><html><head><title>babelsite</title></head><body></body></html>"
+QUIET_SECONDS = 0.05  # a burst of events ends when none came for this long
+MAX_WAIT_SECONDS = 1.0  # ...or after this long, so a constant stream still rebuilds
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
+
+
+def is_editor_noise(path: Path) -> bool:
+    """Tell whether a path is an editor's temporary file rather than a real change."""
+    name = path.name
+    return name.startswith((".#", "#")) or name.endswith(IGNORED_SUFFIXES) or name == "4913" or name.startswith(".")
+
+
+class ChangeCollector(FileSystemEventHandler):
+    """Collects changed paths from watchdog and wakes the builder."""
+
+    def __init__(self, ignored: tuple[Path, ...]):
+        self.ignored = ignored
+        self.lock = threading.Lock()
+        self.pending: set[Path] = set()
+        self.last_event = 0.0
+        self.wake = threading.Event()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
+            return
+        paths = [Path(event.src_path)] + ([Path(event.dest_path)] if getattr(event, "dest_path", "") else [])
+        paths = [p for p in paths if not is_editor_noise(p) and not any(p == d or d in p.parents for d in self.ignored)]
+        if not paths:
+            return
+        with self.lock:
+            self.pending.update(paths)
+            self.last_event = time.monotonic()
+        self.wake.set()
+
+    def take_when_quiet(self, stopping: threading.Event) -> set[Path]:
+        """Wait for a quiet moment after the first event, then return the collected paths."""
+        first = time.monotonic()
+        while not stopping.is_set():
+            with self.lock:
+                quiet_for = time.monotonic() - self.last_event
+            if quiet_for >= QUIET_SECONDS or time.monotonic() - first >= MAX_WAIT_SECONDS:
+                break
+            time.sleep(QUIET_SECONDS - quiet_for if quiet_for < QUIET_SECONDS else 0.005)
+        with self.lock:
+            taken, self.pending = self.pending, set()
+            self.wake.clear()
+        return taken
+
+
+class Broadcast:
+    """Messages for the event stream, numbered so that each client sends each one once."""
+
+    def __init__(self):
+        self.condition = threading.Condition()
+        self.messages: deque[tuple[int, str, str]] = deque(maxlen=64)
+        self.number = 0
+        self.failing: str | None = None  # the errors message while the build is broken
+
+    def publish(self, event: str, data: dict) -> None:
+        with self.condition:
+            self.number += 1
+            payload = json.dumps(data, ensure_ascii=False)
+            self.messages.append((self.number, event, payload))
+            self.failing = payload if event == "errors" else None
+            self.condition.notify_all()
+
+    def wait(self, after: int, timeout: float) -> list[tuple[int, str, str]]:
+        with self.condition:
+            self.condition.wait_for(lambda: self.number > after, timeout=timeout)
+            return [m for m in self.messages if m[0] > after]
+
+    def wake_all(self) -> None:
+        with self.condition:
+            self.condition.notify_all()
+
+
+class PreviewServer:
+    """Builds a site in memory, serves it over HTTP, and rebuilds it when its files change."""
+
+    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=sys.stderr):
+        self.options = options
+        self.host, self.port = host, port
+        self.log = log
+        self.site = LiveSite(options)
+        self.broadcast = Broadcast()
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.httpd: ThreadingHTTPServer | None = None
+        self.observer = None
+        self.changes: ChangeCollector | None = None
+        self.rebuilds = 0
+
+    @property
+    def base_path(self) -> str:
+        return self.site.urls.base_path if self.site.urls else "/"
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}{self.base_path}"
+
+    def start(self) -> str:
+        """Build once, then start serving and watching; return the site's URL."""
+        result = self.site.rebuild()
+        self.publish(result)  # a broken site still starts: its tabs show the errors until it is fixed
+        config_dir = self.options.site_dir.resolve()
+        try:
+            self.httpd = ThreadingHTTPServer((self.host, self.port), make_handler(self))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortBusy(f"port {self.port} on {self.host} is busy; pass --port 0 to pick a free one") from None
+            raise
+        self.httpd.daemon_threads = True
+        self.start_watching(config_dir)
+        self.spawn(self.httpd.serve_forever, "babelsite-http", 0.1)
+        self.spawn(self.build_loop, "babelsite-builder")
+        return self.url
+
+    def spawn(self, target, name: str, *args) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def start_watching(self, site_dir: Path) -> None:
+        """Watch content, templates, static files, site.toml and the theme with watchdog."""
+        theme = Theme.for_site(site_dir)
+        content = (site_dir / "content").resolve()
+        try:
+            from .config import load_config
+
+            config = load_config(site_dir, self.options.config_path)
+            content, output = config.content_dir.resolve(), config.output_dir.resolve()
+        except SiteError:
+            output = (site_dir / "public").resolve()
+        self.changes = ChangeCollector(ignored=(output, site_dir / ".git"))
+        self.observer = Observer()
+        recursive = {content, site_dir / "templates", site_dir / "static", *theme.template_dirs, *theme.static_dirs}
+        for folder in sorted(recursive):
+            if folder.is_dir():
+                self.observer.schedule(self.changes, str(folder), recursive=True)
+        self.observer.schedule(self.changes, str(site_dir), recursive=False)
+        if self.options.config_path and self.options.config_path.resolve().parent != site_dir:
+            self.observer.schedule(self.changes, str(self.options.config_path.resolve().parent), recursive=False)
+        self.observer.start()
+
+    def build_loop(self) -> None:
+        """Rebuild after each burst of changes; changes during a rebuild queue one more."""
+        while not self.stopping.is_set():
+            if not self.changes.wake.wait(0.2):
+                continue
+            changed = self.changes.take_when_quiet(self.stopping)
+            if changed and not self.stopping.is_set():
+                self.rebuilds += 1
+                self.publish(self.site.rebuild(changed))
+
+    def publish(self, result: RebuildResult) -> None:
+        """Tell the terminal and every open tab how the rebuild went."""
+        if not result.ok:
+            lines = [d.format() for d in result.diagnostics]
+            print("\n".join(lines), file=self.log, flush=True)
+            self.broadcast.publish("errors", {"diagnostics": lines})
+            return
+        self.print_warnings(result)
+        if self.site.builds == 1:
+            return
+        print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {len(result.changed)} pages changed",
+              file=self.log, flush=True)
+        urls = self.site.urls
+        config_homes = {code: urls.href(urls.home(code)) for code in self.site.languages}
+        self.broadcast.publish("reload", {
+            "changed": list(result.changed), "removed": list(result.removed),
+            "stylesheets": dict(result.stylesheets), "css_only": result.css_only,
+            "homes": config_homes, "default_language": self.site.default_language,
+        })
+
+    def print_warnings(self, result: RebuildResult) -> None:
+        for diagnostic in result.diagnostics:
+            print(diagnostic.format(), file=self.log, flush=True)
+
+    def stop(self) -> None:
+        """Stop serving and watching, and wait for every thread to end."""
+        self.stopping.set()
+        self.broadcast.wake_all()
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=2)
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+        for thread in self.threads:
+            thread.join(timeout=2)
+
+
+class PortBusy(Exception):
+    """The port asked for is taken by another program."""
+
+
+def make_handler(preview: PreviewServer):
+    """Return the request handler class bound to one preview server."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "babelsite"
+
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+            pass  # the terminal shows rebuilds and diagnostics, not every request
+
+        def do_HEAD(self):
+            self.respond(head=True)
+
+        def do_GET(self):
+            self.respond(head=False)
+
+        def respond(self, head: bool) -> None:
+            path = urlsplit(self.path).path
+            if path == PREVIEW + "events" and not head:
+                return self.stream_events()
+            if path.startswith(PREVIEW):
+                return self.send_preview_file(path[len(PREVIEW):], head)
+            status, key = resolve_request(path, preview.base_path, preview.site.get)
+            if status == HTTPStatus.MOVED_PERMANENTLY:
+                return self.send_bytes(status, b"", "text/plain", head, location=key)
+            data = preview.site.get(key) if key else None
+            if data is None:
+                status, key = HTTPStatus.NOT_FOUND if status == HTTPStatus.OK else status, "404.html"
+                data = preview.site.get(key) or NO_SITE_YET
+            content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+            if content_type == "text/html":
+                data = inject_live_script(data)
+            self.send_bytes(status, data, content_type, head)
+
+        def send_bytes(self, status, data: bytes, content_type: str, head: bool, location: str = "") -> None:
+            self.send_response(status)
+            if content_type.startswith("text/") or content_type in ("application/javascript", "application/json",
+                                                                     "application/xml", "image/svg+xml"):
+                content_type += "; charset=utf-8"
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            if location:
+                self.send_header("Location", location)
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+
+        def send_preview_file(self, name: str, head: bool) -> None:
+            if name not in ("live.js", "worker.js"):
+                return self.send_bytes(HTTPStatus.NOT_FOUND, b"Not found", "text/plain", head)
+            data = resources.files("babelsite").joinpath("preview", name).read_bytes()
+            self.send_bytes(HTTPStatus.OK, data, "application/javascript", head)
+
+        def stream_events(self) -> None:
+            """Hold a Server-Sent Events stream open and send each rebuild's message."""
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "keep-alive")
+            self.end_headers()
+            broadcast = preview.broadcast
+            with broadcast.condition:
+                seen, failing = broadcast.number, broadcast.failing
+            try:
+                self.wfile.write(b"retry: 500\n\n")
+                if failing is not None:
+                    self.wfile.write(f"event: errors\ndata: {failing}\n\n".encode())
+                self.wfile.flush()
+                while not preview.stopping.is_set():
+                    messages = broadcast.wait(seen, timeout=0.5)
+                    for number, event, payload in messages:
+                        self.wfile.write(f"event: {event}\ndata: {payload}\n\n".encode())
+                        seen = number
+                    if not messages:
+                        self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, ValueError):
+                pass
+            self.close_connection = True
+
+    return Handler
+
+
+def resolve_request(path: str, base_path: str, lookup) -> tuple[HTTPStatus, str]:
+    """Map a request path to an output file, refusing anything that could leave the site."""
+    decoded = unquote(path)
+    if "\x00" in decoded or "\\" in decoded or ".." in decoded.split("/") or not decoded.startswith("/"):
+        return HTTPStatus.FORBIDDEN, ""
+    if posixpath.normpath(decoded) != decoded.rstrip("/") and decoded != "/":
+        return HTTPStatus.FORBIDDEN, ""
+    if not decoded.startswith(base_path):
+        if decoded + "/" == base_path:
+            return HTTPStatus.MOVED_PERMANENTLY, base_path
+        return HTTPStatus.NOT_FOUND, ""
+    relative = decoded[len(base_path):]
+    if relative == "" or relative.endswith("/"):
+        return HTTPStatus.OK, relative + "index.html"
+    if lookup(relative) is None and lookup(relative + "/index.html") is not None:
+        return HTTPStatus.MOVED_PERMANENTLY, path + "/"
+    return HTTPStatus.OK, relative
+
+
+def inject_live_script(html: bytes) -> bytes:
+    """Add the live-reload script before </body> (or at the end) of an HTML response."""
+    tag = f'<script src="{PREVIEW}live.js" defer></script>'.encode()
+    index = html.lower().rfind(b"</body>")
+    return html[:index] + tag + html[index:] if index >= 0 else html + tag
+
+
+def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> int:
+    """Run the preview until Ctrl-C."""
+    server = PreviewServer(options, host, port)
+    try:
+        url = server.start()
+    except PortBusy as exc:
+        print(f"babelsite: {exc}", file=sys.stderr)
+        return 1
+    print(f"babelsite: serving {url} (Ctrl-C to stop)", flush=True)
+    if open_browser:
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    print("babelsite: stopped", file=sys.stderr)
+    return 0

@@ -1,0 +1,252 @@
+"""The preview server: serving from memory, live reload events, coalescing, safety, clean shutdown."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from babelsite.build import BuildOptions
+from babelsite.rebuild import LiveSite
+from babelsite.serve import PreviewServer
+from conftest import SITES
+
+
+class Log:
+    """Collects what the server prints."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.lines.extend(line for line in text.splitlines() if line)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """Start a preview server on a free port for a copy of a fixture site; stop it afterwards."""
+    servers = []
+    threads_before = set(threading.enumerate())
+
+    def start(name: str = "multi") -> PreviewServer:
+        site_dir = tmp_path / name
+        shutil.copytree(SITES / name, site_dir)
+        server = PreviewServer(BuildOptions(site_dir=site_dir), port=0, log=Log())
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and set(threading.enumerate()) - threads_before:
+        time.sleep(0.05)
+    assert not set(threading.enumerate()) - threads_before, "threads leaked"
+
+
+def get(server: PreviewServer, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
+    host, port = server.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=5)
+    connection.request(method, path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def wait_for(predicate, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+class EventClient(threading.Thread):
+    """Holds the event stream open and records the events it receives."""
+
+    def __init__(self, server: PreviewServer):
+        super().__init__(daemon=True)
+        host, port = server.httpd.server_address[:2]
+        self.connection = http.client.HTTPConnection(host, port, timeout=10)
+        self.events: list[str] = []
+        self.connected = threading.Event()
+
+    def run(self) -> None:
+        self.connection.request("GET", "/__babelsite/events")
+        response = self.connection.getresponse()
+        self.connected.set()
+        try:
+            while True:
+                line = response.fp.readline()
+                if not line:
+                    break
+                if line.startswith(b"event: "):
+                    self.events.append(line[7:].strip().decode())
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.connection.sock and self.connection.sock.close()
+
+
+def test_serves_pages_with_the_live_script_and_never_writes_output(preview):
+    server = preview()
+    status, headers, body = get(server, "/it/alpha/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Cache-Control"] == "no-store"
+    assert body.count(b'<script src="/__babelsite/live.js" defer></script>') == 1
+    status, headers, body = get(server, "/sitemap.xml")
+    assert status == 200 and b"live.js" not in body and headers["Content-Type"].startswith("application/xml")
+    css = [p for p in server.site.outputs if p.endswith(".css")][0]
+    status, headers, _ = get(server, "/" + css)
+    assert headers["Content-Type"] == "text/css; charset=utf-8"
+    assert not (server.options.site_dir / "public").exists()
+
+
+def test_missing_pages_get_the_site_404_with_status_404(preview):
+    server = preview()
+    status, _, body = get(server, "/it/nowhere/")
+    assert status == 404 and b"<h1>" in body and b"live.js" in body
+    status, headers, _ = get(server, "/it/alpha")
+    assert status == 301 and headers["Location"] == "/it/alpha/"
+
+
+@pytest.mark.parametrize("path", [
+    "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/it/%2E%2E/%2e%2e/site.toml",
+    "/..%2fsite.toml", "//etc/passwd", "/it/..%5c..%5csite.toml", "/content/it/guide/nested/alpha.md",
+])
+def test_path_traversal_is_refused(preview, path):
+    server = preview()
+    status, _, body = get(server, path)
+    assert status in (403, 404)
+    assert b"root:" not in body and b"default_language" not in body and b"title:" not in body
+
+
+def test_symlinks_out_of_static_are_not_published(preview, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not publish")
+    server = preview()
+    static = server.options.site_dir / "static"
+    static.mkdir()
+    (static / "leak.txt").symlink_to(secret)
+    result = server.site.rebuild([static / "leak.txt"])
+    assert result.ok
+    assert not any(b"do not publish" in data for data in server.site.outputs.values())
+
+
+def test_an_edit_sends_reload_for_the_changed_page(preview):
+    server = preview()
+    client = EventClient(server)
+    client.start()
+    assert client.connected.wait(5)
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text() + "\nA new sentence.\n")
+    assert wait_for(lambda: "reload" in client.events)
+    message = server.broadcast.messages[-1]
+    assert message[1] == "reload" and '"/en/beta/"' in message[2]
+    status, _, body = get(server, "/en/beta/")
+    assert b"A new sentence." in body
+    client.close()
+
+
+def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
+    server = preview()
+    good = get(server, "/en/beta/")[2]
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    text = article.read_text()
+    article.write_text(text.replace("title: Beta", "title: [Beta"))
+    assert wait_for(lambda: server.broadcast.failing is not None)
+    assert "content/topics/beta.en.md:3: error: YAML syntax error" in server.broadcast.failing
+    assert get(server, "/en/beta/")[2] == good  # the last good page, at once
+    client = EventClient(server)  # a tab opened while the build is broken sees the errors
+    client.start()
+    assert wait_for(lambda: client.events == ["errors"])
+    article.write_text(text)
+    assert wait_for(lambda: server.broadcast.failing is None and client.events[-1:] == ["reload"])
+    assert any("beta.en.md:3: error" in line for line in server.log.lines)
+    client.close()
+
+
+def test_a_burst_of_writes_causes_one_rebuild(preview):
+    server = preview()
+    folder = server.options.site_dir / "content/en"
+    start = time.monotonic()
+    for n in range(50):
+        (folder / f"burst{n}.md").write_text(f"---\ntitle: Burst {n}\n---\nText.\n")
+    assert time.monotonic() - start < 0.1
+    assert wait_for(lambda: server.rebuilds >= 1)
+    time.sleep(0.5)
+    assert server.rebuilds == 1
+    assert server.site.get("en/burst49/index.html") is not None
+
+
+def test_a_change_during_a_rebuild_queues_exactly_one_more(preview):
+    server = preview()
+    release = threading.Event()
+    original = server.site.rebuild
+
+    def slow_rebuild(changed=()):
+        release.wait(5)
+        return original(changed)
+
+    server.site.rebuild = slow_rebuild
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text() + "\nFirst.\n")
+    assert wait_for(lambda: server.rebuilds == 1)
+    for n in range(5):
+        article.write_text(article.read_text() + f"\nDuring {n}.\n")
+        time.sleep(0.01)
+    release.set()
+    assert wait_for(lambda: server.rebuilds == 2)
+    time.sleep(0.5)
+    assert server.rebuilds == 2
+    assert b"During 4." in server.site.get("en/beta/index.html")
+
+
+def test_editor_temporary_files_and_output_are_ignored(preview):
+    server = preview()
+    folder = server.options.site_dir / "content/en"
+    (folder / ".gamma.md.swp").write_text("x")
+    (folder / "gamma.md~").write_text("x")
+    (folder / ".#gamma.md").write_text("x")
+    (server.options.site_dir / "public").mkdir()
+    (server.options.site_dir / "public/x.html").write_text("x")
+    time.sleep(0.5)
+    assert server.rebuilds == 0
+
+
+def test_fifty_clients_holding_the_stream_all_get_the_reload(preview):
+    server = preview()
+    clients = [EventClient(server) for _ in range(50)]
+    for client in clients:
+        client.start()
+    assert all(client.connected.wait(5) for client in clients)
+    pages = [threading.Thread(target=get, args=(server, "/it/alpha/")) for _ in range(20)]
+    for page in pages:
+        page.start()
+    article = server.options.site_dir / "content/it/guide/nested/alpha.md"
+    article.write_text(article.read_text() + "\nAncora.\n")
+    for page in pages:
+        page.join(5)
+    assert wait_for(lambda: all("reload" in client.events for client in clients), timeout=10)
+    for client in clients:
+        client.close()
+
+
+def test_busy_port_gives_a_clear_message(preview, capsys):
+    from babelsite.serve import serve
+
+    server = preview()
+    port = server.httpd.server_address[1]
+    assert serve(server.options, "127.0.0.1", port, False) == 1
+    assert f"port {port} on 127.0.0.1 is busy; pass --port 0 to pick a free one" in capsys.readouterr().err
