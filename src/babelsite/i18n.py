@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
@@ -59,6 +59,7 @@ def _collator():
     return Collator()
 
 
+@lru_cache(maxsize=65536)
 def collation_key(text: str) -> tuple[int, ...]:
     """Return a key that sorts text by the Unicode Collation Algorithm (accents, case)."""
     return _collator().sort_key(text)

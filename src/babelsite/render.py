@@ -6,6 +6,7 @@ import hashlib
 import json
 import traceback
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -58,6 +59,22 @@ class Theme:
         return dict(sorted(files.items()))
 
 
+@cache
+def jinja_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """Return the Jinja environment for these template folders, shared by rebuilds in one process.
+
+    Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast.
+    """
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 def hashed_name(name: str, data: bytes) -> str:
     """Return `css/style.css` as `css/style.1a2b3c4d.css`, keyed by its content."""
     digest = hashlib.sha256(data).hexdigest()[:10]
@@ -87,15 +104,7 @@ class PageRenderer:
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
         self.ui = ui_strings(site.config)
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
-            autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.globals["asset"] = self.asset
+        self.env = jinja_environment(theme.template_dirs)
         self.sitemap: list[dict[str, Any]] = []
         self.listings: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
 
@@ -108,7 +117,7 @@ class PageRenderer:
     def render(self, template: str, path: str, context: dict[str, Any]) -> OutputFile:
         """Render a template to the file serving a site path; template errors name file and line."""
         try:
-            html = self.env.get_template(template).render(context)
+            html = self.env.get_template(template).render(context, asset=self.asset)
         except jinja2.TemplateSyntaxError as exc:
             self.problems.error(exc.filename or template, exc.lineno, f"template syntax error: {exc.message}", code="template")
             raise SiteError(self.problems.sorted()) from None
