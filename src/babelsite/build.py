@@ -16,6 +16,7 @@ from .markdown import Fragment
 from .load import load_corpus
 from .render import OutputFile, render_site
 from .sources import discover
+from .status import translation_status
 from .write import check_output_dir, write_site
 
 
@@ -90,7 +91,10 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     check_output_dir(site.config, prepared.output_dir, options.force, problems)
     fail_on_problems(problems, options.strict)
     t = time.perf_counter()
-    outputs = render_site(site, prepared.fragments, problems)
+    status = translation_status(site)
+    prepared.timings["status"] = time.perf_counter() - t
+    t = time.perf_counter()
+    outputs = render_site(site, prepared.fragments, problems, status=status)
     result = write_site(prepared.output_dir, counted(outputs, progress))
     prepared.timings["render+write"] = time.perf_counter() - t
     pages: dict[str, int] = {code: 0 for code in site.config.language_codes}
@@ -111,7 +115,7 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_translations(site, fragments, problems)
     check_orphans(site, fragments, problems)
     try:
-        for _ in render_site(site, fragments, problems):
+        for _ in render_site(site, fragments, problems, status=translation_status(site)):
             pass
     except SiteError:
         pass  # the template problem is already among the diagnostics

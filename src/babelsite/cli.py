@@ -25,6 +25,23 @@ def make_parser() -> argparse.ArgumentParser:
     add_site_arguments(check)
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text lines, or one JSON object per diagnostic")
+    status = commands.add_parser("status", help="show which articles are translated, missing or outdated "
+                                                "in each language")
+    status.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
+                        help="the folder with site.toml (default: the current folder)")
+    status.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
+    status.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    status.add_argument("--format", choices=("text", "json", "html"), default="text",
+                        help="a table for the terminal, one JSON document, or an HTML dashboard page")
+    status.add_argument("--out", type=Path, help="write the report to this file instead of printing it")
+    new = commands.add_parser("new", help="start an article, or a translation of one, from a template")
+    new.add_argument("slug", metavar="SLUG", help="the article's slug, which becomes its file name")
+    new.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
+                     help="the folder with site.toml (default: the current folder)")
+    new.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
+    new.add_argument("--lang", help="the language of the new file (default: the default language)")
+    new.add_argument("--from", dest="source_lang", metavar="LANG",
+                     help="translate the version in this language: same category, sources and related")
     serve = commands.add_parser("serve", help="preview the site with live reload")
     serve.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
                        help="the folder with site.toml (default: the current folder)")
@@ -133,11 +150,66 @@ def run_serve(args: argparse.Namespace) -> int:
         return 1
 
 
+def run_status(args: argparse.Namespace) -> int:
+    """Report every article's translation state per language as text, JSON or an HTML dashboard."""
+    import json
+
+    from .build import BuildOptions, fail_on_problems, prepare
+    from .errors import SiteError
+    from .status import to_html, to_json, to_text, translation_status
+
+    try:
+        prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts))
+        fail_on_problems(prepared.problems, strict=False)
+    except SiteError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        print(f"babelsite: the site has {errors} error{'s' * (errors != 1)}; fix them to see its status",
+              file=sys.stderr)
+        return 1
+    status = translation_status(prepared.site)
+    if args.format == "json":
+        report = json.dumps(to_json(status), ensure_ascii=False, indent=2) + "\n"
+    else:
+        report = (to_html if args.format == "html" else to_text)(status)
+    if args.out is None:
+        sys.stdout.write(report)
+        return 0
+    try:
+        args.out.write_text(report, encoding="utf-8")
+    except OSError as exc:
+        print(f"{args.out}: error: cannot write the report: {exc.strerror}; check that its folder exists",
+              file=sys.stderr)
+        return 1
+    print(f"babelsite: wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Write the file of a new article or translation and print its path."""
+    from .errors import SiteError
+    from .new import new_article
+
+    try:
+        path = new_article(args.site_dir, args.config, args.slug, args.lang, args.source_lang)
+    except SiteError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        return 1
+    try:
+        print(args.site_dir / path.relative_to(args.site_dir.resolve()))
+    except ValueError:  # content_dir is outside the site folder
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = make_parser().parse_args(argv)
     try:
-        return {"build": run_build, "check": run_check, "serve": run_serve}[args.command](args)
+        commands = {"build": run_build, "check": run_check, "serve": run_serve, "status": run_status, "new": run_new}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         print("babelsite: interrupted", file=sys.stderr)
         return 130

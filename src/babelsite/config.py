@@ -22,6 +22,8 @@ TOP_KEYS = {
     "permalink": str,
     "default_language_at_root": bool,
     "fallback": str,
+    "outdated_notice": bool,
+    "status_page": bool,
     "markdown": dict,
     "languages": dict,
     "i18n": dict,
@@ -68,6 +70,8 @@ class SiteConfig:
     markdown_html: bool
     languages: tuple[Language, ...]
     i18n: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    outdated_notice: bool = True  # outdated translations say so and link to the updated original
+    status_page: bool = False  # the build also writes the translation status dashboard
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -241,6 +245,8 @@ def load_config(
         markdown_html=markdown.get("html", False),
         languages=tuple(languages),
         i18n=MappingProxyType({code: MappingProxyType(dict(v)) for code, v in i18n.items()}),
+        outdated_notice=setting("outdated_notice", True),
+        status_page=setting("status_page", False),
     )
 
 

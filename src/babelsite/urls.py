@@ -63,6 +63,7 @@ class UrlScheme:
     not_found = "404.html"
     sitemap = "sitemap.xml"
     robots = "robots.txt"
+    status = "_status/"  # the translation status dashboard, with status_page = true
 
     def static(self, name: str) -> str:
         return f"static/{name}"

@@ -1,0 +1,292 @@
+"""Translation status: which language has which article, and which translations lag behind their original.
+
+A translation records the original it was made from as `translated_from: <hash>` in its
+front matter; when the original's `content_hash` differs now, the translation is outdated.
+A translation without it is compared with its original by last commit date when the site
+is in a git repository, and is otherwise translated with unknown freshness.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+import jinja2
+
+from .links import LinkedSite
+from .model import Article
+
+ORIGINAL, TRANSLATED, OUTDATED, MISSING = "original", "translated", "outdated", "missing"
+BY_HASH, BY_GIT, UNKNOWN = "hash", "git", "unknown"  # how a translation's freshness was decided
+GIT_TIMEOUT = 10  # seconds for one git command
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One language's version of one article in the status matrix."""
+
+    state: str  # original, translated, outdated or missing
+    path: str | None  # the file, relative to the site folder; None when missing
+    translated_from: str | None  # the original's hash the translation records, if any
+    original_hash: str | None  # the original's hash now; None when missing
+    freshness: str | None  # for a translation: hash, git or unknown
+
+
+@dataclass(frozen=True)
+class Row:
+    """One article: its slug, its original's title and language, and a cell per site language."""
+
+    slug: str
+    title: str
+    original_lang: str
+    cells: Mapping[str, Cell]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the site one language has: counts per state and shares of all articles."""
+
+    total: int
+    original: int
+    translated: int
+    outdated: int
+    missing: int
+    unknown: int  # translations whose freshness could not be told
+
+    @property
+    def present(self) -> int:
+        """Articles readable in this language: originals and translations, outdated or not."""
+        return self.original + self.translated + self.outdated
+
+    @property
+    def current(self) -> int:
+        """Articles whose text in this language is the original or an up-to-date translation."""
+        return self.original + self.translated
+
+    def share(self, count: int) -> float:
+        """Return count as a share of all articles, 0 for an empty site."""
+        return round(count / self.total, 4) if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """The state of every article in every language, with coverage per language."""
+
+    title: str
+    languages: tuple[str, ...]
+    default_language: str
+    rows: Mapping[str, Row]  # by slug, in slug order
+    coverage: Mapping[str, Coverage]
+
+    def cell(self, slug: str, lang: str) -> Cell:
+        """Return the cell of one article in one language."""
+        return self.rows[slug].cells[lang]
+
+
+def content_hash(article: Article) -> str:
+    """Return a short hash of what a translation translates: the text and its front matter, not YAML style."""
+    canonical = {
+        "title": article.title,
+        "category": article.category,
+        "description": article.description,
+        "sources": [{"text": source.text, "url": source.url} for source in article.sources],
+        "related": [ref.slug for ref in article.related],
+        "body": article.body.strip("\n"),
+    }
+    data = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
+def recorded_hash(article: Article) -> str | None:
+    """Return the `translated_from` hash of a translation, or None when it has none."""
+    value = article.extra.get("translated_from")
+    if value is None or isinstance(value, bool):
+        return None
+    # YAML reads an all-digit hash written without quotes as a number, dropping leading zeros.
+    return f"{value:012d}" if isinstance(value, int) else str(value).strip()
+
+
+def translation_status(site: LinkedSite) -> TranslationStatus:
+    """Compare every translation with its original and count what each language has."""
+    codes = site.config.language_codes
+    undated = [a for a in site.corpus.articles() if recorded_hash(a) is None and a is not site.original(a.slug)]
+    times = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.slug).path)})
+    rows = {}
+    for slug, group in site.corpus.groups.items():
+        original = site.original(slug)
+        original_hash = content_hash(original)
+        cells = {code: make_cell(group.get(code), original, original_hash, times) for code in codes}
+        rows[slug] = Row(slug, original.title, original.lang, MappingProxyType(cells))
+    coverage = {code: count_states([row.cells[code] for row in rows.values()]) for code in codes}
+    return TranslationStatus(site.config.language(site.config.default_language).title, codes,
+                             site.config.default_language, MappingProxyType(rows), MappingProxyType(coverage))
+
+
+def make_cell(article: Article | None, original: Article, original_hash: str, times: Mapping[Path, int | None]) -> Cell:
+    """Decide the state of one language's version of an article."""
+    if article is None:
+        return Cell(MISSING, None, None, None, None)
+    if article is original:
+        return Cell(ORIGINAL, article.display_path, None, original_hash, None)
+    recorded = recorded_hash(article)
+    if recorded is not None:
+        state = TRANSLATED if recorded == original_hash else OUTDATED
+        return Cell(state, article.display_path, recorded, original_hash, BY_HASH)
+    translated_at, changed_at = times.get(article.path), times.get(original.path)
+    if translated_at is None or changed_at is None:
+        return Cell(TRANSLATED, article.display_path, None, original_hash, UNKNOWN)
+    state = OUTDATED if changed_at > translated_at else TRANSLATED
+    return Cell(state, article.display_path, None, original_hash, BY_GIT)
+
+
+def count_states(cells: list[Cell]) -> Coverage:
+    """Count one language's cells by state."""
+    states = [cell.state for cell in cells]
+    return Coverage(len(cells), states.count(ORIGINAL), states.count(TRANSLATED), states.count(OUTDATED),
+                    states.count(MISSING), sum(cell.freshness == UNKNOWN for cell in cells))
+
+
+def commit_times(site_dir: Path, paths: Iterable[Path]) -> dict[Path, int | None]:
+    """Return each file's last commit time by git; empty when git or a repository is missing."""
+    paths = sorted(paths)
+    if not paths or git(site_dir, "rev-parse", "--is-inside-work-tree") != "true":
+        return {}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outputs = pool.map(lambda path: git(path.parent, "log", "-1", "--format=%ct", "--", path.name), paths)
+        return {path: int(output) if output and output.isdigit() else None for path, output in zip(paths, outputs)}
+
+
+def git(cwd: Path, *args: str) -> str | None:
+    """Run one git command and return its output, or None when git is missing, fails or hangs."""
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT,
+                                check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+def to_json(status: TranslationStatus) -> dict[str, Any]:
+    """Return the status as one JSON-ready document."""
+    return {
+        "languages": list(status.languages),
+        "default_language": status.default_language,
+        "articles": [{"slug": row.slug, "title": row.title, "original_language": row.original_lang,
+                      "cells": {code: cell_json(cell) for code, cell in row.cells.items()}}
+                     for row in status.rows.values()],
+        "coverage": {code: coverage_json(coverage) for code, coverage in status.coverage.items()},
+    }
+
+
+def cell_json(cell: Cell) -> dict[str, Any]:
+    """Return a cell as JSON: state and path, then whichever of the hashes and freshness it has."""
+    optional = {"translated_from": cell.translated_from, "original_hash": cell.original_hash,
+                "freshness": cell.freshness}
+    return {"state": cell.state, "path": cell.path} | {key: value for key, value in optional.items() if value is not None}
+
+
+def coverage_json(c: Coverage) -> dict[str, Any]:
+    """Return a language's coverage as JSON: counts per state, then shares of all articles from 0 to 1."""
+    return {"total": c.total, "original": c.original, "translated": c.translated, "outdated": c.outdated,
+            "missing": c.missing, "unknown": c.unknown, "coverage": c.share(c.present), "up_to_date": c.share(c.current)}
+
+
+def cell_label(cell: Cell) -> str:
+    """Return the word a cell shows, marked with '?' when a translation's freshness is unknown."""
+    return cell.state + ("?" if cell.freshness == UNKNOWN else "")
+
+
+def coverage_line(code: str, c: Coverage) -> str:
+    """Return one language's coverage as a sentence."""
+    return (f"{code}: {c.present}/{c.total} available ({c.share(c.present):.0%}), "
+            f"{c.current}/{c.total} up to date ({c.share(c.current):.0%}) — {c.original} original, "
+            f"{c.translated} translated, {c.outdated} outdated, {c.missing} missing")
+
+
+def to_text(status: TranslationStatus) -> str:
+    """Return the status as an aligned table for a terminal, then a coverage line per language."""
+    table = [["slug", *status.languages]]
+    table += [[row.slug, *map(cell_label, row.cells.values())] for row in status.rows.values()]
+    widths = [max(display_width(line[column]) for line in table) for column in range(len(table[0]))]
+    lines = ["  ".join(text + " " * (width - display_width(text)) for text, width in zip(line, widths)).rstrip()
+             for line in table]
+    lines.append("")
+    lines += [coverage_line(code, coverage) for code, coverage in status.coverage.items()]
+    if any(c.unknown for c in status.coverage.values()):
+        lines.append("?: no translated_from in the front matter and no git history to tell whether it is up to date")
+    return "\n".join(lines) + "\n"
+
+
+def display_width(text: str) -> int:
+    """Return how many terminal columns text takes: wide East Asian characters take two, marks none."""
+    return sum(0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+               for char in text)
+
+
+DASHBOARD = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Translation status · {{ status.title }}</title>
+<style>
+:root { color-scheme: light dark; --ok: #1a7f37; --old: #9a6700; --none: #cf222e; --line: #d0d7de; }
+body { margin: 2rem auto; max-width: 72rem; padding: 0 1rem; font: 15px/1.5 system-ui, sans-serif; }
+table { border-collapse: collapse; margin-block: 1rem 2rem; }
+th, td { padding: 0.3rem 0.7rem; border-block-end: 1px solid var(--line); text-align: start; }
+td.state { font-weight: 600; }
+.translated { color: var(--ok); }
+.outdated { color: var(--old); }
+.missing { color: var(--none); }
+.unknown { font-style: italic; }
+code { font-size: 0.9em; }
+</style>
+</head>
+<body>
+<h1>Translation status · {{ status.title }}</h1>
+<h2>Coverage</h2>
+<table class="coverage">
+<thead><tr><th scope="col">Language</th><th scope="col">Available</th><th scope="col">Up to date</th><th scope="col">Original</th><th scope="col">Translated</th><th scope="col">Outdated</th><th scope="col">Missing</th></tr></thead>
+<tbody>
+{% for code, c in status.coverage.items() %}
+<tr data-lang="{{ code }}"><th scope="row">{{ code }}</th>
+<td><meter min="0" max="1" value="{{ c.share(c.present) }}"></meter> {{ "%.0f" | format(c.share(c.present) * 100) }}%</td>
+<td><meter min="0" max="1" value="{{ c.share(c.current) }}"></meter> {{ "%.0f" | format(c.share(c.current) * 100) }}%</td>
+<td>{{ c.original }}</td><td>{{ c.translated }}</td><td>{{ c.outdated }}</td><td>{{ c.missing }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+<h2>Articles</h2>
+<table class="matrix">
+<thead><tr><th scope="col">Slug</th><th scope="col">Title</th>{% for code in status.languages %}<th scope="col">{{ code }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in status.rows.values() %}
+<tr data-slug="{{ row.slug }}"><th scope="row"><code>{{ row.slug }}</code></th><td lang="{{ row.original_lang }}">{{ row.title }}</td>
+{% for code, cell in row.cells.items() %}
+<td class="state {{ cell.state }}{% if cell.freshness == 'unknown' %} unknown{% endif %}" data-lang="{{ code }}" data-state="{{ cell.state }}"{% if cell.path %} title="{{ cell.path }}"{% endif %}>{{ label(cell) }}</td>
+{% endfor %}
+</tr>
+{% endfor %}
+</tbody>
+</table>
+<p>Outdated: the original changed after the translation was made (by its <code>translated_from</code> hash, or else by git commit dates). A <em>?</em> marks a translation whose freshness is unknown.</p>
+</body>
+</html>
+""")
+
+
+def to_html(status: TranslationStatus) -> str:
+    """Return the status as a self-contained HTML dashboard page."""
+    return DASHBOARD.render(status=status, label=cell_label)

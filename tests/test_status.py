@@ -1,0 +1,306 @@
+"""Translation status: the matrix and its reports, outdated notices, the status page, and babelsite new."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import html5lib
+import pytest
+import yaml
+
+from babelsite.frontmatter import parse_file
+from babelsite.new import front_matter
+from conftest import XHTML, crawl, find_all, parse_html, run
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+FRESH_HASH = "f31f3d2a9423"  # content/en/basics/fresh.md, recorded by content/it/basics/fresh.md
+STALE_HASH = "33316b274f49"  # content/en/stale.md, recorded by content/fr/stale.md; it/stale.md records another
+EXPECTED_STATES = {
+    "dated": ["original", "translated", "missing"],
+    "fresh": ["original", "translated", "missing"],
+    "lonely": ["original", "missing", "missing"],
+    "stale": ["original", "outdated", "translated"],
+    "tips": ["missing", "missing", "original"],  # only in French: the French text is the original
+}
+
+
+def status_json(site_dir: Path, capsys) -> dict:
+    """Run babelsite status --format json and return the parsed document."""
+    capsys.readouterr()  # what earlier commands printed
+    assert run("status", site_dir, "--format", "json") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def article(document: dict, slug: str) -> dict:
+    return next(a for a in document["articles"] if a["slug"] == slug)
+
+
+def states(document: dict) -> dict[str, list[str]]:
+    return {a["slug"]: [cell["state"] for cell in a["cells"].values()] for a in document["articles"]}
+
+
+def notices(page: Path) -> list:
+    return [a for a in find_all(parse_html(page), "aside") if "outdated-notice" in (a.get("class") or "").split()]
+
+
+def test_json_gives_every_cell_with_its_hashes_and_coverage(site, capsys):
+    document = status_json(site("status"), capsys)
+    assert document["languages"] == ["en", "it", "fr"] and document["default_language"] == "en"
+    assert states(document) == EXPECTED_STATES
+    articles = {a["slug"]: a for a in document["articles"]}
+    stale = articles["stale"]
+    assert stale["title"] == "Stale" and stale["original_language"] == "en"
+    assert stale["cells"]["en"] == {"state": "original", "path": "content/en/stale.md", "original_hash": STALE_HASH}
+    assert stale["cells"]["it"] == {"state": "outdated", "path": "content/it/stale.md", "translated_from": "0123456789ab",
+                                    "original_hash": STALE_HASH, "freshness": "hash"}
+    assert stale["cells"]["fr"]["translated_from"] == STALE_HASH and stale["cells"]["fr"]["freshness"] == "hash"
+    assert articles["fresh"]["cells"]["it"]["translated_from"] == FRESH_HASH
+    assert articles["fresh"]["cells"]["fr"] == {"state": "missing", "path": None}
+    # Not in git and no translated_from: translated, freshness unknown.
+    assert articles["dated"]["cells"]["it"] == {"state": "translated", "path": "content/guides/dated.it.md",
+                                               "original_hash": articles["dated"]["cells"]["en"]["original_hash"],
+                                               "freshness": "unknown"}
+    assert articles["tips"]["original_language"] == "fr" and articles["tips"]["title"] == "Astuces"
+    assert document["coverage"]["it"] == {"total": 5, "original": 0, "translated": 2, "outdated": 1, "missing": 2,
+                                          "unknown": 1, "coverage": 0.6, "up_to_date": 0.4}
+    assert document["coverage"]["en"]["coverage"] == 0.8 and document["coverage"]["fr"]["up_to_date"] == 0.4
+
+
+def test_text_is_an_aligned_table_with_a_coverage_line_per_language(site, capsys):
+    assert run("status", site("status")) == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[:lines.index("")]
+    assert table[0].split() == ["slug", "en", "it", "fr"]
+    rows = {line.split()[0]: line.split()[1:] for line in table[1:]}
+    assert rows == {**EXPECTED_STATES, "dated": ["original", "translated?", "missing"]}
+    columns = [[match.start() for match in re.finditer(r"\S+", line)] for line in table]
+    assert all(positions == columns[0] for positions in columns), "columns are not aligned"
+    coverage = lines[lines.index("") + 1:]
+    assert coverage[1].startswith("it: 3/5 available (60%), 2/5 up to date (40%)")
+    assert "1 outdated, 2 missing" in coverage[1]
+    assert coverage[3].startswith("?: ")
+
+
+def test_html_dashboard_is_valid_self_contained_and_shows_every_cell(site, tmp_path, capsys):
+    out = tmp_path / "status.html"
+    assert run("status", site("status"), "--format", "html", "--out", out) == 0
+    html5lib.HTMLParser(strict=True).parse(out.read_bytes())  # raises on any parse error
+    document = html5lib.parse(out.read_bytes(), namespaceHTMLElements=True)
+    assert document.get("lang") == "en"
+    assert not list(find_all(document, "script")) and not list(find_all(document, "link"))
+    assert not [e for e in document.iter() if e.get("src") or e.get("href")]  # no requests, no dead links
+    assert "noindex" in [m.get("content") for m in find_all(document, "meta") if m.get("name") == "robots"]
+    matrix = {row.get("data-slug"): [td.get("data-state") for td in row.iter(f"{XHTML}td") if td.get("data-state")]
+              for row in find_all(document, "tr") if row.get("data-slug")}
+    assert matrix == EXPECTED_STATES
+    stale_it = next(td for td in find_all(document, "td")
+                    if td.get("data-lang") == "it" and td.get("data-state") == "outdated")
+    assert stale_it.get("title") == "content/it/stale.md"
+    tips_title = next(td for td in find_all(document, "td") if td.text == "Astuces")
+    assert tips_title.get("lang") == "fr"
+    assert "wrote" in capsys.readouterr().err
+
+
+def test_content_hash_ignores_yaml_style_and_line_endings_but_not_the_text(site, capsys):
+    site_dir = site("status")
+    stale = site_dir / "content/en/stale.md"
+    stale.write_bytes(b'---\r\ntitle: "Stale"\r\ndescription: >-\r\n  An article whose Italian\r\n'
+                      b"  translation lags behind.\r\nrelated:\r\n  - 'fresh'\r\n---\r\n\r\n"
+                      b"The English text changed after the Italian translation was made.\r\n")
+    assert states(status_json(site_dir, capsys))["stale"] == ["original", "outdated", "translated"]
+    stale.write_text(stale.read_text().replace("was made", "was written"))
+    document = status_json(site_dir, capsys)
+    assert states(document)["stale"] == ["original", "outdated", "outdated"]
+    assert article(document, "stale")["cells"]["fr"]["original_hash"] != STALE_HASH
+
+
+def test_outdated_translation_shows_a_notice_linking_to_the_original(site, tmp_path):
+    out = tmp_path / "public"
+    assert run("build", site("status"), "--out", out, "--strict") == 0
+    [notice] = notices(out / "it/stale/index.html")
+    assert notice.get("lang") == "it" and notice.get("role") == "note"
+    [link] = notice.iter(f"{XHTML}a")
+    assert link.get("href") == "/en/stale/" and link.get("hreflang") == "en"
+    assert link.text == "Leggi l'originale aggiornato (English)"
+    assert "aggiornato" in "".join(notice.itertext())
+    for fresh in ("it/fresh", "fr/stale", "en/stale", "it/dated"):
+        assert notices(out / fresh / "index.html") == []
+    assert crawl(out, "/") == {}
+
+
+def test_outdated_notice_false_turns_the_notice_off(site, tmp_path):
+    site_dir = site("status")
+    (site_dir / "site.toml").write_text("outdated_notice = false\n" + (site_dir / "site.toml").read_text())
+    assert run("build", site_dir, "--out", tmp_path / "public") == 0
+    assert notices(tmp_path / "public/it/stale/index.html") == []
+
+
+def test_status_page_writes_the_dashboard_outside_the_sitemap(site, tmp_path):
+    site_dir = site("status")
+    assert run("build", site_dir, "--out", tmp_path / "without") == 0
+    assert not (tmp_path / "without/_status").exists()
+    (site_dir / "site.toml").write_text("status_page = true\n" + (site_dir / "site.toml").read_text())
+    out = tmp_path / "public"
+    assert run("build", site_dir, "--out", out, "--strict") == 0
+    page = out / "_status/index.html"
+    document = parse_html(page)
+    assert "noindex" in [m.get("content") for m in find_all(document, "meta") if m.get("name") == "robots"]
+    assert {row.get("data-slug") for row in find_all(document, "tr") if row.get("data-slug")} == set(EXPECTED_STATES)
+    locs = [loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert locs and not [loc for loc in locs if "_status" in loc]
+    assert crawl(out, "/") == {}
+
+
+def git(site_dir: Path, *args: str, date: str | None = None) -> None:
+    """Run git in site_dir, committing at `date` when given."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=site_dir, env=env, check=True, capture_output=True, timeout=60)
+
+
+def commit(site_dir: Path, path: str, date: str) -> None:
+    git(site_dir, "add", path)
+    git(site_dir, "commit", "-q", "--no-gpg-sign", "-m", f"Add {path}", date=date)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("first, then, state", [
+    ("content/guides/dated.it.md", "content/guides/dated.en.md", "outdated"),  # the original changed after the translation
+    ("content/guides/dated.en.md", "content/guides/dated.it.md", "translated"),
+])
+def test_without_translated_from_git_commit_dates_decide(site, tmp_path, capsys, first, then, state):
+    site_dir = site("status")
+    git(site_dir, "init", "-q")
+    commit(site_dir, first, "2024-01-01T10:00:00Z")
+    commit(site_dir, then, "2024-03-01T10:00:00Z")
+    git(site_dir, "add", ".")
+    git(site_dir, "commit", "-q", "--no-gpg-sign", "-m", "The rest", date="2024-05-01T10:00:00Z")
+    document = status_json(site_dir, capsys)
+    cell = article(document, "dated")["cells"]["it"]
+    assert (cell["state"], cell["freshness"]) == (state, "git")
+    assert states(document)["stale"] == EXPECTED_STATES["stale"]  # translated_from wins over dates
+    assert run("build", site_dir, "--out", tmp_path / "public") == 0
+    assert len(notices(tmp_path / "public/it/dated/index.html")) == (state == "outdated")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_untracked_translation_or_no_git_leaves_freshness_unknown(site, tmp_path, capsys, monkeypatch):
+    site_dir = site("status")
+    git(site_dir, "init", "-q")
+    commit(site_dir, "content/guides/dated.en.md", "2024-03-01T10:00:00Z")
+    assert freshness(site_dir, capsys) == ("translated", "unknown")  # content/guides/dated.it.md is untracked
+    commit(site_dir, "content/guides/dated.it.md", "2024-01-01T10:00:00Z")
+    assert freshness(site_dir, capsys) == ("outdated", "git")
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert freshness(site_dir, capsys) == ("translated", "unknown")
+
+
+def freshness(site_dir: Path, capsys) -> tuple[str, str]:
+    """Return the state and freshness of the Italian translation of `dated`."""
+    cell = article(status_json(site_dir, capsys), "dated")["cells"]["it"]
+    return cell["state"], cell["freshness"]
+
+
+def test_status_exits_1_with_the_build_errors_when_the_site_does_not_load(site, capsys):
+    site_dir = site("status")
+    (site_dir / "content/it/stale.md").write_text("---\ndescription: No title.\n---\n")
+    assert run("status", site_dir) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "content/it/stale.md:1: error: missing title; add title: to the front matter" in captured.err
+    assert "babelsite: the site has 1 error; fix them to see its status" in captured.err
+
+
+def test_new_translation_copies_front_matter_and_records_the_original_hash(site, tmp_path, capsys):
+    site_dir = site("status")
+    original_hash = article(status_json(site_dir, capsys), "lonely")["cells"]["en"]["original_hash"]
+    assert run("new", "lonely", site_dir, "--lang", "it", "--from", "en") == 0
+    created = site_dir / "content/it/basics/lonely.md"  # the original is content/en/basics/lonely.md
+    assert capsys.readouterr().out == f"{created}\n"
+    parsed = parse_file(created.read_bytes())
+    assert dict(parsed.metadata) == {
+        "title": "TODO translate: Lonely: Only in English",
+        "category": "Basics",
+        "description": "TODO translate: Nobody has translated this yet.",
+        "sources": [{"text": "Two: a source", "url": "https://example.org/two"},
+                    {"text": "Three", "url": "https://example.org/three"}],
+        "related": ["fresh", "stale"],
+        "translated_from": original_hash,
+    }
+    assert parsed.body.lstrip().startswith("TODO: translate this text")
+    assert "Only English [1], for now [1, 2]." in parsed.body
+
+    assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
+    assert "0 warnings" in capsys.readouterr().out
+    assert run("check", site_dir) == 0
+    assert "content/it/basics/lonely.md" not in capsys.readouterr().out
+    cell = article(status_json(site_dir, capsys), "lonely")["cells"]["it"]
+    assert (cell["state"], cell["freshness"], cell["path"]) == ("translated", "hash", "content/it/basics/lonely.md")
+
+
+def test_new_translation_beside_a_file_named_with_its_language(site, capsys):
+    site_dir = site("status")
+    assert run("new", "dated", site_dir, "--lang", "fr", "--from", "en") == 0
+    assert capsys.readouterr().out == f"{site_dir}/content/guides/dated.fr.md\n"
+    created = site_dir / "content/guides/dated.fr.md"
+    assert parse_file(created.read_bytes()).metadata["title"] == "TODO translate: Dated"
+    cell = article(status_json(site_dir, capsys), "dated")["cells"]["fr"]
+    assert (cell["state"], cell["freshness"]) == ("translated", "hash")
+
+
+def test_new_article_starts_in_the_default_language(site, tmp_path, capsys):
+    site_dir = site("status")
+    assert run("new", "brand-new", site_dir) == 0
+    assert capsys.readouterr().out == f"{site_dir}/content/en/brand-new.md\n"
+    created = site_dir / "content/en/brand-new.md"
+    assert dict(parse_file(created.read_bytes()).metadata) == {"title": "TODO: brand-new"}
+    assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
+    assert states(status_json(site_dir, capsys))["brand-new"] == ["original", "missing", "missing"]
+
+
+def test_new_never_overwrites_a_file(site, capsys):
+    site_dir = site("status")
+    assert run("new", "lonely", site_dir, "--lang", "it", "--from", "en") == 0
+    created = site_dir / "content/it/basics/lonely.md"
+    assert run("new", "lonely", site_dir, "--lang", "it", "--from", "en") == 1
+    assert "content/it/basics/lonely.md:2: error: 'lonely' already has a version in it here" in capsys.readouterr().err
+    created.write_text("not front matter at all\n")  # a broken file that does not load is still not replaced
+    assert run("new", "lonely", site_dir, "--lang", "it", "--from", "en") == 1
+    assert "content/it/basics/lonely.md: error: the file already exists" in capsys.readouterr().err
+    assert created.read_text() == "not front matter at all\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["a b", "--lang", "it", "--from", "en"], "content: error: slug 'a b' cannot be a URL path segment"),
+    (["../up", "--lang", "it", "--from", "en"], "content: error: slug '../up' cannot be a URL path segment"),
+    (["lonely", "--lang", "de", "--from", "en"], "site.toml: error: language 'de' is not in site.toml"),
+    (["lonely", "--lang", "it", "--from", "it"], "content: error: --from and --lang both name 'it'"),
+    (["lonley", "--lang", "it", "--from", "en"],
+     "content: error: no en version of 'lonley' to translate from; did you mean 'lonely'?"),
+    (["fresh", "--lang", "fr"], "content/en/basics/fresh.md:2: error: 'fresh' already exists in en; "
+                                "to translate it, add --from en"),
+])
+def test_new_refuses_with_a_located_message(site, capsys, args, message):
+    site_dir = site("status")
+    before = sorted(site_dir.rglob("*"))
+    assert run("new", args[0], site_dir, *args[1:]) == 1
+    assert message in capsys.readouterr().err
+    assert sorted(site_dir.rglob("*")) == before
+
+
+@pytest.mark.parametrize("value", ["12e456789012", "123456789012", "012345678901", "yes", "no", "on", "null",
+                                   "x: y", "it's", '"quoted"', "#tag", "- item", "Spazio latente", "", " padded "])
+def test_front_matter_reads_back_every_string_unchanged(value):
+    text = front_matter({"title": value, "translated_from": value}) + "\nBody.\n"
+    assert dict(parse_file(text.encode()).metadata) == {"title": value, "translated_from": value}
+    assert yaml.safe_load(text.split("---\n")[1]) == {"title": value, "translated_from": value}  # YAML 1.1 too
