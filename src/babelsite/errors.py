@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -48,8 +49,8 @@ class Collector:
     def display_path(self, path: Path | str) -> str:
         """Return `path` relative to the site folder when it is inside it."""
         path = Path(path)
-        try:
-            return path.resolve().relative_to(self.site_dir.resolve()).as_posix()
+        try:  # symlinks stay as written: the user knows the path under content/, not its target
+            return Path(os.path.abspath(path)).relative_to(self.site_dir.resolve()).as_posix()
         except ValueError:
             return str(path)
 

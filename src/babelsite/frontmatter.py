@@ -125,21 +125,29 @@ def parse_file(data: bytes) -> ParsedFile:
 
 def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
     """Parse front matter YAML into a dict and the file line of each key and list item."""
+    file_line = yaml_to_file_lines(yaml_text, offset)
     loader = FrontMatterLoader(yaml_text)
     lines: dict[tuple, int] = {}
     try:
         node = loader.get_single_node()
         if node is None:
             return {}, lines
-        record_lines(node, (), offset, lines, set())
+        record_lines(node, (), file_line, lines, set())
         data = loader.construct_document(node)
     except InvalidValue as exc:
         raise FrontMatterError(
-            offset + exc.problem_mark.line + 1, exc.problem, "correct it, or put it in quotes to keep it as text"
+            file_line[exc.problem_mark.line], exc.problem, "correct it, or put it in quotes to keep it as text"
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        # its position counts bytes with libyaml and characters without; the first such character is the one
+        before = yaml_text[: yaml_text.find(chr(exc.character))]
+        raise FrontMatterError(
+            offset + before.count("\n") + 1, f"character U+{exc.character:04X} is not allowed in YAML",
+            f"remove it, or write it as \\u{exc.character:04X} inside double quotes",
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = offset + (mark.line + 1 if mark else 1)
+        line = file_line[mark.line] if mark else offset + 1
         problem = " ".join(filter(None, [exc.context, exc.problem]))
         raise FrontMatterError(line, f"YAML syntax error: {problem}", "check quoting and indentation") from None
     except yaml.YAMLError as exc:
@@ -156,9 +164,17 @@ def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
     return data, lines
 
 
-def record_lines(node: yaml.Node, path: tuple, offset: int, lines: dict[tuple, int], seen: set[int]) -> None:
+def yaml_to_file_lines(yaml_text: str, offset: int) -> list[int]:
+    """Map each line as YAML counts them (NEL, U+2028 and U+2029 end lines too) to its 1-based file line."""
+    file_line = [offset + 1]
+    for char in re.findall("[\n\x85\u2028\u2029]", yaml_text):
+        file_line.append(file_line[-1] + (char == "\n"))
+    return file_line
+
+
+def record_lines(node: yaml.Node, path: tuple, file_line: list[int], lines: dict[tuple, int], seen: set[int]) -> None:
     """Record the 1-based file line of every mapping key and sequence item; raise on a repeated key."""
-    lines[path] = offset + node.start_mark.line + 1
+    lines[path] = file_line[node.start_mark.line]
     if id(node) in seen:
         return  # an alias of a node already walked
     seen.add(id(node))
@@ -166,12 +182,12 @@ def record_lines(node: yaml.Node, path: tuple, offset: int, lines: dict[tuple, i
         keys: set = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            line = offset + key_node.start_mark.line + 1
+            line = file_line[key_node.start_mark.line]
             if key is not None and key in keys:
                 raise FrontMatterError(line, f"key '{key}' appears twice", "remove one of the two")
             keys.add(key)
-            record_lines(value_node, path + (key,), offset, lines, seen)
+            record_lines(value_node, path + (key,), file_line, lines, seen)
             lines[path + (key,)] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            record_lines(item, path + (index,), offset, lines, seen)
+            record_lines(item, path + (index,), file_line, lines, seen)

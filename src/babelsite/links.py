@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,8 @@ def resolve_related(site: LinkedSite, article: Article, reader_lang: str, proble
 
 def slug_of_md_link(site: LinkedSite, article: Article, target: str) -> str | None:
     """Return the slug of the article a relative `.md` link names, or None if it names none."""
-    candidate = Path(posixpath.normpath((article.path.parent / target).as_posix())).resolve()
+    # realpath, unlike Path.resolve on Python 3.11, returns a path for a symlink loop instead of raising.
+    candidate = Path(os.path.realpath(posixpath.normpath((article.path.parent / target).as_posix())))
     slug = site.files.get(candidate)
     if slug is None:
         stem = Path(target).stem
@@ -133,24 +135,53 @@ def slug_of_md_link(site: LinkedSite, article: Article, target: str) -> str | No
 
 
 def check_collisions(site: LinkedSite, pages: list[ArticlePage], problems: Collector) -> None:
-    """Report two articles, or an article and an alias, that would be written to one URL."""
-    owners: dict[str, Article] = {}
-    fixed = {site.urls.not_found, site.urls.sitemap, site.urls.robots, site.urls.root}
-    fixed.update(site.urls.home(code) for code in site.config.language_codes)
+    """Report two pages, aliases or categories that would be written to one output file."""
+    urls = site.urls
+    reserved = {urls.output_file(path) for path in (urls.not_found, urls.sitemap, urls.robots, urls.root)}
+    reserved.update(urls.output_file(urls.home(code)) for code in site.config.language_codes)
+    if site.config.status_page:
+        reserved.add(urls.output_file(urls.status))
+    reserved.update(category_files(site, problems))
+    owners: dict[str, tuple[Article, str]] = {}
     for page in pages:
         if page.is_fallback:
             continue
-        for path, line, what in [(page.path, page.article.title_line, "page")] + [
-            (site.urls.alias(page.lang, alias), page.article.title_line, f"alias '{alias}'")
-            for alias in page.article.aliases
+        line = page.article.title_line
+        for path, what in [(page.path, "page")] + [
+            (urls.alias(page.lang, alias), f"alias '{alias}'") for alias in page.article.aliases
         ]:
             if ".." in path.split("/") or path.startswith("/"):
                 problems.error(page.article.path, line, f"{what} would be written outside the output folder", code="output-path")
                 continue
-            if path in fixed or path.startswith("static/"):
+            output = urls.output_file(path)
+            if output in reserved or path.startswith("static/"):
                 problems.error(page.article.path, line, f"{what} /{path} is reserved for the site's own pages",
                                "choose another slug or alias", code="url-collision")
-            elif path in owners and owners[path] is not page.article:
-                problems.error(page.article.path, line, f"{what} /{path} is also used by {owners[path].display_path}",
-                               "change the permalink pattern, the slug or the alias", code="url-collision")
-            owners.setdefault(path, page.article)
+            elif output in owners:
+                owner, owner_what = owners[output]
+                if owner is page.article:
+                    problems.error(page.article.path, line, f"{what} /{path} is also this article's {owner_what}",
+                                   "remove the alias", code="url-collision")
+                else:
+                    problems.error(page.article.path, line, f"{what} /{path} is also used by {owner.display_path}",
+                                   "change the permalink pattern, the slug or the alias", code="url-collision")
+            owners.setdefault(output, (page.article, what))
+
+
+def category_files(site: LinkedSite, problems: Collector) -> set[str]:
+    """Return the output files of the category pages; report two categories that would share one."""
+    owners: dict[str, Article] = {}
+    reported: set[Path] = set()
+    for code in site.config.language_codes:
+        for slug, group in site.corpus.groups.items():
+            article = group.get(code) or site.original(slug)  # the category a reader of `code` sees
+            if article.category is None:
+                continue
+            first = owners.setdefault(site.urls.output_file(site.urls.category(code, article.category)), article)
+            if first.category != article.category and article.path not in reported:
+                reported.add(article.path)
+                problems.error(article.path, article.title_line,
+                               f"category '{article.category}' would share its page with category "
+                               f"'{first.category}' of {first.display_path}",
+                               "spell the category the same way in every article", code="url-collision")
+    return set(owners)

@@ -54,7 +54,8 @@ def load_article(config: SiteConfig, source: SourceFile, problems: Collector) ->
         problems.error(source.path, exc.line, exc.message, exc.hint, code=exc.code)
         return None
     except OSError as exc:
-        problems.error(source.path, 0, f"cannot read the file: {exc.strerror}", code="unreadable-file")
+        problems.error(source.path, 0, f"cannot read the file: {exc.strerror}",
+                       "check that it still exists and that you may read it, then build again", code="unreadable-file")
         return None
     return validate(config, source, parsed, problems)
 
