@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import shutil
 import threading
 import time
@@ -250,3 +251,61 @@ def test_busy_port_gives_a_clear_message(preview, capsys):
     port = server.httpd.server_address[1]
     assert serve(server.options, "127.0.0.1", port, False) == 1
     assert f"port {port} on 127.0.0.1 is busy; pass --port 0 to pick a free one" in capsys.readouterr().err
+
+
+def fresh_outputs(site_dir: Path) -> dict[str, bytes]:
+    """Build a site from scratch in memory, as a reference."""
+    site = LiveSite(BuildOptions(site_dir=site_dir))
+    assert site.rebuild().ok
+    return site.outputs
+
+
+@pytest.mark.parametrize("fixture", ["multi", "status"])
+def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture):
+    site_dir = tmp_path / fixture
+    shutil.copytree(SITES / fixture, site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    articles = sorted((site_dir / "content").rglob("*.md"))
+    first, second = articles[0], articles[1]
+    titled = next(a for a in articles if re.search(r"(?m)^title: [^>|\s]", a.read_text()))
+
+    def edit(path: Path, change) -> None:
+        path.write_text(change(path.read_text()))
+
+    steps = [
+        ("body", lambda: edit(first, lambda t: t + "\nAn added paragraph with **bold** text.\n"), [first], True),
+        ("body again", lambda: edit(second, lambda t: t + "\nMore.\n"), [second], True),
+        ("title", lambda: edit(titled, lambda t: re.sub(r"(?m)^title: .*$", "title: 'Renamed'", t, count=1)),
+         [titled], False),
+        ("new file", lambda: (site_dir / "content/en/brandnew_x.md").write_text("---\ntitle: Fresh\n---\nNew [x](gamma.md).\n"
+                                                                           if fixture == "multi" else "---\ntitle: Fresh\n---\nNew.\n"),
+         [site_dir / "content/en/brandnew_x.md"], False),
+        ("renamed file", lambda: (site_dir / "content/en/brandnew_x.md").rename(site_dir / "content/en/renamed_x.md"),
+         [site_dir / "content/en/brandnew_x.md", site_dir / "content/en/renamed_x.md"], False),
+        ("new translation", lambda: (site_dir / "content/fr/renamed_x.md").parent.mkdir(exist_ok=True) or
+         (site_dir / "content/fr/renamed_x.md").write_text("---\ntitle: Nouveau\n---\nTexte.\n"),
+         [site_dir / "content/fr/renamed_x.md"], False),
+        ("deleted file", lambda: (site_dir / "content/en/renamed_x.md").unlink(), [site_dir / "content/en/renamed_x.md"], False),
+        ("body after all that", lambda: edit(second, lambda t: t + "\nLast.\n"), [second], True),
+    ]
+    for name, apply, changed, expect_incremental in steps:
+        apply()
+        result = live.rebuild(changed)
+        assert result.ok, (name, result.diagnostics)
+        assert result.incremental == expect_incremental, name
+        reference = fresh_outputs(site_dir)
+        assert live.outputs.keys() == reference.keys(), name
+        different = [path for path in reference if live.outputs[path] != reference[path]]
+        assert different == [], name
+
+
+def test_a_body_edit_re_renders_only_that_article(tmp_path):
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    article = site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    result = live.rebuild([article])
+    assert result.incremental and result.changed == ("/en/beta/",)

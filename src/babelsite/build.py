@@ -13,6 +13,7 @@ from .checks import check_anchors, check_orphans, check_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links import LinkedSite, resolve
 from .markdown import Fragment
+from .model import SourceFile
 from .load import load_corpus
 from .render import OutputFile, render_site
 from .sources import discover
@@ -50,6 +51,7 @@ class BuildReport:
 class Prepared:
     """Everything a build knows before it renders: the linked site and every page's body."""
 
+    files: tuple[SourceFile, ...]
     site: LinkedSite
     fragments: Mapping[tuple[str, str], Fragment]
     problems: Collector
@@ -80,7 +82,7 @@ def prepare(options: BuildOptions) -> Prepared:
     fragments = markdown.convert(site, problems)
     check_anchors(site, fragments, problems)
     timed("markdown")
-    return Prepared(site, fragments, problems, output_dir, timings)
+    return Prepared(files, site, fragments, problems, output_dir, timings)
 
 
 def build(options: BuildOptions, progress: Callable[[int], None] | None = None) -> BuildReport:

@@ -1,16 +1,24 @@
-"""Keep a built site in memory and rebuild it after changes, reporting what changed."""
+"""Keep a built site in memory and rebuild it after changes, re-rendering only what a change touches."""
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from .build import BuildOptions, fail_on_problems, prepare
-from .errors import Diagnostic, SiteError, WARNING
-from .render import render_site
+from .build import BuildOptions, Prepared, fail_on_problems, prepare
+from .checks import check_anchors
+from .errors import Collector, Diagnostic, SiteError, WARNING
+from .i18n import ui_strings
+from .links import ArticlePage, resolve_related
+from .load import load_article
+from .markdown import convert_page
+from .model import Article, Corpus
+from .render import PageRenderer, start_rendering
+from .status import TranslationStatus, translation_status, update_status
 from .urls import UrlScheme
 
 
@@ -25,6 +33,17 @@ class RebuildResult:
     css_only: bool = False
     diagnostics: tuple[Diagnostic, ...] = ()
     seconds: float = 0.0
+    incremental: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the last successful build knew, kept to rebuild the next change incrementally."""
+
+    prepared: Prepared
+    renderer: PageRenderer
+    status: TranslationStatus
+    diagnostics: tuple[Diagnostic, ...]
 
 
 class LiveSite:
@@ -38,43 +57,120 @@ class LiveSite:
         self.default_language = ""
         self.lock = threading.Lock()
         self.builds = 0
-        self.last: RebuildResult | None = None
+        self.snapshot: Snapshot | None = None
 
     def rebuild(self, changed_inputs: Iterable[Path] = ()) -> RebuildResult:
-        """Build the whole site again; on success swap in the new files and report the difference."""
+        """Rebuild after changes to these files: only the touched pages when it can, else everything."""
         started = time.perf_counter()
         changed_inputs = tuple(changed_inputs)
         self.builds += 1
         try:
-            prepared = prepare(self.options)
-            fail_on_problems(prepared.problems, self.options.strict)
-            outputs = {f.path: f.data for f in render_site(prepared.site, prepared.fragments, prepared.problems)}
+            update = self.incremental(changed_inputs) if changed_inputs else None
+            incremental = update is not None
+            if update is None:
+                update = self.full()
         except SiteError as exc:
-            self.last = RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
-            return self.last
-        urls = prepared.site.urls
-        self.languages = prepared.site.config.language_codes
-        self.default_language = prepared.site.config.default_language
-        diagnostics = tuple(d for d in prepared.problems.sorted() if d.severity == WARNING)
+            self.snapshot = None
+            return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
+        outputs, snapshot = update
         with self.lock:
-            previous, self.outputs, self.urls = self.outputs, outputs, urls
+            previous = self.outputs
+            self.outputs = {**previous, **outputs} if incremental else outputs
+            self.snapshot = snapshot
         changed = sorted(path for path, data in outputs.items() if previous.get(path) != data)
-        removed = sorted(path for path in previous if path not in outputs)
-        self.last = RebuildResult(
+        removed = [] if incremental else sorted(path for path in previous if path not in outputs)
+        urls = self.urls
+        return RebuildResult(
             ok=True,
             changed=tuple(url_of(urls, p) for p in changed),
             removed=tuple(url_of(urls, p) for p in removed),
             stylesheets=replaced_stylesheets(urls, removed, changed),
             css_only=bool(changed_inputs) and all(p.suffix == ".css" for p in changed_inputs),
-            diagnostics=diagnostics,
+            diagnostics=tuple(d for d in snapshot.diagnostics if d.severity == WARNING),
             seconds=time.perf_counter() - started,
+            incremental=incremental,
         )
-        return self.last
+
+    def full(self) -> tuple[dict[str, bytes], Snapshot]:
+        """Build everything, as `babelsite build` does, into memory."""
+        prepared = prepare(self.options)
+        fail_on_problems(prepared.problems, self.options.strict)
+        site = prepared.site
+        status = translation_status(site)
+        renderer, static = start_rendering(site, prepared.fragments, prepared.problems, status)
+        outputs = {f.path: f.data for f in static}
+        outputs.update((f.path, f.data) for f in renderer.pages())
+        self.urls = site.urls
+        self.languages = site.config.language_codes
+        self.default_language = site.config.default_language
+        return outputs, Snapshot(prepared, renderer, status, prepared.problems.sorted())
+
+    def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], Snapshot] | None:
+        """Re-render only the pages of edited articles whose title, category, order and URLs stayed.
+
+        Returns None when the change may reach other pages (new, deleted or renamed files,
+        a changed title, templates, static files, site.toml, or an error): then everything
+        is rebuilt, which also reports every problem.
+        """
+        snapshot = self.snapshot
+        if snapshot is None:
+            return None
+        prepared = snapshot.prepared
+        config, site = prepared.site.config, prepared.site
+        sources = {f.path: f for f in prepared.files}
+        current = {a.path: a for a in site.corpus.articles()}
+        problems = Collector(config.site_dir)
+        edited: dict[Path, Article] = {}
+        for path in {p.resolve() for p in changed_inputs}:
+            if path.suffix != ".md" or path not in sources or path not in current or not path.is_file():
+                return None
+            article = load_article(config, sources[path], problems)
+            if article is None or (article.draft and not self.options.drafts) or not same_outline(current[path], article):
+                return None
+            edited[path] = article
+
+        groups = dict(site.corpus.groups)
+        for article in edited.values():
+            groups[article.slug] = MappingProxyType({**groups[article.slug], article.lang: article})
+        site = replace(site, corpus=Corpus(MappingProxyType(groups)))
+        slugs = {a.slug for a in edited.values()}
+        ui = ui_strings(config)
+        fragments = dict(prepared.fragments)
+        pages = []
+        for page in site.pages:
+            if page.article.path in edited:
+                article = edited[page.article.path]
+                page = ArticlePage(page.slug, page.lang, article, page.path,
+                                   resolve_related(site, article, page.lang, problems))
+                fragments[page.slug, page.lang] = convert_page(site, page, ui[page.lang], problems)
+            pages.append(page)
+        site = replace(site, pages=tuple(pages))
+        check_anchors(site, fragments, problems)
+        if problems.has_errors:
+            return None
+        status = update_status(snapshot.status, site, slugs)
+        renderer = snapshot.renderer
+        renderer.site, renderer.fragments, renderer.status = site, fragments, status
+        # An edit also changes whether the other languages' versions are outdated.
+        outputs = {f.path: f.data for f in (renderer.article_page(p) for p in site.pages if p.slug in slugs)}
+        if config.status_page:
+            page = renderer.status_page()
+            outputs[page.path] = page.data
+        display_paths = {a.display_path for a in edited.values()}
+        kept = [d for d in snapshot.diagnostics if d.path not in display_paths and d.code != "anchor-missing"]
+        diagnostics = tuple(sorted(set(kept) | set(problems.items)))
+        return outputs, Snapshot(replace(prepared, site=site, fragments=fragments), renderer, status, diagnostics)
 
     def get(self, path: str) -> bytes | None:
         """Return the bytes of an output file, or None."""
         with self.lock:
             return self.outputs.get(path)
+
+
+def same_outline(old: Article, new: Article) -> bool:
+    """Tell whether an edit left everything other pages show of an article as it was."""
+    return (old.lang, old.slug, old.title, old.category, old.weight, old.aliases, old.draft) == (
+        new.lang, new.slug, new.title, new.category, new.weight, new.aliases, new.draft)
 
 
 def url_of(urls: UrlScheme, output_path: str) -> str:

@@ -85,15 +85,22 @@ def hashed_name(name: str, data: bytes) -> str:
 def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
                 status: TranslationStatus | None = None) -> Iterator[OutputFile]:
     """Yield every file of the site: static files, pages, sitemap and robots.txt; a status adds its notices and page."""
+    renderer, static = start_rendering(site, fragments, problems, status)
+    yield from static
+    yield from renderer.pages()
+
+
+def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
+                    status: TranslationStatus | None) -> tuple[PageRenderer, list[OutputFile]]:
+    """Read the static files (named by content hash) and return a page renderer that links to them."""
     theme = Theme.for_site(site.config.site_dir)
     assets: dict[str, str] = {}
+    static = []
     for name, path in theme.static_files(problems).items():
         data = path.read_bytes()
-        hashed = site.urls.static(hashed_name(name, data))
-        assets[name] = hashed
-        yield OutputFile(hashed, data)
-    renderer = PageRenderer(site, fragments, theme, assets, problems, status)
-    yield from renderer.pages()
+        assets[name] = site.urls.static(hashed_name(name, data))
+        static.append(OutputFile(assets[name], data))
+    return PageRenderer(site, fragments, theme, assets, problems, status), static
 
 
 class PageRenderer:
@@ -105,7 +112,6 @@ class PageRenderer:
         self.config, self.urls = site.config, site.urls
         self.ui = ui_strings(site.config)
         self.env = jinja_environment(theme.template_dirs)
-        self.sitemap: list[dict[str, Any]] = []
         self.listings: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
 
     def asset(self, name: str) -> str:
@@ -208,7 +214,7 @@ class PageRenderer:
             yield self.root_page()
         yield self.not_found_page()
         if self.status is not None and self.config.status_page:
-            yield OutputFile(self.urls.output_file(self.urls.status), to_html(self.status).encode("utf-8"))
+            yield self.status_page()
         yield self.sitemap_file()
         yield OutputFile(self.urls.robots, self.robots())
 
@@ -234,8 +240,6 @@ class PageRenderer:
             canonical = self.urls.absolute(original_path)
             context_translations = {}
             fallback = {**self.language_view(article.lang), "href": self.urls.href(original_path)}
-        else:
-            self.sitemap.append({"path": page.path, "translations": translations})
         context = self.common(page.lang, page.path, context_translations, canonical)
         # A fallback page's switcher still leads to the real translations.
         if page.is_fallback:
@@ -286,14 +290,12 @@ class PageRenderer:
         """Yield the home page and the category pages of one language."""
         homes = {code: self.urls.home(code) for code in self.config.language_codes}
         home = self.urls.home(lang)
-        self.sitemap.append({"path": home, "translations": homes})
         context = self.common(lang, home, homes, x_default=self.language_chooser)
         yield self.render("home.html", home, context)
         for category in context["categories"]:
             if category["key"] is None:
                 continue
             paths = {code: self.urls.category(code, category["key"]) for code in self.config.language_codes}
-            self.sitemap.append({"path": paths[lang], "translations": paths})
             category_context = self.common(lang, paths[lang], paths)
             category_context["category"] = category
             yield self.render("category.html", paths[lang], category_context)
@@ -321,12 +323,28 @@ class PageRenderer:
         context["languages"] = [{**self.language_view(code), "t": self.ui[code]} for code in self.config.language_codes]
         return self.render("404.html", self.urls.not_found, context)
 
+    def status_page(self) -> OutputFile:
+        return OutputFile(self.urls.output_file(self.urls.status), to_html(self.status).encode("utf-8"))
+
+    def sitemap_pages(self) -> Iterator[tuple[str, Mapping[str, str]]]:
+        """Yield (site path, translations' site paths) of every real page: articles, homes, categories."""
+        for page in self.site.pages:
+            if not page.is_fallback:
+                yield page.path, self.translations(page.slug)
+        homes = {code: self.urls.home(code) for code in self.config.language_codes}
+        for lang in self.config.language_codes:
+            yield homes[lang], homes
+            for category in self.category_index(lang):
+                if category["key"] is not None:
+                    paths = {code: self.urls.category(code, category["key"]) for code in self.config.language_codes}
+                    yield paths[lang], paths
+
     def sitemap_file(self) -> OutputFile:
-        entries = [{"loc": self.urls.absolute(entry["path"]),
-                    "alternates": [{"hreflang": code, "href": self.urls.absolute(path)}
-                                   for code, path in entry["translations"].items()]
-                    if len(entry["translations"]) > 1 else []}
-                   for entry in self.sitemap]
+        entries = [{"loc": self.urls.absolute(path),
+                    "alternates": [{"hreflang": code, "href": self.urls.absolute(other)}
+                                   for code, other in translations.items()]
+                    if len(translations) > 1 else []}
+                   for path, translations in self.sitemap_pages()]
         xml = self.env.get_template("sitemap.xml").render(entries=entries)
         return OutputFile(self.urls.sitemap, xml.encode("utf-8"))
 

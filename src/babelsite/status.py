@@ -115,15 +115,35 @@ def recorded_hash(article: Article) -> str | None:
 
 def translation_status(site: LinkedSite) -> TranslationStatus:
     """Compare every translation with its original and count what each language has."""
-    codes = site.config.language_codes
-    undated = [a for a in site.corpus.articles() if recorded_hash(a) is None and a is not site.original(a.slug)]
+    return assemble(site, make_rows(site, site.corpus.groups))
+
+
+def update_status(status: TranslationStatus, site: LinkedSite, slugs: Iterable[str]) -> TranslationStatus:
+    """Recompute the rows of some slugs after their articles changed; keep every other row."""
+    rows = dict(status.rows)
+    rows.update(make_rows(site, slugs))
+    return assemble(site, rows)
+
+
+def make_rows(site: LinkedSite, slugs: Iterable[str]) -> dict[str, Row]:
+    """Return the status row of each slug, asking git only about translations without a hash."""
+    slugs = list(slugs)
+    articles = [a for slug in slugs for a in site.corpus.groups[slug].values()]
+    undated = [a for a in articles if recorded_hash(a) is None and a is not site.original(a.slug)]
     times = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.slug).path)})
     rows = {}
-    for slug, group in site.corpus.groups.items():
-        original = site.original(slug)
+    for slug in slugs:
+        group, original = site.corpus.groups[slug], site.original(slug)
         original_hash = content_hash(original)
-        cells = {code: make_cell(group.get(code), original, original_hash, times) for code in codes}
+        cells = {code: make_cell(group.get(code), original, original_hash, times) for code in site.config.language_codes}
         rows[slug] = Row(slug, original.title, original.lang, MappingProxyType(cells))
+    return rows
+
+
+def assemble(site: LinkedSite, rows: Mapping[str, Row]) -> TranslationStatus:
+    """Put rows in slug order and count each language's coverage."""
+    codes = site.config.language_codes
+    rows = {slug: rows[slug] for slug in site.corpus.groups}
     coverage = {code: count_states([row.cells[code] for row in rows.values()]) for code in codes}
     return TranslationStatus(site.config.language(site.config.default_language).title, codes,
                              site.config.default_language, MappingProxyType(rows), MappingProxyType(coverage))
