@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--languages", type=int, default=5)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--title-edits", type=int, default=None, help="default: as many as --edits")
     parser.add_argument("--template-edits", type=int, default=3)
     parser.add_argument("--sample", action="store_true", help="measure the repository's sample site")
     args = parser.parse_args()
@@ -95,7 +96,8 @@ def main() -> None:
             results = {
                 "body edit": measure(server, lambda n: article.write_text(text + f"\nEdit number {n}.\n"), args.edits),
                 "title edit": measure(server, lambda n: article.write_text(
-                    re.sub(r"(?m)^title: .*$", f"title: 'Edited title {n}'", text, count=1)), args.edits),
+                    re.sub(r"(?m)^title: .*$", f"title: 'Edited title {n}'", text, count=1)),
+                    args.edits if args.title_edits is None else args.title_edits),
                 "template edit": measure(server, lambda n: template.write_text(
                     theme_template + f"\n{{# edit {n} #}}<!-- {n} -->\n"), args.template_edits),
             }

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .errors import Collector
-from .links import LinkedSite
+from .links import ArticlePage, LinkedSite
 from .markdown import Fragment
 
 
-def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> None:
-    """Report links to `article.md#anchor` whose target page has no such heading."""
-    for page in site.pages:
+def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
+                  pages: Iterable[ArticlePage] | None = None) -> None:
+    """Report links to `article.md#anchor` whose target page has no such heading (on all pages, or these)."""
+    for page in site.pages if pages is None else pages:
         if page.is_fallback:
             continue  # the original's own page reports its links once
         for slug, anchor, line in fragments[page.slug, page.lang].links:

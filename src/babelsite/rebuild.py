@@ -16,7 +16,7 @@ from .i18n import ui_strings
 from .links import ArticlePage, resolve_related
 from .load import load_article
 from .markdown import convert_page
-from .model import Article, Corpus
+from .model import Article, Corpus, SourceFile
 from .render import PageRenderer, start_rendering
 from .status import TranslationStatus, translation_status, update_status
 from .urls import UrlScheme
@@ -44,6 +44,21 @@ class Snapshot:
     renderer: PageRenderer
     status: TranslationStatus
     diagnostics: tuple[Diagnostic, ...]
+    sources: Mapping[Path, SourceFile]  # by path, for reloading one file
+    articles: Mapping[Path, Article]  # by path, as they are in the corpus
+    page_indexes: Mapping[str, tuple[int, ...]]  # slug -> where its pages are in site.pages
+
+    @classmethod
+    def of(cls, prepared: Prepared, renderer: PageRenderer, status: TranslationStatus,
+           diagnostics: tuple[Diagnostic, ...]) -> Snapshot:
+        """Take a snapshot of a full build, with the indexes an incremental rebuild looks things up in."""
+        indexes: dict[str, list[int]] = {}
+        for index, page in enumerate(prepared.site.pages):
+            indexes.setdefault(page.slug, []).append(index)
+        return cls(prepared, renderer, status, diagnostics,
+                   MappingProxyType({f.path: f for f in prepared.files}),
+                   MappingProxyType({a.path: a for a in prepared.site.corpus.articles()}),
+                   MappingProxyType({slug: tuple(i) for slug, i in indexes.items()}))
 
 
 class LiveSite:
@@ -103,7 +118,7 @@ class LiveSite:
         self.urls = site.urls
         self.languages = site.config.language_codes
         self.default_language = site.config.default_language
-        return outputs, Snapshot(prepared, renderer, status, prepared.problems.sorted())
+        return outputs, Snapshot.of(prepared, renderer, status, prepared.problems.sorted())
 
     def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], Snapshot] | None:
         """Re-render only the pages of edited articles whose title, category, order and URLs stayed.
@@ -117,15 +132,14 @@ class LiveSite:
             return None
         prepared = snapshot.prepared
         config, site = prepared.site.config, prepared.site
-        sources = {f.path: f for f in prepared.files}
-        current = {a.path: a for a in site.corpus.articles()}
         problems = Collector(config.site_dir)
         edited: dict[Path, Article] = {}
         for path in {p.resolve() for p in changed_inputs}:
-            if path.suffix != ".md" or path not in sources or path not in current or not path.is_file():
+            current = snapshot.articles.get(path)
+            if path.suffix != ".md" or current is None or path not in snapshot.sources or not path.is_file():
                 return None
-            article = load_article(config, sources[path], problems)
-            if article is None or (article.draft and not self.options.drafts) or not same_outline(current[path], article):
+            article = load_article(config, snapshot.sources[path], problems)
+            if article is None or (article.draft and not self.options.drafts) or not same_outline(current, article):
                 return None
             edited[path] = article
 
@@ -136,30 +150,39 @@ class LiveSite:
         slugs = {a.slug for a in edited.values()}
         ui = ui_strings(config)
         fragments = dict(prepared.fragments)
-        pages = []
-        for page in site.pages:
+        pages = list(site.pages)
+        touched = sorted(i for slug in slugs for i in snapshot.page_indexes[slug])
+        for index in touched:
+            page = pages[index]
             if page.article.path in edited:
                 article = edited[page.article.path]
-                page = ArticlePage(page.slug, page.lang, article, page.path,
-                                   resolve_related(site, article, page.lang, problems))
+                page = pages[index] = ArticlePage(page.slug, page.lang, article, page.path,
+                                                  resolve_related(site, article, page.lang, problems))
                 fragments[page.slug, page.lang] = convert_page(site, page, ui[page.lang], problems)
-            pages.append(page)
         site = replace(site, pages=tuple(pages))
-        check_anchors(site, fragments, problems)
+        # Headings may have changed: recheck the anchors of the edited pages and of pages linking to them.
+        linking = {key for key, fragment in fragments.items() if any(link[0] in slugs for link in fragment.links)}
+        rechecked = [page for page in site.pages if page.slug in slugs or (page.slug, page.lang) in linking] \
+            if linking else [pages[i] for i in touched]
+        check_anchors(site, fragments, problems, rechecked)
         if problems.has_errors:
             return None
         status = update_status(snapshot.status, site, slugs)
         renderer = snapshot.renderer
         renderer.site, renderer.fragments, renderer.status = site, fragments, status
         # An edit also changes whether the other languages' versions are outdated.
-        outputs = {f.path: f.data for f in (renderer.article_page(p) for p in site.pages if p.slug in slugs)}
+        outputs = {f.path: f.data for f in (renderer.article_page(pages[i]) for i in touched)}
         if config.status_page:
             page = renderer.status_page()
             outputs[page.path] = page.data
-        display_paths = {a.display_path for a in edited.values()}
-        kept = [d for d in snapshot.diagnostics if d.path not in display_paths and d.code != "anchor-missing"]
+        redone = {a.display_path for a in edited.values()}
+        rechecked_paths = {page.article.display_path for page in rechecked}
+        kept = [d for d in snapshot.diagnostics if d.path not in redone
+                and not (d.code == "anchor-missing" and d.path in rechecked_paths)]
         diagnostics = tuple(sorted(set(kept) | set(problems.items)))
-        return outputs, Snapshot(replace(prepared, site=site, fragments=fragments), renderer, status, diagnostics)
+        articles = {**snapshot.articles, **edited}
+        return outputs, replace(snapshot, prepared=replace(prepared, site=site, fragments=fragments),
+                                status=status, diagnostics=diagnostics, articles=MappingProxyType(articles))
 
     def get(self, path: str) -> bytes | None:
         """Return the bytes of an output file, or None."""
