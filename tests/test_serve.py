@@ -273,10 +273,19 @@ def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture):
     def edit(path: Path, change) -> None:
         path.write_text(change(path.read_text()))
 
+    def set_weight(text: str) -> str:
+        if re.search(r"(?m)^weight:", text):
+            return re.sub(r"(?m)^weight: .*$", "weight: -5", text)
+        return text.replace("title:", "weight: -5\ntitle:", 1)
+
     steps = [
         ("body", lambda: edit(first, lambda t: t + "\nAn added paragraph with **bold** text.\n"), [first], True),
         ("body again", lambda: edit(second, lambda t: t + "\nMore.\n"), [second], True),
         ("title", lambda: edit(titled, lambda t: re.sub(r"(?m)^title: .*$", "title: 'Renamed'", t, count=1)),
+         [titled], True),
+        ("weight", lambda: edit(titled, set_weight), [titled], True),
+        ("new category", lambda: edit(titled, lambda t: re.sub(r"(?m)^category: .*$", "category: Brand New", t)
+                                      if "category:" in t else t.replace("title:", "category: Brand New\ntitle:", 1)),
          [titled], False),
         ("new file", lambda: (site_dir / "content/en/brandnew_x.md").write_text("---\ntitle: Fresh\n---\nNew [x](gamma.md).\n"
                                                                            if fixture == "multi" else "---\ntitle: Fresh\n---\nNew.\n"),

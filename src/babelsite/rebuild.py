@@ -47,18 +47,23 @@ class Snapshot:
     sources: Mapping[Path, SourceFile]  # by path, for reloading one file
     articles: Mapping[Path, Article]  # by path, as they are in the corpus
     page_indexes: Mapping[str, tuple[int, ...]]  # slug -> where its pages are in site.pages
+    related_in: Mapping[str, frozenset[int]]  # slug -> pages whose related lists show it
 
     @classmethod
     def of(cls, prepared: Prepared, renderer: PageRenderer, status: TranslationStatus,
            diagnostics: tuple[Diagnostic, ...]) -> Snapshot:
         """Take a snapshot of a full build, with the indexes an incremental rebuild looks things up in."""
         indexes: dict[str, list[int]] = {}
+        related_in: dict[str, set[int]] = {}
         for index, page in enumerate(prepared.site.pages):
             indexes.setdefault(page.slug, []).append(index)
+            for link in page.related:
+                related_in.setdefault(link.slug, set()).add(index)
         return cls(prepared, renderer, status, diagnostics,
                    MappingProxyType({f.path: f for f in prepared.files}),
                    MappingProxyType({a.path: a for a in prepared.site.corpus.articles()}),
-                   MappingProxyType({slug: tuple(i) for slug, i in indexes.items()}))
+                   MappingProxyType({slug: tuple(i) for slug, i in indexes.items()}),
+                   MappingProxyType({slug: frozenset(i) for slug, i in related_in.items()}))
 
 
 class LiveSite:
@@ -121,11 +126,13 @@ class LiveSite:
         return outputs, Snapshot.of(prepared, renderer, status, prepared.problems.sorted())
 
     def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], Snapshot] | None:
-        """Re-render only the pages of edited articles whose title, category, order and URLs stayed.
+        """Re-render only the pages an edit of existing articles reaches.
 
-        Returns None when the change may reach other pages (new, deleted or renamed files,
-        a changed title, templates, static files, site.toml, or an error): then everything
-        is rebuilt, which also reports every problem.
+        A body edit reaches the article's pages in every language (their outdated notices);
+        a new title, category or weight also reaches the pages that relate to it and every
+        home and category page. Returns None when a change may reach further (new, deleted
+        or renamed files, slugs, aliases, the set of categories, templates, static files,
+        site.toml, or an error): then everything is rebuilt, which reports every problem.
         """
         snapshot = self.snapshot
         if snapshot is None:
@@ -134,13 +141,15 @@ class LiveSite:
         config, site = prepared.site.config, prepared.site
         problems = Collector(config.site_dir)
         edited: dict[Path, Article] = {}
+        listed = False  # whether an edit changed what listings show
         for path in {p.resolve() for p in changed_inputs}:
             current = snapshot.articles.get(path)
             if path.suffix != ".md" or current is None or path not in snapshot.sources or not path.is_file():
                 return None
             article = load_article(config, snapshot.sources[path], problems)
-            if article is None or (article.draft and not self.options.drafts) or not same_outline(current, article):
+            if article is None or (article.draft and not self.options.drafts) or not same_place(config, current, article):
                 return None
+            listed = listed or not same_listing(current, article)
             edited[path] = article
 
         groups = dict(site.corpus.groups)
@@ -148,30 +157,48 @@ class LiveSite:
             groups[article.slug] = MappingProxyType({**groups[article.slug], article.lang: article})
         site = replace(site, corpus=Corpus(MappingProxyType(groups)))
         slugs = {a.slug for a in edited.values()}
+        touched = {i for slug in slugs for i in snapshot.page_indexes[slug]}
+        relating = {i for slug in slugs for i in snapshot.related_in.get(slug, ())} if listed else set()
         ui = ui_strings(config)
         fragments = dict(prepared.fragments)
         pages = list(site.pages)
-        touched = sorted(i for slug in slugs for i in snapshot.page_indexes[slug])
-        for index in touched:
+        related_in = {slug: set(indexes) for slug, indexes in snapshot.related_in.items()} \
+            if any(edited[p].related != snapshot.articles[p].related for p in edited) else None
+        for index in sorted(touched | relating):
             page = pages[index]
+            article = edited.get(page.article.path, page.article)
+            if page.article.path not in edited and index not in relating:
+                continue
+            new = ArticlePage(page.slug, page.lang, article, page.path, resolve_related(site, article, page.lang, problems))
+            if related_in is not None:
+                for link in page.related:
+                    related_in[link.slug].discard(index)
+                for link in new.related:
+                    related_in.setdefault(link.slug, set()).add(index)
+            pages[index] = new
             if page.article.path in edited:
-                article = edited[page.article.path]
-                page = pages[index] = ArticlePage(page.slug, page.lang, article, page.path,
-                                                  resolve_related(site, article, page.lang, problems))
-                fragments[page.slug, page.lang] = convert_page(site, page, ui[page.lang], problems)
+                fragments[new.slug, new.lang] = convert_page(site, new, ui[new.lang], problems)
         site = replace(site, pages=tuple(pages))
         # Headings may have changed: recheck the anchors of the edited pages and of pages linking to them.
         linking = {key for key, fragment in fragments.items() if any(link[0] in slugs for link in fragment.links)}
         rechecked = [page for page in site.pages if page.slug in slugs or (page.slug, page.lang) in linking] \
-            if linking else [pages[i] for i in touched]
+            if linking else [pages[i] for i in sorted(touched)]
         check_anchors(site, fragments, problems, rechecked)
         if problems.has_errors:
             return None
         status = update_status(snapshot.status, site, slugs)
         renderer = snapshot.renderer
+        categories = {lang: [c["key"] for c in renderer.category_index(lang)] for lang in config.language_codes} \
+            if listed else {}
         renderer.site, renderer.fragments, renderer.status = site, fragments, status
+        if listed:
+            renderer.listings.clear()
+            if any([c["key"] for c in renderer.category_index(lang)] != keys for lang, keys in categories.items()):
+                return None  # every page's navigation lists the categories
         # An edit also changes whether the other languages' versions are outdated.
-        outputs = {f.path: f.data for f in (renderer.article_page(pages[i]) for i in touched)}
+        outputs = {f.path: f.data for f in (renderer.article_page(pages[i]) for i in sorted(touched | relating))}
+        if listed:
+            outputs.update((f.path, f.data) for lang in config.language_codes for f in renderer.language_pages(lang))
         if config.status_page:
             page = renderer.status_page()
             outputs[page.path] = page.data
@@ -181,8 +208,11 @@ class LiveSite:
                 and not (d.code == "anchor-missing" and d.path in rechecked_paths)]
         diagnostics = tuple(sorted(set(kept) | set(problems.items)))
         articles = {**snapshot.articles, **edited}
-        return outputs, replace(snapshot, prepared=replace(prepared, site=site, fragments=fragments),
-                                status=status, diagnostics=diagnostics, articles=MappingProxyType(articles))
+        return outputs, replace(
+            snapshot, prepared=replace(prepared, site=site, fragments=fragments), status=status,
+            diagnostics=diagnostics, articles=MappingProxyType(articles),
+            related_in=snapshot.related_in if related_in is None
+            else MappingProxyType({slug: frozenset(i) for slug, i in related_in.items()}))
 
     def get(self, path: str) -> bytes | None:
         """Return the bytes of an output file, or None."""
@@ -190,10 +220,16 @@ class LiveSite:
             return self.outputs.get(path)
 
 
-def same_outline(old: Article, new: Article) -> bool:
-    """Tell whether an edit left everything other pages show of an article as it was."""
-    return (old.lang, old.slug, old.title, old.category, old.weight, old.aliases, old.draft) == (
-        new.lang, new.slug, new.title, new.category, new.weight, new.aliases, new.draft)
+def same_place(config, old: Article, new: Article) -> bool:
+    """Tell whether an edit left an article's URLs and redirects where they were."""
+    moved_category = old.category != new.category and "{category}" in config.permalink
+    return (old.lang, old.slug, old.aliases, old.draft) == (new.lang, new.slug, new.aliases, new.draft) \
+        and not moved_category
+
+
+def same_listing(old: Article, new: Article) -> bool:
+    """Tell whether an edit left what home, category and related lists show of an article."""
+    return (old.title, old.category, old.weight) == (new.title, new.category, new.weight)
 
 
 def url_of(urls: UrlScheme, output_path: str) -> str:
