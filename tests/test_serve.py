@@ -253,18 +253,19 @@ def test_busy_port_gives_a_clear_message(preview, capsys):
     assert f"port {port} on 127.0.0.1 is busy; pass --port 0 to pick a free one" in capsys.readouterr().err
 
 
-def fresh_outputs(site_dir: Path) -> dict[str, bytes]:
+def fresh_outputs(site_dir: Path, config: str = "site.toml") -> dict[str, bytes]:
     """Build a site from scratch in memory, as a reference."""
-    site = LiveSite(BuildOptions(site_dir=site_dir))
+    site = LiveSite(BuildOptions(site_dir=site_dir, config_path=site_dir / config))
     assert site.rebuild().ok
     return site.outputs
 
 
-@pytest.mark.parametrize("fixture", ["multi", "status"])
-def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture):
+@pytest.mark.parametrize("fixture,config", [("multi", "site.toml"), ("multi", "site-notice.toml"),
+                                            ("status", "site.toml")])
+def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture, config):
     site_dir = tmp_path / fixture
     shutil.copytree(SITES / fixture, site_dir)
-    live = LiveSite(BuildOptions(site_dir=site_dir))
+    live = LiveSite(BuildOptions(site_dir=site_dir, config_path=site_dir / config))
     assert live.rebuild().ok
     articles = sorted((site_dir / "content").rglob("*.md"))
     first, second = articles[0], articles[1]
@@ -294,8 +295,20 @@ def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture):
          [site_dir / "content/en/brandnew_x.md", site_dir / "content/en/renamed_x.md"], False),
         ("new translation", lambda: (site_dir / "content/fr/renamed_x.md").parent.mkdir(exist_ok=True) or
          (site_dir / "content/fr/renamed_x.md").write_text("---\ntitle: Nouveau\n---\nTexte.\n"),
-         [site_dir / "content/fr/renamed_x.md"], False),
-        ("deleted file", lambda: (site_dir / "content/en/renamed_x.md").unlink(), [site_dir / "content/en/renamed_x.md"], False),
+         [site_dir / "content/fr/renamed_x.md"], True),
+        ("related in english", lambda: (site_dir / "content/en/related_x.md").write_text(
+            "---\ntitle: Related\nrelated: [renamed_x]\n---\nSee [here](renamed_x.md).\n"),
+         [site_dir / "content/en/related_x.md"], False),
+        ("translation of a related article", lambda: (site_dir / "content/fr/related_x.md").write_text(
+            "---\ntitle: Lié\nrelated: [renamed_x]\n---\nVoir [ici](renamed_x.md).\n"),
+         [site_dir / "content/fr/related_x.md"], True),
+        ("deleted translation", lambda: (site_dir / "content/fr/renamed_x.md").unlink(),
+         [site_dir / "content/fr/renamed_x.md"], True),
+        ("translation again", lambda: (site_dir / "content/fr/renamed_x.md").write_text(
+            "---\ntitle: Encore\n---\nTexte.\n"), [site_dir / "content/fr/renamed_x.md"], True),
+        ("deleted file", lambda: [p.unlink() for p in (site_dir / "content").rglob("re*_x.md")],
+         [site_dir / "content/en/renamed_x.md", site_dir / "content/fr/renamed_x.md",
+          site_dir / "content/en/related_x.md", site_dir / "content/fr/related_x.md"], False),
         ("body after all that", lambda: edit(second, lambda t: t + "\nLast.\n"), [second], True),
     ]
     for name, apply, changed, expect_incremental in steps:
@@ -303,7 +316,7 @@ def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture):
         result = live.rebuild(changed)
         assert result.ok, (name, result.diagnostics)
         assert result.incremental == expect_incremental, name
-        reference = fresh_outputs(site_dir)
+        reference = fresh_outputs(site_dir, config)
         assert live.outputs.keys() == reference.keys(), name
         different = [path for path in reference if live.outputs[path] != reference[path]]
         assert different == [], name

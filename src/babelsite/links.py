@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -89,19 +89,25 @@ def resolve(config: SiteConfig, corpus: Corpus, problems: Collector) -> LinkedSi
         config, corpus, urls, (), MappingProxyType(article_paths),
         MappingProxyType({article.path.resolve(): article.slug for article in corpus.articles()}),
     )
-    pages = []
-    for slug, group in corpus.groups.items():
-        for language in config.languages:
-            article = group.get(language.code)
-            if article is None:
-                if config.fallback != "notice":
-                    continue
-                article = site.original(slug)
-            related = resolve_related(site, article, language.code, problems)
-            path = article_paths.get((slug, language.code)) or urls.article(language.code, slug, article.category)
-            pages.append(ArticlePage(slug, language.code, article, path, related))
+    pages = [page for slug in corpus.groups for page in pages_of(site, slug, problems)]
     check_collisions(site, pages, problems)
-    return LinkedSite(config, corpus, urls, tuple(pages), site.article_paths, site.files)
+    return replace(site, pages=tuple(pages))
+
+
+def pages_of(site: LinkedSite, slug: str, problems: Collector) -> list[ArticlePage]:
+    """Return the pages of one slug: one per language that has it, or that falls back to it."""
+    pages = []
+    group = site.corpus.groups[slug]
+    for language in site.config.languages:
+        article = group.get(language.code)
+        if article is None:
+            if site.config.fallback != "notice":
+                continue
+            article = site.original(slug)
+        related = resolve_related(site, article, language.code, problems)
+        path = site.article_paths.get((slug, language.code)) or site.urls.article(language.code, slug, article.category)
+        pages.append(ArticlePage(slug, language.code, article, path, related))
+    return pages
 
 
 def resolve_related(site: LinkedSite, article: Article, reader_lang: str, problems: Collector) -> tuple[Link, ...]:

@@ -13,11 +13,12 @@ from .build import BuildOptions, Prepared, fail_on_problems, prepare
 from .checks import check_anchors
 from .errors import Collector, Diagnostic, SiteError, WARNING
 from .i18n import ui_strings
-from .links import ArticlePage, resolve_related
+from .links import ArticlePage, LinkedSite, check_collisions, pages_of, resolve_related
 from .load import load_article
 from .markdown import convert_page
 from .model import Article, Corpus, SourceFile
 from .render import PageRenderer, start_rendering
+from .sources import describe_file
 from .status import TranslationStatus, translation_status, update_status
 from .urls import UrlScheme
 
@@ -44,26 +45,19 @@ class Snapshot:
     renderer: PageRenderer
     status: TranslationStatus
     diagnostics: tuple[Diagnostic, ...]
-    sources: Mapping[Path, SourceFile]  # by path, for reloading one file
     articles: Mapping[Path, Article]  # by path, as they are in the corpus
     page_indexes: Mapping[str, tuple[int, ...]]  # slug -> where its pages are in site.pages
-    related_in: Mapping[str, frozenset[int]]  # slug -> pages whose related lists show it
 
     @classmethod
     def of(cls, prepared: Prepared, renderer: PageRenderer, status: TranslationStatus,
            diagnostics: tuple[Diagnostic, ...]) -> Snapshot:
         """Take a snapshot of a full build, with the indexes an incremental rebuild looks things up in."""
         indexes: dict[str, list[int]] = {}
-        related_in: dict[str, set[int]] = {}
         for index, page in enumerate(prepared.site.pages):
             indexes.setdefault(page.slug, []).append(index)
-            for link in page.related:
-                related_in.setdefault(link.slug, set()).add(index)
         return cls(prepared, renderer, status, diagnostics,
-                   MappingProxyType({f.path: f for f in prepared.files}),
                    MappingProxyType({a.path: a for a in prepared.site.corpus.articles()}),
-                   MappingProxyType({slug: tuple(i) for slug, i in indexes.items()}),
-                   MappingProxyType({slug: frozenset(i) for slug, i in related_in.items()}))
+                   MappingProxyType({slug: tuple(i) for slug, i in indexes.items()}))
 
 
 class LiveSite:
@@ -92,13 +86,16 @@ class LiveSite:
         except SiteError as exc:
             self.snapshot = None
             return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
-        outputs, snapshot = update
+        outputs, gone, snapshot = update
         with self.lock:
             previous = self.outputs
-            self.outputs = {**previous, **outputs} if incremental else outputs
+            if incremental:
+                self.outputs = {path: data for path, data in {**previous, **outputs}.items() if path not in gone}
+            else:
+                self.outputs = outputs
             self.snapshot = snapshot
         changed = sorted(path for path, data in outputs.items() if previous.get(path) != data)
-        removed = [] if incremental else sorted(path for path in previous if path not in outputs)
+        removed = sorted(path for path in previous if path not in self.outputs)
         urls = self.urls
         return RebuildResult(
             ok=True,
@@ -111,7 +108,7 @@ class LiveSite:
             incremental=incremental,
         )
 
-    def full(self) -> tuple[dict[str, bytes], Snapshot]:
+    def full(self) -> tuple[dict[str, bytes], set[str], Snapshot]:
         """Build everything, as `babelsite build` does, into memory."""
         prepared = prepare(self.options)
         fail_on_problems(prepared.problems, self.options.strict)
@@ -123,101 +120,168 @@ class LiveSite:
         self.urls = site.urls
         self.languages = site.config.language_codes
         self.default_language = site.config.default_language
-        return outputs, Snapshot.of(prepared, renderer, status, prepared.problems.sorted())
+        return outputs, set(), Snapshot.of(prepared, renderer, status, prepared.problems.sorted())
 
-    def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], Snapshot] | None:
-        """Re-render only the pages an edit of existing articles reaches.
+    def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], Snapshot] | None:
+        """Re-render only the pages that edited, new or deleted translations reach.
 
-        A body edit reaches the article's pages in every language (their outdated notices);
-        a new title, category or weight also reaches the pages that relate to it and every
-        home and category page. Returns None when a change may reach further (new, deleted
-        or renamed files, slugs, aliases, the set of categories, templates, static files,
-        site.toml, or an error): then everything is rebuilt, which reports every problem.
+        A body edit reaches the article's pages in every language (their switchers and
+        outdated notices); a new title, category or weight, or a translation that appears or
+        goes, also reaches the pages that relate or link to it, the home and category pages
+        and the sitemap. Returns None when a change may reach further (a new or deleted slug,
+        a new original, a renamed slug, aliases, the set of categories, templates, static
+        files, site.toml, or an error): then everything is rebuilt, which reports every problem.
         """
         snapshot = self.snapshot
         if snapshot is None:
             return None
         prepared = snapshot.prepared
-        config, site = prepared.site.config, prepared.site
+        config, old_site = prepared.site.config, prepared.site
         problems = Collector(config.site_dir)
-        edited: dict[Path, Article] = {}
-        listed = False  # whether an edit changed what listings show
-        for path in {p.resolve() for p in changed_inputs}:
-            current = snapshot.articles.get(path)
-            if path.suffix != ".md" or current is None or path not in snapshot.sources or not path.is_file():
-                return None
-            article = load_article(config, snapshot.sources[path], problems)
-            if article is None or (article.draft and not self.options.drafts) or not same_place(config, current, article):
-                return None
-            listed = listed or not same_listing(current, article)
-            edited[path] = article
+        changes = read_changes(snapshot, changed_inputs, self.options.drafts, problems)
+        if changes is None:
+            return None
+        edited, added_files, deleted = changes
+        added = [article for _, article in added_files]
+        moved = {a.slug for a in (*added, *deleted)}  # slugs whose set of translations changed
+        slugs = {a.slug for a in edited.values()} | moved
+        listed = bool(moved) or any(not same_listing(snapshot.articles[path], a) for path, a in edited.items())
+        site = with_articles(old_site, edited.values(), added, deleted)
+        if site is None or any(site.original(slug).path != old_site.original(slug).path for slug in moved):
+            return None  # a duplicate, a slug with no file left, or a new original to fall back to
 
-        groups = dict(site.corpus.groups)
-        for article in edited.values():
-            groups[article.slug] = MappingProxyType({**groups[article.slug], article.lang: article})
-        site = replace(site, corpus=Corpus(MappingProxyType(groups)))
-        slugs = {a.slug for a in edited.values()}
-        touched = {i for slug in slugs for i in snapshot.page_indexes[slug]}
-        relating = {i for slug in slugs for i in snapshot.related_in.get(slug, ())} if listed else set()
-        ui = ui_strings(config)
-        fragments = dict(prepared.fragments)
-        pages = list(site.pages)
-        related_in = {slug: set(indexes) for slug, indexes in snapshot.related_in.items()} \
-            if any(edited[p].related != snapshot.articles[p].related for p in edited) else None
-        for index in sorted(touched | relating):
-            page = pages[index]
-            article = edited.get(page.article.path, page.article)
-            if page.article.path not in edited and index not in relating:
-                continue
-            new = ArticlePage(page.slug, page.lang, article, page.path, resolve_related(site, article, page.lang, problems))
-            if related_in is not None:
-                for link in page.related:
-                    related_in[link.slug].discard(index)
-                for link in new.related:
-                    related_in.setdefault(link.slug, set()).add(index)
-            pages[index] = new
-            if page.article.path in edited:
-                fragments[new.slug, new.lang] = convert_page(site, new, ui[new.lang], problems)
+        pages = replace_pages(old_site, site, snapshot.page_indexes, slugs, moved, problems)
+        relating = set()
+        if listed:  # related lists show titles, and lead to a translation or its fallback
+            for index, page in enumerate(pages):
+                if page.slug not in slugs and any(link.slug in slugs for link in page.related):
+                    pages[index] = replace(page, related=resolve_related(site, page.article, page.lang, problems))
+                    relating.add((page.slug, page.lang))
         site = replace(site, pages=tuple(pages))
-        # Headings may have changed: recheck the anchors of the edited pages and of pages linking to them.
+        ui = ui_strings(config)
+        fragments = {key: f for key, f in prepared.fragments.items() if key[0] not in moved}
         linking = {key for key, fragment in fragments.items() if any(link[0] in slugs for link in fragment.links)}
-        rechecked = [page for page in site.pages if page.slug in slugs or (page.slug, page.lang) in linking] \
-            if linking else [pages[i] for i in sorted(touched)]
+        rechecked = [page for page in pages if page.slug in slugs or (page.slug, page.lang) in linking]
+        for page in rechecked:
+            if page.slug in moved or page.article.path in edited or (moved and (page.slug, page.lang) in linking):
+                fragments[page.slug, page.lang] = convert_page(site, page, ui[page.lang], problems)
         check_anchors(site, fragments, problems, rechecked)
+        if moved:
+            check_collisions(site, pages, problems)
         if problems.has_errors:
             return None
+
         status = update_status(snapshot.status, site, slugs)
         renderer = snapshot.renderer
-        categories = {lang: [c["key"] for c in renderer.category_index(lang)] for lang in config.language_codes} \
-            if listed else {}
+        categories = [[c["key"] for c in renderer.category_index(code)] for code in config.language_codes]
         renderer.site, renderer.fragments, renderer.status = site, fragments, status
         if listed:
             renderer.listings.clear()
-            if any([c["key"] for c in renderer.category_index(lang)] != keys for lang, keys in categories.items()):
+            if categories != [[c["key"] for c in renderer.category_index(code)] for code in config.language_codes]:
                 return None  # every page's navigation lists the categories
-        # An edit also changes whether the other languages' versions are outdated.
-        outputs = {f.path: f.data for f in (renderer.article_page(pages[i]) for i in sorted(touched | relating))}
+        rendered = [p for p in pages if p.slug in slugs or (p.slug, p.lang) in relating
+                    or (moved and (p.slug, p.lang) in linking)]
+        outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
         if listed:
-            outputs.update((f.path, f.data) for lang in config.language_codes for f in renderer.language_pages(lang))
-        if config.status_page:
-            page = renderer.status_page()
-            outputs[page.path] = page.data
-        redone = {a.display_path for a in edited.values()}
-        rechecked_paths = {page.article.display_path for page in rechecked}
+            outputs.update((f.path, f.data) for code in config.language_codes for f in renderer.language_pages(code))
+        extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
+        outputs.update((f.path, f.data) for f in extra)
+        gone = {site.urls.output_file(p.path) for p in old_site.pages if p.slug in moved} - \
+            {site.urls.output_file(p.path) for p in pages if p.slug in moved}
+
+        redone = {a.display_path for a in (*edited.values(), *added, *deleted)}
+        anchors_rechecked = {page.article.display_path for page in rechecked}
         kept = [d for d in snapshot.diagnostics if d.path not in redone
-                and not (d.code == "anchor-missing" and d.path in rechecked_paths)]
+                and not (d.code == "anchor-missing" and d.path in anchors_rechecked)]
         diagnostics = tuple(sorted(set(kept) | set(problems.items)))
-        articles = {**snapshot.articles, **edited}
-        return outputs, replace(
-            snapshot, prepared=replace(prepared, site=site, fragments=fragments), status=status,
-            diagnostics=diagnostics, articles=MappingProxyType(articles),
-            related_in=snapshot.related_in if related_in is None
-            else MappingProxyType({slug: frozenset(i) for slug, i in related_in.items()}))
+        gone_paths = {a.path for a in deleted}
+        sources = [f for f in prepared.files if f.path not in gone_paths] + [source for source, _ in added_files]
+        new_prepared = replace(prepared, site=site, fragments=fragments, files=tuple(sources))
+        return outputs, gone, Snapshot.of(new_prepared, renderer, status, diagnostics)
 
     def get(self, path: str) -> bytes | None:
         """Return the bytes of an output file, or None."""
         with self.lock:
             return self.outputs.get(path)
+
+
+def read_changes(snapshot: Snapshot, changed_inputs: tuple[Path, ...], drafts: bool, problems: Collector):
+    """Load the changed Markdown files as (edited, added, deleted) articles, or None to rebuild all."""
+    site = snapshot.prepared.site
+    config = site.config
+    sources = {f.path: f for f in snapshot.prepared.files}
+    edited: dict[Path, Article] = {}
+    added: list[tuple[SourceFile, Article]] = []
+    deleted: list[Article] = []
+    for path in {p.resolve() for p in changed_inputs}:
+        current = snapshot.articles.get(path)
+        if path.suffix != ".md" or config.content_dir not in path.parents:
+            return None
+        if not path.exists():
+            if current is None or current.aliases:
+                return None
+            deleted.append(current)
+            continue
+        if (current is None and path in sources) or not path.is_file():
+            return None  # a draft, or a file that had errors
+        source = sources.get(path) or describe_file(config, path, problems)
+        article = load_article(config, source, problems)
+        if article is None or (article.draft and not drafts):
+            return None
+        if current is None:
+            if article.slug not in site.corpus.groups or article.aliases:
+                return None  # a new slug changes what other pages' related lists find
+            added.append((source, article))
+        elif same_place(config, current, article):
+            edited[path] = article
+        else:
+            return None
+    return edited, added, deleted
+
+
+def with_articles(site: LinkedSite, edited, added, deleted) -> LinkedSite | None:
+    """Return the site with articles replaced, added and removed (pages not yet updated)."""
+    order = {code: i for i, code in enumerate(site.config.language_codes)}
+    groups = dict(site.corpus.groups)
+    for article in edited:
+        groups[article.slug] = MappingProxyType({**groups[article.slug], article.lang: article})
+    for article in deleted:
+        groups[article.slug] = MappingProxyType({k: v for k, v in groups[article.slug].items() if k != article.lang})
+    for article in added:
+        if article.lang in groups[article.slug]:
+            return None
+        group = {**groups[article.slug], article.lang: article}
+        groups[article.slug] = MappingProxyType(dict(sorted(group.items(), key=lambda item: order[item[0]])))
+    if any(not group for group in groups.values()):
+        return None
+    gone = {(a.slug, a.lang) for a in deleted}
+    article_paths = {key: path for key, path in site.article_paths.items() if key not in gone}
+    article_paths.update(((a.slug, a.lang), site.urls.article(a.lang, a.slug, a.category)) for a in added)
+    files = {path: slug for path, slug in site.files.items() if path not in {a.path for a in deleted}}
+    files.update((a.path, a.slug) for a in added)
+    return replace(site, corpus=Corpus(MappingProxyType(groups)), article_paths=MappingProxyType(article_paths),
+                   files=MappingProxyType(files))
+
+
+def replace_pages(old_site: LinkedSite, site: LinkedSite, page_indexes: Mapping[str, tuple[int, ...]],
+                  slugs: set[str], moved: set[str], problems: Collector) -> list[ArticlePage]:
+    """Return the site's pages with those of the edited slugs made anew (all of them where translations moved)."""
+    pages: list[ArticlePage] = []
+    start = 0
+    for slug in sorted(slugs, key=lambda s: page_indexes[s][0]):
+        indexes = page_indexes[slug]
+        pages.extend(old_site.pages[start:indexes[0]])
+        if slug in moved:
+            pages.extend(pages_of(site, slug, problems))
+        else:
+            for index in indexes:
+                page = old_site.pages[index]
+                article = site.corpus.groups[slug].get(page.lang) or site.original(slug)
+                pages.append(ArticlePage(page.slug, page.lang, article, page.path,
+                                         resolve_related(site, article, page.lang, problems)))
+        start = indexes[-1] + 1
+    pages.extend(old_site.pages[start:])
+    return pages
 
 
 def same_place(config, old: Article, new: Article) -> bool:

@@ -24,28 +24,33 @@ def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
         problems.error(config.config_path, 0, f"content folder {problems.display_path(content_dir)} does not exist",
                        "create it or set content_dir in site.toml", code="content-folder")
         return ()
-    codes = set(config.language_codes)
     for path in walk_files(content_dir, problems):
-        relative = path.relative_to(content_dir)
         if path.suffix != ".md":
             problems.warning(path, 0, "not a Markdown file, ignored", "keep images and other files in static/", code="not-markdown")
             continue
-        stem = path.stem
-        suffix_lang = None
-        if "." in stem:
-            base, _, suffix = stem.rpartition(".")
-            if suffix in codes or looks_like_language(suffix):
-                stem, suffix_lang = base, suffix
-        # A folder only counts as a language when it is one of the site's, or when it looks
-        # like one and the name does not say the language (content/cat/x.en.md is English).
-        folder_lang = relative.parts[0] if len(relative.parts) > 1 else None
-        if folder_lang not in codes and (suffix_lang is not None or not looks_like_language(folder_lang or "")):
-            folder_lang = None
-        if folder_lang and suffix_lang and folder_lang != suffix_lang:
-            problems.error(path, 1, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
-                           "keep one of the two", code="language-conflict")
-        found.append(SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, stem))
+        found.append(describe_file(config, path, problems))
     return tuple(found)
+
+
+def describe_file(config: SiteConfig, path: Path, problems: Collector) -> SourceFile:
+    """Tell a Markdown file's language and slug from its path under content/."""
+    codes = config.language_codes
+    relative = path.relative_to(config.content_dir)
+    stem = path.stem
+    suffix_lang = None
+    if "." in stem:
+        base, _, suffix = stem.rpartition(".")
+        if suffix in codes or looks_like_language(suffix):
+            stem, suffix_lang = base, suffix
+    # A folder only counts as a language when it is one of the site's, or when it looks
+    # like one and the name does not say the language (content/cat/x.en.md is English).
+    folder_lang = relative.parts[0] if len(relative.parts) > 1 else None
+    if folder_lang not in codes and (suffix_lang is not None or not looks_like_language(folder_lang or "")):
+        folder_lang = None
+    if folder_lang and suffix_lang and folder_lang != suffix_lang:
+        problems.error(path, 1, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
+                       "keep one of the two", code="language-conflict")
+    return SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, stem)
 
 
 def walk_files(root: Path, problems: Collector) -> list[Path]:
