@@ -331,3 +331,28 @@ def test_a_body_edit_re_renders_only_that_article(tmp_path):
     article.write_text(article.read_text() + "\nOne more line.\n")
     result = live.rebuild([article])
     assert result.incremental and result.changed == ("/en/beta/",)
+
+
+def test_ctrl_c_stops_the_server_within_a_second_without_a_traceback(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    process = subprocess.Popen([sys.executable, "-m", "babelsite", "serve", str(site_dir), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert line.startswith("babelsite: serving http://127.0.0.1:")
+    url = line.split()[2]
+    host, port = url.split("/")[2].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.request("GET", "/__babelsite/events")  # a held event stream must not delay the stop
+    assert connection.getresponse().status == 200
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=5)
+    assert time.monotonic() - started < 1.0
+    stderr = process.stderr.read()
+    assert process.returncode == 0 and "Traceback" not in stderr and "stopped" in stderr
+    connection.close()
