@@ -81,6 +81,8 @@ def main() -> None:
         else:
             generate(site_dir, args.articles, args.languages)
             article = next((site_dir / "content/en").rglob("*.md"))
+        translation = next(p for p in sorted((site_dir / "content").rglob("*.md")) if p.parent.parts[-2:] != article.parent.parts[-2:]
+                           and p.stem == article.stem)
         (site_dir / "templates").mkdir(exist_ok=True)
         template = site_dir / "templates/category.html"
         theme_template = (REPO / "templates/category.html").read_text()
@@ -92,21 +94,30 @@ def main() -> None:
         pages = sum(1 for path in server.site.outputs if path.endswith(".html"))
         print(f"site: {pages} HTML pages, first build {time.perf_counter() - started:.2f} s")
         text = article.read_text()
+        translated = translation.read_text()
+
+        def toggle_translation(n: int) -> None:
+            if n % 2 == 0:
+                translation.unlink()
+            else:
+                translation.write_text(translated)
+
         try:
             results = {
                 "body edit": measure(server, lambda n: article.write_text(text + f"\nEdit number {n}.\n"), args.edits),
                 "title edit": measure(server, lambda n: article.write_text(
                     re.sub(r"(?m)^title: .*$", f"title: 'Edited title {n}'", text, count=1)),
                     args.edits if args.title_edits is None else args.title_edits),
+                "translation gone/back": measure(server, toggle_translation, args.edits),
                 "template edit": measure(server, lambda n: template.write_text(
                     theme_template + f"\n{{# edit {n} #}}<!-- {n} -->\n"), args.template_edits),
             }
         finally:
             server.stop()
-    print(f"{'change':<15} {'median ms':>10} {'min ms':>8} {'max ms':>8}  edits")
+    print(f"{'change':<22} {'median ms':>10} {'min ms':>8} {'max ms':>8}  edits")
     for name, latencies in results.items():
         ms = [s * 1000 for s in latencies]
-        print(f"{name:<15} {statistics.median(ms):>10.0f} {min(ms):>8.0f} {max(ms):>8.0f}  {len(ms)}")
+        print(f"{name:<22} {statistics.median(ms):>10.0f} {min(ms):>8.0f} {max(ms):>8.0f}  {len(ms)}")
 
 
 if __name__ == "__main__":
