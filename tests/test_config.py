@@ -89,7 +89,7 @@ CONFIG_ERRORS = [
     'site.toml:6: error: permalink must contain {slug}; e.g. permalink = "/{lang}/{slug}/"',
     "site.toml:7: error: unknown key 'colour'; valid keys: base_url, content_dir, default_language, "
     "default_language_at_root, fallback, i18n, languages, markdown, outdated_notice, output_dir, permalink, "
-    "status_page, title",
+    "redirect_files, redirects, search, status_page, title",
     "site.toml:10: error: unknown key 'markdown.htm'; did you mean 'html'?",
     "site.toml:13: error: unknown key 'languages.en.nmae'; did you mean 'name'?",
     "site.toml:15: error: 'english' is not a valid BCP 47 language code; use codes such as en, pt-BR or zh-Hans",

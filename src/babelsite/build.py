@@ -16,6 +16,7 @@ from .markdown import Fragment
 from .model import SourceFile
 from .load import load_corpus
 from .render import OutputFile, render_site
+from .search import index_site
 from .sources import discover
 from .status import translation_status
 from .write import check_output_dir, write_site
@@ -97,7 +98,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
     outputs = render_site(site, prepared.fragments, problems, status=status)
-    result = write_site(prepared.output_dir, counted(outputs, progress))
+    result = write_site(prepared.output_dir, counted(outputs, progress),
+                        finish=lambda staging: index_site(staging, site.config))
     prepared.timings["render+write"] = time.perf_counter() - t
     pages: dict[str, int] = {code: 0 for code in site.config.language_codes}
     for page in site.pages:

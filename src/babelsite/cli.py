@@ -34,6 +34,10 @@ def make_parser() -> argparse.ArgumentParser:
     status.add_argument("--format", choices=("text", "json", "html"), default="text",
                         help="a table for the terminal, one JSON document, or an HTML dashboard page")
     status.add_argument("--out", type=Path, help="write the report to this file instead of printing it")
+    init = commands.add_parser("init", help="start a new site in an empty folder: site.toml, an article "
+                                            "in two languages, a .gitignore")
+    init.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="DIR",
+                      help="the folder to create the site in, new or empty (default: the current folder)")
     new = commands.add_parser("new", help="start an article, or a translation of one, from a template")
     new.add_argument("slug", metavar="SLUG", help="the article's slug, which becomes its file name")
     new.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
@@ -204,11 +208,30 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_init(args: argparse.Namespace) -> int:
+    """Write a new site into an empty folder and print what to do next."""
+    from .errors import SiteError
+    from .init import init_site
+
+    try:
+        written = init_site(args.site_dir)
+    except SiteError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        return 1
+    for path in written:
+        print(args.site_dir / path)
+    print(f"babelsite: created a site in {args.site_dir}; preview it with: babelsite serve {args.site_dir}",
+          file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = make_parser().parse_args(argv)
     try:
-        commands = {"build": run_build, "check": run_check, "serve": run_serve, "status": run_status, "new": run_new}
+        commands = {"build": run_build, "check": run_check, "serve": run_serve, "status": run_status, "new": run_new,
+                    "init": run_init}
         return commands[args.command](args)
     except KeyboardInterrupt:
         print("babelsite: interrupted", file=sys.stderr)

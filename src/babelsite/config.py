@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from .errors import Collector, SiteError, did_you_mean
@@ -24,6 +24,9 @@ TOP_KEYS = {
     "fallback": str,
     "outdated_notice": bool,
     "status_page": bool,
+    "redirect_files": list,
+    "redirects": dict,
+    "search": bool,
     "markdown": dict,
     "languages": dict,
     "i18n": dict,
@@ -32,6 +35,7 @@ MARKDOWN_KEYS = {"html": bool}
 LANGUAGE_KEYS = {"name": str, "title": str}
 FALLBACK_MODES = ("omit", "notice")
 PERMALINK_TOKENS = {"lang", "slug", "category"}
+REDIRECT_FILES = ("netlify", "nginx")  # host files the build can write, see hosts.py
 # TOML keys as written: bare, "basic" or 'literal', joined by dots into dotted keys.
 KEY_PART = re.compile(r"""([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)'""")
 TABLE_HEADER = re.compile(r"^\s*\[\[?\s*(.+?)\s*\]\]?\s*(?:#.*)?$")
@@ -39,6 +43,7 @@ ASSIGNMENT = re.compile(rf"^\s*((?:{KEY_PART.pattern})(?:\s*\.\s*(?:{KEY_PART.pa
 TYPE_NAMES = {  # what a value of each type is called in messages, and how to write one
     str: ("a string in quotes", 'e.g. {key} = "..."'),
     bool: ("true or false", "e.g. {key} = true"),
+    list: ("a list", 'e.g. {key} = ["netlify"]'),
     dict: ("a table", "write it as a [{key}] table"),
 }
 
@@ -51,6 +56,15 @@ class Language:
     name: str
     title: str
     direction: str
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An old URL from the [redirects] table and where it now leads, with its line in site.toml."""
+
+    source: str  # a path from the site root, without the base path: "/old/path/"
+    target: str  # a path from the site root, or an absolute http(s) URL
+    line: int
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,9 @@ class SiteConfig:
     i18n: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     outdated_notice: bool = True  # outdated translations say so and link to the updated original
     status_page: bool = False  # the build also writes the translation status dashboard
+    redirect_files: tuple[str, ...] = ()  # host files to write: "netlify" (_redirects), "nginx"
+    redirects: tuple[Redirect, ...] = ()  # old URLs from [redirects], each with a redirect page
+    search: bool = True  # the build indexes the site with Pagefind and pages show a search box
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -228,6 +245,8 @@ def load_config(
             f"{'--base-url' if base_url is not None else 'base_url'} {raw_base_url!r} is not a path or an http(s) URL",
             'use "/", "/docs/" or "https://example.org/docs/"', code="config")
 
+    redirect_files = read_redirect_files(setting("redirect_files", []), problems, config_path, line_of("redirect_files"))
+    redirects = read_redirects(setting("redirects", {}), problems, config_path, lambda key: line_of("redirects", key))
     content_dir = site_dir / setting("content_dir", "content")
     output_dir = site_dir / setting("output_dir", "public")
     problems.raise_if_errors()
@@ -247,7 +266,54 @@ def load_config(
         i18n=MappingProxyType({code: MappingProxyType(dict(v)) for code, v in i18n.items()}),
         outdated_notice=setting("outdated_notice", True),
         status_page=setting("status_page", False),
+        redirect_files=redirect_files,
+        redirects=redirects,
+        search=setting("search", True),
     )
+
+
+def read_redirect_files(values: list, problems: Collector, path: Path, line: int) -> tuple[str, ...]:
+    """Return the host files redirect_files asks for, in order; report values that name none."""
+    chosen: list[str] = []
+    for value in values:
+        if value not in REDIRECT_FILES:
+            hint = did_you_mean(str(value), REDIRECT_FILES) or "use " + " or ".join(f'"{v}"' for v in REDIRECT_FILES)
+            problems.error(path, line, f"redirect_files has an unknown value {value!r}", hint, code="config")
+        elif value not in chosen:
+            chosen.append(value)
+    return tuple(chosen)
+
+
+def read_redirects(table: Mapping[str, Any], problems: Collector, path: Path,
+                   line_of: Callable[[str], int]) -> tuple[Redirect, ...]:
+    """Return the [redirects] entries whose source is a site path and whose target a path or URL."""
+    redirects = []
+    for source, target in table.items():
+        line = line_of(source)
+        if not isinstance(target, str):
+            problems.error(path, line, f"redirect of {source!r} must be a path or URL in quotes",
+                           'e.g. "/old/path/" = "/en/new-path/"', code="config")
+        elif not is_site_path(source) or any(c in source for c in "?#\\") or ".." in source.split("/"):
+            problems.error(path, line, f"redirect source {source!r} is not a path from the site root",
+                           'write it like "/old/path/", without the base path', code="config")
+        elif not is_site_path(target) and not is_http_url(target):
+            problems.error(path, line, f"redirect target {target!r} is neither a path from the site root "
+                           "nor an http(s) URL", 'write it like "/en/new-path/" or "https://example.org/page"',
+                           code="config")
+        else:
+            redirects.append(Redirect(source, target, line))
+    return tuple(redirects)
+
+
+def is_site_path(value: str) -> bool:
+    """Tell whether a value is a path from the site root, such as "/en/page/", with no spaces."""
+    return value.startswith("/") and not value.startswith("//") and not re.search(r"[\s\x00-\x1f\x7f]", value)
+
+
+def is_http_url(value: str) -> bool:
+    """Tell whether a value is an absolute http(s) URL with a host and no spaces."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"[\s\x00-\x1f\x7f]", value)
 
 
 def check_permalink(permalink: str, problems: Collector, path: Path, line: int) -> None:

@@ -114,7 +114,7 @@ class LiveSite:
         fail_on_problems(prepared.problems, self.options.strict)
         site = prepared.site
         status = translation_status(site)
-        renderer, static = start_rendering(site, prepared.fragments, prepared.problems, status)
+        renderer, static = start_rendering(site, prepared.fragments, prepared.problems, status, search=False)
         outputs = {f.path: f.data for f in static}
         outputs.update((f.path, f.data) for f in renderer.pages())
         self.urls = site.urls

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import Collector, SiteError
+from .hosts import check_redirects, host_files, redirect_moves
 from .i18n import collation_key, ui_strings
 from .links import ArticlePage, Link, LinkedSite
 from .markdown import Fragment
@@ -91,8 +92,11 @@ def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
 
 
 def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                    status: TranslationStatus | None) -> tuple[PageRenderer, list[OutputFile]]:
-    """Read the static files (named by content hash) and return a page renderer that links to them."""
+                    status: TranslationStatus | None, search: bool = True) -> tuple[PageRenderer, list[OutputFile]]:
+    """Read the static files (named by content hash) and return a page renderer that links to them.
+
+    `search` says that the pages will be indexed (a build to files): the preview, in memory, passes False.
+    """
     theme = Theme.for_site(site.config.site_dir)
     assets: dict[str, str] = {}
     static = []
@@ -100,16 +104,19 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
         data = path.read_bytes()
         assets[name] = site.urls.static(hashed_name(name, data))
         static.append(OutputFile(assets[name], data))
-    return PageRenderer(site, fragments, theme, assets, problems, status), static
+    return PageRenderer(site, fragments, theme, assets, problems, status, search), static
 
 
 class PageRenderer:
     """Builds template views and renders them; keeps the Jinja environment for one build."""
 
     def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector,
-                 status: TranslationStatus | None):
+                 status: TranslationStatus | None, search: bool = True):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
+        # Pagefind indexes only real article pages: a language with none has no index to search.
+        self.searchable = ({page.lang for page in site.pages if not page.is_fallback}
+                           if search and self.config.search else set())
         self.ui = ui_strings(site.config)
         self.env = jinja_environment(theme.template_dirs)
         self.listings: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
@@ -169,7 +176,14 @@ class PageRenderer:
             "alternates": alternates,
             "canonical": canonical or self.urls.absolute(path),
             "categories": self.category_index(lang),
+            "search": self.search_view(lang),
         }
+
+    def search_view(self, lang: str) -> dict[str, str] | None:
+        """Return where the search box of a `lang` page finds Pagefind, or None when that page has no search."""
+        if lang not in self.searchable:
+            return None
+        return {"bundle": self.urls.href(self.urls.search_bundle), "base": self.urls.base_path}
 
     def link_view(self, link: Link) -> dict[str, Any]:
         language = self.config.language(link.lang)
@@ -210,6 +224,7 @@ class PageRenderer:
         for language in self.config.languages:
             yield from self.language_pages(language.code)
         yield from self.alias_pages()
+        yield from self.redirect_pages()
         if not (self.config.default_language_at_root):
             yield self.root_page()
         yield self.not_found_page()
@@ -217,6 +232,7 @@ class PageRenderer:
             yield self.status_page()
         yield self.sitemap_file()
         yield OutputFile(self.urls.robots, self.robots())
+        yield from host_files(self.site)
 
     @property
     def language_chooser(self) -> str:
@@ -308,6 +324,15 @@ class PageRenderer:
                 context = self.common(page.lang, path, {}, self.urls.absolute(page.path))
                 context["target"] = self.urls.href(page.path)
                 yield self.render("redirect.html", path, context)
+
+    def redirect_pages(self) -> Iterator[OutputFile]:
+        """Yield a redirect page for every [redirects] entry of site.toml; stop when one collides or leads nowhere."""
+        if check_redirects(self.site, self.problems):
+            raise SiteError(self.problems.sorted())
+        for move in redirect_moves(self.site):
+            context = self.common(move.lang, move.source, {}, move.canonical)
+            context["target"] = move.target
+            yield self.render("redirect.html", move.source, context)
 
     def root_page(self) -> OutputFile:
         homes = {code: self.urls.home(code) for code in self.config.language_codes}

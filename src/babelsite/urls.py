@@ -64,6 +64,7 @@ class UrlScheme:
     sitemap = "sitemap.xml"
     robots = "robots.txt"
     status = "_status/"  # the translation status dashboard, with status_page = true
+    search_bundle = "pagefind/"  # Pagefind's search index and scripts, written by the build
 
     def static(self, name: str) -> str:
         return f"static/{name}"

@@ -6,7 +6,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .config import SiteConfig
 from .errors import Collector, SiteError
@@ -45,8 +45,9 @@ def check_output_dir(config: SiteConfig, output_dir: Path, force: bool, problems
         problems.error(where, 0, f"output path {output_dir} is a file, not a folder", code="output-refused")
 
 
-def write_site(output_dir: Path, files: Iterable[OutputFile]) -> BuildResult:
-    """Write files into a staging folder, reusing unchanged files, then swap it with output_dir."""
+def write_site(output_dir: Path, files: Iterable[OutputFile],
+               finish: Callable[[Path], None] | None = None) -> BuildResult:
+    """Write files into a staging folder, reusing unchanged files, let `finish` add to it, then swap it in."""
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
@@ -67,6 +68,12 @@ def write_site(output_dir: Path, files: Iterable[OutputFile]) -> BuildResult:
             changed += not reuse_unchanged(output_dir / file.path, target, file.data)
             written.append(file.path)
         (staging / MARKER).write_text("This folder is written by babelsite build; it replaces it whole.\n")
+        if finish is not None:
+            before = set(os.listdir(staging))
+            finish(staging)
+            added, added_changed = reuse_added(output_dir, staging, sorted(set(os.listdir(staging)) - before))
+            written += added
+            changed += added_changed
         if output_dir.exists():
             output_dir.rename(retired)
         staging.rename(output_dir)
@@ -89,3 +96,26 @@ def reuse_unchanged(previous: Path, target: Path, data: bytes) -> bool:
         pass
     target.write_bytes(data)
     return False
+
+
+def reuse_added(output_dir: Path, staging: Path, entries: list[str]) -> tuple[list[str], int]:
+    """Hard-link the files `finish` added that the previous output holds unchanged; return them and how many changed."""
+    added: list[str] = []
+    changed = 0
+    for entry in entries:
+        top = staging / entry
+        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in paths:
+            name = path.relative_to(staging).as_posix()
+            added.append(name)
+            previous = output_dir / name
+            try:
+                if previous.stat().st_size == path.stat().st_size and previous.read_bytes() == path.read_bytes():
+                    link = path.with_name(f".{path.name}.link")
+                    os.link(previous, link)
+                    os.replace(link, path)
+                    continue
+            except OSError:
+                pass
+            changed += 1
+    return added, changed

@@ -15,7 +15,8 @@
   }
   var chosen = null;
   try { chosen = match(localStorage.getItem("babelsite.lang")); } catch (e) {}
-  var preferred = navigator.languages || [navigator.language];
+  // Some browsers give an empty list rather than none: then only navigator.language says.
+  var preferred = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
   for (var k = 0; !chosen && k < preferred.length; k++) chosen = match(preferred[k]);
   location.replace(homes[chosen || fallback]);
 })();

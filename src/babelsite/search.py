@@ -1,0 +1,81 @@
+"""Index the staged site for full-text search with Pagefind: one index per `<html lang>`, before the swap."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+from pathlib import Path
+from typing import NoReturn
+
+from .config import SiteConfig
+from .errors import Collector, SiteError
+from .urls import UrlScheme
+
+# Languages written without spaces between words: only Pagefind's extended build splits them into words.
+EXTENDED_LANGUAGES = frozenset({"zh", "ja"})
+TURN_OFF = "or set search = false in site.toml to build without search"
+# Marks the Markdown adds to article text that would only clutter search excerpts: heading anchors, [1] citations.
+NOT_TEXT = ".header-anchor, sup.citation"
+
+
+def index_site(staging: Path, config: SiteConfig) -> None:
+    """Run Pagefind once over the staged site into its pagefind/ folder; raise SiteError when it fails."""
+    if not config.search:
+        return
+    bundle = UrlScheme.search_bundle.strip("/")
+    if (staging / bundle).exists():
+        fail(config, f"the site already has a /{bundle}/ path, where the search index goes",
+             f"rename the article, alias or redirect that uses it, {TURN_OFF}")
+    command = [*pagefind_command(config), "--site", str(staging), "--output-subdir", bundle,
+               "--exclude-selectors", NOT_TEXT, "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                                stdin=subprocess.DEVNULL, check=False)
+    except OSError as exc:
+        fail(config, f"search indexing failed: cannot run Pagefind ({command[0]}): {exc.strerror or exc}",
+             f"reinstall babelsite so that its pagefind dependency is complete, {TURN_OFF}")
+    if result.returncode != 0:
+        fail(config, f"search indexing failed: Pagefind {exit_reason(result.returncode)}{last_lines(result)}",
+             f"fix what Pagefind reports, {TURN_OFF}")
+    sort_entry(staging / bundle / "pagefind-entry.json", config)
+
+
+def pagefind_command(config: SiteConfig) -> list[str]:
+    """Return the command of the Pagefind binary from its wheel: the extended build for Chinese or Japanese."""
+    extended = any(code.split("-")[0].lower() in EXTENDED_LANGUAGES for code in config.language_codes)
+    package, extra = ("pagefind_bin_extended", "extended") if extended else ("pagefind_bin", "bin")
+    try:
+        return [str(importlib.import_module(package).get_executable())]
+    except (ImportError, OSError) as exc:
+        fail(config, f"search indexing needs the Pagefind binary, which is not installed ({package}: {exc})",
+             f"pip install 'pagefind[{extra}]' (babelsite's dependencies include it), {TURN_OFF}")
+
+
+def sort_entry(path: Path, config: SiteConfig) -> None:
+    """Rewrite pagefind-entry.json with its languages in sorted order, which Pagefind leaves random."""
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry["languages"] = dict(sorted(entry["languages"].items()))
+        path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        fail(config, f"search indexing failed: Pagefind wrote no readable {path.name} ({exc})",
+             f"check that babelsite's pagefind dependency is a 1.x release, {TURN_OFF}")
+
+
+def exit_reason(returncode: int) -> str:
+    """Describe how a process ended: its exit status, or the signal that stopped it."""
+    return f"was stopped by signal {-returncode}" if returncode < 0 else f"exited with status {returncode}"
+
+
+def last_lines(result: subprocess.CompletedProcess[str], count: int = 5) -> str:
+    """Return the last lines Pagefind printed, joined for a one-line diagnostic, or ''."""
+    lines = [line.strip() for line in (result.stderr or result.stdout or "").splitlines() if line.strip()]
+    return ": " + " | ".join(lines[-count:]) if lines else ""
+
+
+def fail(config: SiteConfig, message: str, hint: str) -> NoReturn:
+    """Raise SiteError with one diagnostic about search, placed on site.toml."""
+    problems = Collector(config.site_dir)
+    problems.error(config.config_path, 0, message, hint, code="search")
+    raise SiteError(problems.items)
