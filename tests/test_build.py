@@ -332,3 +332,14 @@ def test_not_found_page_uses_absolute_links(site, tmp_path):
     assert all(h.startswith(("/sub/", "https://example.org/sub/", "#")) for h in hrefs), hrefs
     homes = {a.get("hreflang") for a in find_all(document, "a") if a.get("hreflang")}
     assert {"en", "it", "es", "pt", "fr"} <= homes
+
+
+def test_each_language_has_a_404_page_in_its_own_language(sample):
+    document = parse_html(sample / "fr/404.html")
+    assert document.get("lang") == "fr"
+    assert next(find_all(document, "h1")).text == "Page introuvable"
+    homes = [a.get("href") for a in next(find_all(document, "main")).iter(f"{XHTML}a")]
+    assert homes == ["/fr/"]
+    assert [m.get("content") for m in find_all(document, "meta") if m.get("name") == "robots"] == ["noindex"]
+    root = parse_html(sample / "404.html")
+    assert {a.get("hreflang") for a in next(find_all(root, "main")).iter(f"{XHTML}a")} == {"en", "it", "es", "pt", "fr"}

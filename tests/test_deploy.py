@@ -14,6 +14,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import html5lib
 import pytest
 import yaml
 
@@ -49,10 +50,10 @@ NETLIFY = """\
 /docs/blog/  https://blog.example.org/  301!
 /docs/blog/  https://blog.example.org/  301
 
-# Pages that do not exist.
-/docs/en/*  /docs/404.html  404
-/docs/fr/*  /docs/404.html  404
-/docs/pt-BR/*  /docs/404.html  404
+# Pages that do not exist: the 404 page in the language of the section asked for.
+/docs/en/*  /docs/en/404.html  404
+/docs/fr/*  /docs/fr/404.html  404
+/docs/pt-BR/*  /docs/pt-BR/404.html  404
 /docs/*  /docs/404.html  404
 """
 
@@ -88,6 +89,11 @@ server {{
         add_header Vary "Accept-Language, Cookie";
         return 302 /docs/$babelsite_lang/;
     }}
+
+    # Missing pages inside a language's section get the 404 page in that language.
+    location /docs/en/ {{ error_page 404 /docs/en/404.html; }}
+    location /docs/fr/ {{ error_page 404 /docs/fr/404.html; }}
+    location /docs/pt-BR/ {{ error_page 404 /docs/pt-BR/404.html; }}
 
     # Files for the host, not for readers.
     location = /docs/_redirects {{ return 404; }}
@@ -139,8 +145,8 @@ def test_default_language_at_root_has_no_language_choice_in_host_files(site, tmp
     netlify = (out / "_redirects").read_text().splitlines()
     assert not any("Language=" in line or "302" in line for line in netlify)
     assert "/docs/old/start/  /docs/guide/  301!" in netlify
-    assert "/docs/fr/*  /docs/404.html  404" in netlify and "/docs/*  /docs/404.html  404" in netlify
-    assert "/docs/en/*  /docs/404.html  404" not in netlify  # the default language has no folder of its own
+    assert "/docs/fr/*  /docs/fr/404.html  404" in netlify and "/docs/*  /docs/404.html  404" in netlify
+    assert "/docs/en/*" not in netlify  # the default language has no folder of its own
     nginx = (out / "babelsite-nginx.conf").read_text()
     assert "map " not in nginx and "return 302" not in nginx
     assert "    location = /docs/old/start/ { return 301 /docs/guide/; }" in nginx.splitlines()
@@ -305,14 +311,18 @@ def nginx(www, tmp_path):
     process.wait(timeout=10)
 
 
-def get(port: int, path: str, **headers: str) -> tuple[int, str]:
+def fetch(port: int, path: str, **headers: str) -> tuple[int, str, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
-    response.read()
+    body = response.read()
     connection.close()
     location = response.getheader("Location") or ""
-    return response.status, re.sub(r"^http://127\.0\.0\.1:\d+", "", location)
+    return response.status, re.sub(r"^http://127\.0\.0\.1:\d+", "", location), body
+
+
+def get(port: int, path: str, **headers: str) -> tuple[int, str]:
+    return fetch(port, path, **headers)[:2]
 
 
 def test_nginx_runs_the_generated_configuration(nginx):
@@ -327,6 +337,14 @@ def test_nginx_runs_the_generated_configuration(nginx):
     assert get(nginx, "/docs/en/guide/") == (200, "")
     assert get(nginx, "/docs/en/no-such-page/") == (404, "")
     assert get(nginx, "/docs/_redirects") == (404, "")
+
+
+@pytest.mark.parametrize("path, lang", [("/docs/fr/nulle-part/", "fr"), ("/docs/pt-BR/x.html", "pt-BR"),
+                                        ("/docs/en/no-such-page/", "en"), ("/docs/nowhere/", "en")])
+def test_nginx_answers_a_missing_page_in_the_language_of_its_section(nginx, path, lang):
+    status, _, body = fetch(nginx, path)
+    html = html5lib.parse(body, namespaceHTMLElements=False)
+    assert status == 404 and html.get("lang") == lang
 
 
 # -- GitHub Pages --------------------------------------------------------------------------

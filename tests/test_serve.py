@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import html5lib
 import pytest
 
 from babelsite.build import BuildOptions
@@ -118,6 +119,9 @@ def test_missing_pages_get_the_site_404_with_status_404(preview):
     server = preview()
     status, _, body = get(server, "/it/nowhere/")
     assert status == 404 and b"<h1>" in body and b"live.js" in body
+    assert html5lib.parse(body, namespaceHTMLElements=False).get("lang") == "it"
+    status, _, body = get(server, "/nowhere/")
+    assert status == 404 and html5lib.parse(body, namespaceHTMLElements=False).get("lang") == "it"  # the default
     status, headers, _ = get(server, "/it/alpha")
     assert status == 301 and headers["Location"] == "/it/alpha/"
 

@@ -80,6 +80,7 @@ def site_pages(site: LinkedSite) -> tuple[dict[str, str], set[str]]:
         pages.setdefault(output, "a category page")
     own = {urls.output_file(path) for path in (urls.not_found, urls.sitemap, urls.robots)}
     own.update(HOST_FILES.values())
+    own.update(urls.language_not_found(code) for code in config.language_codes)
     if config.status_page:
         own.add(urls.output_file(urls.status))
     if not config.default_language_at_root:
@@ -163,11 +164,10 @@ def netlify_redirects(site: LinkedSite) -> str:
         for move in moves:
             source, target = link(urls.href(move.source)), link(move.target)
             lines += [f"{source}  {target}  301!", f"{source}  {target}  301"]
-    not_found = link(urls.href(urls.not_found))
-    lines += ["", "# Pages that do not exist."]
-    lines += [f"{link(urls.href(urls.home(code)))}*  {not_found}  404"
+    lines += ["", "# Pages that do not exist: the 404 page in the language of the section asked for."]
+    lines += [f"{link(urls.href(urls.home(code)))}*  {link(urls.href(urls.language_not_found(code)))}  404"
               for code in config.language_codes if urls.home(code)]
-    lines.append(f"{link(urls.href(urls.root))}*  {not_found}  404")
+    lines.append(f"{link(urls.href(urls.root))}*  {link(urls.href(urls.not_found))}  404")
     return "\n".join(lines) + "\n"
 
 
@@ -221,6 +221,12 @@ def nginx_config(site: LinkedSite) -> str:
             f"        return 302 {home};",
             "    }",
         ]
+    sections = [code for code in config.language_codes if urls.home(code)]
+    if sections:
+        lines += ["", "    # Missing pages inside a language's section get the 404 page in that language."]
+        lines += [f"    location {nginx_path(urls.href(urls.home(code)))} "
+                  f"{{ error_page 404 {nginx_path(urls.href(urls.language_not_found(code)))}; }}"
+                  for code in sections]
     hidden = [HOST_FILES[name] for name in config.redirect_files]
     lines += ["", "    # Files for the host, not for readers."]
     lines += [f"    location = {nginx_path(urls.href(name))} {{ return 404; }}" for name in hidden]

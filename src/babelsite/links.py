@@ -145,6 +145,7 @@ def check_collisions(site: LinkedSite, pages: list[ArticlePage], problems: Colle
     urls = site.urls
     reserved = {urls.output_file(path) for path in (urls.not_found, urls.sitemap, urls.robots, urls.root)}
     reserved.update(urls.output_file(urls.home(code)) for code in site.config.language_codes)
+    reserved.update(urls.language_not_found(code) for code in site.config.language_codes)
     if site.config.status_page:
         reserved.add(urls.output_file(urls.status))
     reserved.update(category_files(site, problems))

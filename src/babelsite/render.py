@@ -227,7 +227,7 @@ class PageRenderer:
         yield from self.redirect_pages()
         if not (self.config.default_language_at_root):
             yield self.root_page()
-        yield self.not_found_page()
+        yield from self.not_found_pages()
         if self.status is not None and self.config.status_page:
             yield self.status_page()
         yield self.sitemap_file()
@@ -343,10 +343,18 @@ class PageRenderer:
         context["default_language"] = self.config.default_language
         return self.render("root.html", self.urls.root, context)
 
-    def not_found_page(self) -> OutputFile:
+    def not_found_pages(self) -> Iterator[OutputFile]:
+        """Yield the root 404 page, in every language, and one in each language for its own section."""
+        languages = [{**self.language_view(code), "t": self.ui[code]} for code in self.config.language_codes]
         context = self.common(self.config.default_language, self.urls.not_found, {})
-        context["languages"] = [{**self.language_view(code), "t": self.ui[code]} for code in self.config.language_codes]
-        return self.render("404.html", self.urls.not_found, context)
+        context["languages"] = languages
+        yield self.render("404.html", self.urls.not_found, context)
+        for language in languages:
+            path = self.urls.language_not_found(language["code"])
+            if path != self.urls.not_found:
+                context = self.common(language["code"], path, {})
+                context["languages"] = [language]
+                yield self.render("404.html", path, context)
 
     def status_page(self) -> OutputFile:
         return OutputFile(self.urls.output_file(self.urls.status), to_html(self.status).encode("utf-8"))

@@ -249,7 +249,7 @@ def make_handler(preview: PreviewServer):
                 return self.send_bytes(status, b"", "text/plain", head, location=key)
             data = preview.site.get(key) if key else None
             if data is None:
-                status, key = HTTPStatus.NOT_FOUND if status == HTTPStatus.OK else status, "404.html"
+                status, key = HTTPStatus.NOT_FOUND if status == HTTPStatus.OK else status, not_found_page(key, preview.site.get)
                 data = preview.site.get(key) or NO_SITE_YET
             content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
             if content_type == "text/html":
@@ -323,6 +323,13 @@ def resolve_request(path: str, base_path: str, lookup) -> tuple[HTTPStatus, str]
     if lookup(relative) is None and lookup(relative + "/index.html") is not None:
         return HTTPStatus.MOVED_PERMANENTLY, path + "/"
     return HTTPStatus.OK, relative
+
+
+def not_found_page(key: str, lookup) -> str:
+    """Return the 404 page for a missing output file: its language section's own, else the site's."""
+    section, slash, _ = key.partition("/")
+    own = f"{section}/404.html"
+    return own if slash and lookup(own) is not None else "404.html"
 
 
 def inject_live_script(html: bytes) -> bytes:

@@ -66,6 +66,10 @@ class UrlScheme:
     status = "_status/"  # the translation status dashboard, with status_page = true
     search_bundle = "pagefind/"  # Pagefind's search index and scripts, written by the build
 
+    def language_not_found(self, lang: str) -> str:
+        """Return the 404 page for missing paths inside a language's section (the root one at the root)."""
+        return self.lang_prefix(lang) + self.not_found
+
     def static(self, name: str) -> str:
         return f"static/{name}"
 
