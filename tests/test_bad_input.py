@@ -181,6 +181,25 @@ def test_file_deleted_while_the_build_reads_it_is_a_diagnostic(built, monkeypatc
     assert tree(out) == before
 
 
+def test_a_site_toml_that_cannot_be_read_is_a_diagnostic(built, capsys):
+    config = built / "site.toml"
+    config.unlink()
+    config.mkdir()
+    expected = ["site.toml: error: cannot read the site configuration: Is a directory; "
+                "make it a readable TOML file, or pass --config"]
+    assert_fails_leaving_output(built, expected, capsys)
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_diagnostic(built, capsys):
+    blocker = built.parent / "a-file"
+    blocker.write_text("not a folder")
+    assert run("build", built, "--out", blocker / "public") == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{blocker / 'public'}: error: cannot create the output folder: File exists ({blocker}); "
+        "choose an output folder whose parent folders can be created and written")
+    assert blocker.read_text() == "not a folder"
+
+
 def cli(*args: str | Path) -> subprocess.CompletedProcess:
     """Run the command line in a child process that may not take more than a minute."""
     return subprocess.run([sys.executable, "-m", "babelsite", *map(str, args)],
@@ -235,7 +254,9 @@ def test_lines_in_a_file_with_bom_and_crlf_count_like_lf(built, capsys):
 
 
 def build_ok(site_dir: Path, capsys) -> Path:
-    """Build a site that must build without errors or warnings; return its output folder."""
+    """Check and build a site that must have no errors or warnings; return its output folder."""
+    assert run("check", site_dir, "--strict") == 0
+    assert not [line for line in capsys.readouterr().out.splitlines() if ": error: " in line or ": warning: " in line]
     out = site_dir.parent / "public"
     assert run("build", site_dir, "--out", out, "--strict") == 0, capsys.readouterr().err
     return out

@@ -343,3 +343,19 @@ def test_each_language_has_a_404_page_in_its_own_language(sample):
     assert [m.get("content") for m in find_all(document, "meta") if m.get("name") == "robots"] == ["noindex"]
     root = parse_html(sample / "404.html")
     assert {a.get("hreflang") for a in next(find_all(root, "main")).iter(f"{XHTML}a")} == {"en", "it", "es", "pt", "fr"}
+
+
+def test_a_category_spelled_differently_in_one_language_writes_no_broken_link(site, tmp_path):
+    site_dir = site("sample")
+    for page in (site_dir / "content/it").rglob("*.md"):
+        text = page.read_text().replace('"System Anatomy"', "System Anatomy")
+        page.write_text(text.replace("category: System Anatomy", "category: Anatomia del sistema"))
+    out = tmp_path / "public"
+    assert build(site_dir, out) == 0
+    assert (out / "it/categories/anatomia-del-sistema/index.html").is_file()
+    assert not (out / "it/categories/system-anatomy").exists()
+    assert crawl(out, "/") == {}
+    alternates = head_links(parse_html(out / "en/categories/system-anatomy/index.html"), "alternate")
+    assert "it" not in alternates and "fr" in alternates
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "/it/categories/system-anatomy/" not in sitemap and "/en/categories/anatomia-del-sistema/" not in sitemap

@@ -56,3 +56,5 @@ def test_dangling_related_suggests_the_closest_other_slug(site, tmp_path, capsys
     article.write_bytes(article.read_bytes().replace(b"category: Other", b"category: Other\r\nrelated: [alpah]"))
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     assert "content/en/gamma.md:4: warning: related slug 'alpah' names no article; did you mean 'alpha'?" in capsys.readouterr().err
+    assert run("check", site_dir) == 0
+    assert "content/en/gamma.md:4: warning: related slug 'alpah' names no article; did you mean 'alpha'?" in capsys.readouterr().out

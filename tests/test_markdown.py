@@ -103,3 +103,29 @@ def test_sample_code_block_and_table_render(site, tmp_path):
     assert list(find_all(document, "table"))
     code = [c for c in find_all(document, "code") if (c.get("class") or "").startswith("language-")]
     assert code and list(code[0].iter(XHTML + "span"))
+
+
+def test_link_errors_name_the_line_of_the_link_inside_a_paragraph(site, tmp_path, capsys):
+    site_dir = site("multi")
+    page = site_dir / "content/topics/beta.en.md"
+    lines = len(page.read_text().splitlines())
+    page.write_text(page.read_text() + "\nFirst line,\nthen *a* line\nwith [nowhere](nowhere.md).\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"content/topics/beta.en.md:{lines + 4}: error: link to 'nowhere.md' names no article" in err
+
+
+def test_a_link_to_an_article_missing_in_the_readers_language_says_its_language(site, tmp_path):
+    site_dir = site("multi")
+    page = site_dir / "content/topics/beta.it.md"
+    page.write_text(page.read_text() + "\nVedi anche [gamma](../en/gamma.md) e [alfa](../it/guide/nested/alpha.md).\n")
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    document = parse_html(out / "it/beta/index.html")
+    body = next(d for d in find_all(document, "div") if d.get("class") == "article-body")
+    links = {a.text: a for a in body.iter(XHTML + "a") if a.text in ("gamma", "alfa")}
+    assert links["gamma"].get("href") == "/en/gamma/"
+    assert (links["gamma"].get("hreflang"), links["gamma"].get("lang")) == ("en", "en")
+    marks = [s.text for s in body.iter(XHTML + "span") if s.get("class") == "language-mark"]
+    assert marks == ["(English)"]
+    assert links["alfa"].get("hreflang") is None and links["alfa"].get("href") == "/it/alpha/"

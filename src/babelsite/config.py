@@ -136,6 +136,10 @@ def load_config(
     except FileNotFoundError:
         problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
         raise SiteError(problems.items)
+    except OSError as exc:
+        problems.error(config_path, 0, f"cannot read the site configuration: {exc.strerror or exc}",
+                       "make it a readable TOML file, or pass --config", code="config")
+        raise SiteError(problems.items)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

@@ -311,10 +311,15 @@ class PageRenderer:
         for category in context["categories"]:
             if category["key"] is None:
                 continue
-            paths = {code: self.urls.category(code, category["key"]) for code in self.config.language_codes}
+            paths = self.category_paths(category["key"])
             category_context = self.common(lang, paths[lang], paths)
             category_context["category"] = category
             yield self.render("category.html", paths[lang], category_context)
+
+    def category_paths(self, key: str) -> dict[str, str]:
+        """Return the site paths of a category's pages, in the languages whose articles use that category."""
+        return {code: self.urls.category(code, key) for code in self.config.language_codes
+                if any(category["key"] == key for category in self.category_index(code))}
 
     def alias_pages(self) -> Iterator[OutputFile]:
         """Yield a redirect page for every alias of every real article page."""
@@ -369,7 +374,7 @@ class PageRenderer:
             yield homes[lang], homes
             for category in self.category_index(lang):
                 if category["key"] is not None:
-                    paths = {code: self.urls.category(code, category["key"]) for code in self.config.language_codes}
+                    paths = self.category_paths(category["key"])
                     yield paths[lang], paths
 
     def sitemap_file(self) -> OutputFile:

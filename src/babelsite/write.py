@@ -49,11 +49,18 @@ def write_site(output_dir: Path, files: Iterable[OutputFile],
                finish: Callable[[Path], None] | None = None) -> BuildResult:
     """Write files into a staging folder, reusing unchanged files, let `finish` add to it, then swap it in."""
     output_dir = output_dir.resolve()
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
     retired = output_dir.with_name(f".{output_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    try:
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    except OSError as exc:
+        problems = Collector(Path.cwd())
+        problems.error(output_dir, 0, f"cannot create the output folder: {exc.strerror or exc} ({exc.filename})",
+                       "choose an output folder whose parent folders can be created and written",
+                       code="output-refused")
+        raise SiteError(problems.items) from None
     written: list[str] = []
     changed = 0
     try:

@@ -39,16 +39,19 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], pro
 
     links: list[tuple[str, str, int]] = []
 
-    def resolve_link(href: str, body_line: int) -> str:
+    def resolve_link(href: str, body_line: int) -> tuple[str, tuple[str, str, str] | None]:
+        """Return the page a `.md` link leads to, and its language when that is not the reader's."""
         target, _, anchor = href.partition("#")
         slug = slug_of_md_link(site, article, target)
         link = site.link(slug, page.lang) if slug else None
         if link is None:
             problems.error(article.path, file_line(body_line), f"link to '{href}' names no article",
                            "check the file name of the linked article", code="link-missing")
-            return "#"
+            return "#", None
         links.append((slug, unquote(anchor), file_line(body_line)))  # markdown-it percent-encodes hrefs
-        return site.urls.href(link.path) + (f"#{anchor}" if anchor else "")
+        language = site.config.language(link.lang)
+        mark = (link.lang, language.direction, language.name) if link.is_other_language else None
+        return site.urls.href(link.path) + (f"#{anchor}" if anchor else ""), mark
 
     env = {
         "source_count": len(article.sources),

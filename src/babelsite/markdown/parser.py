@@ -91,7 +91,11 @@ def collect_headings(state: StateCore) -> None:
 
 
 def rewrite_article_links(state: StateCore) -> None:
-    """Rewrite relative links to `.md` files through env['resolve_link'](href, body line)."""
+    """Rewrite relative links to `.md` files through env['resolve_link'](href, body line).
+
+    resolve_link returns the new href and, for a page in another language than the reader's,
+    (code, direction, name): the link then says its language, and a mark after it names it.
+    """
     resolve = state.env.get("resolve_link")
     if resolve is None:
         return
@@ -99,10 +103,34 @@ def rewrite_article_links(state: StateCore) -> None:
     for block in state.tokens:
         if block.map:
             line = block.map[0]
-        for token in block.children or ():
+        children = block.children or []
+        breaks = 0  # line breaks so far in this block: inline tokens carry no line of their own
+        for index, token in enumerate(children):
+            if token.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif token.type == "html_inline":
+                breaks += token.content.count("\n")
             if token.type != "link_open":
                 continue
             href = token.attrGet("href") or ""
             if EXTERNAL.match(href) or not href.split("#")[0].endswith(".md"):
                 continue
-            token.attrSet("href", resolve(href, line))
+            new_href, language = resolve(href, line + breaks)
+            token.attrSet("href", new_href)
+            if language is not None:
+                mark_language(children, index, *language)
+
+
+def mark_language(children: list[Token], link_index: int, code: str, direction: str, name: str) -> None:
+    """Give the link at link_index the language of its target, and name it after the link."""
+    link = children[link_index]
+    for attr, value in (("hreflang", code), ("lang", code), ("dir", direction)):
+        link.attrSet(attr, value)
+    depth = 0
+    for index in range(link_index, len(children)):
+        depth += children[index].nesting if children[index].type.startswith("link_") else 0
+        if depth == 0:
+            mark = Token("html_inline", "", 0)
+            mark.content = f' <span class="language-mark">({escapeHtml(name)})</span>'
+            children.insert(index + 1, mark)
+            return
