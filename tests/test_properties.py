@@ -64,6 +64,16 @@ front_matter = st.fixed_dictionaries({}, optional={
     "category": yaml_value(values),
     "sources": yaml_value(st.one_of(values, st.lists(source_entries, max_size=4))),
     "related": yaml_value(st.one_of(values, st.lists(slugs, max_size=4))),
+    "slug": yaml_value(st.one_of(slugs, st.sampled_from(["a/b", "..", "x y", "index", "ok-slug"]))),
+    "lang": yaml_value(st.one_of(values, st.sampled_from(["en", "it", "fr", "EN", "pt-BR"]))),
+    "aliases": yaml_value(st.one_of(values, st.lists(st.sampled_from(["/old/", "old", "../x", "/en/alpha/", ""]),
+                                                     max_size=3))),
+    "date": yaml_value(st.one_of(values, st.dates().map(str))),
+    "updated": st.one_of(st.dates().map(str), st.text(max_size=12)),
+    "weight": yaml_value(values),
+    "draft": yaml_value(values),
+    "description": yaml_value(values),
+    "translated_from": yaml_value(values),
 })
 MARKDOWN_PIECES = ["[1]", "[2, 3]", "[0]", "[1,", "]", "[", "[x](alpha.md)", "[y](nowhere.md#a)", "[z](alpha.md#no)",
                    "\n", "\n\n", "# ", "## Title\n", "> ", "- ", "1. ", "`", "```\n", "*", "_", "|", "---\n",
@@ -102,6 +112,11 @@ def test_any_article_builds_or_fails_with_located_diagnostics(meta, body):
             assert (out / "index.html").is_file()
         for line in diagnostics:
             assert DIAGNOSTIC.match(line), line
+        stdout = io.StringIO()
+        with time_limit(60), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["check", str(site_dir), "--format", "json"]) == status
+        for record in map(json.loads, stdout.getvalue().splitlines()):
+            assert record["path"] and isinstance(record["line"], int) and record["line"] >= 1, record
 
 
 # -- the citation rule and text without citations -------------------------------------------------
