@@ -93,6 +93,20 @@ def test_ten_tabs_all_reload(server, context):
         expect(page.locator("article")).to_contain_text("Seen by every tab")
 
 
+def test_without_shared_worker_ten_tabs_share_one_stream_and_all_reload(server, context):
+    context.add_init_script("delete window.SharedWorker;")
+    pages = [open_page(context, server, "/en/beta/") for _ in range(10)]  # a stream each: the 7th would hang
+    assert pages[0].evaluate("typeof SharedWorker") == "undefined"
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text().replace("Beta article", "Seen by every tab"))
+    for page in pages:
+        expect(page.locator("article")).to_contain_text("Seen by every tab")
+    pages[0].close()  # the tab holding the stream: another one takes it over
+    article.write_text(article.read_text().replace("Seen by every tab", "Seen after the first tab went"))
+    for page in pages[1:]:
+        expect(page.locator("article")).to_contain_text("Seen after the first tab went")
+
+
 def test_a_tab_on_a_deleted_page_lands_on_the_language_home(server, context):
     page = open_page(context, server, "/en/gamma/")
     (server.options.site_dir / "content/en/gamma.md").unlink()

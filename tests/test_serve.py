@@ -5,6 +5,9 @@ from __future__ import annotations
 import http.client
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -224,6 +227,8 @@ def test_editor_temporary_files_and_output_are_ignored(preview):
     (folder / ".gamma.md.swp").write_text("x")
     (folder / "gamma.md~").write_text("x")
     (folder / ".#gamma.md").write_text("x")
+    (folder / "gamma.md___jb_tmp___").write_text("x")
+    (server.options.site_dir / "README.md").write_text("Notes beside the site, not part of it.\n")
     (server.options.site_dir / "public").mkdir()
     (server.options.site_dir / "public/x.html").write_text("x")
     time.sleep(0.5)
@@ -236,16 +241,56 @@ def test_fifty_clients_holding_the_stream_all_get_the_reload(preview):
     for client in clients:
         client.start()
     assert all(client.connected.wait(5) for client in clients)
-    pages = [threading.Thread(target=get, args=(server, "/it/alpha/")) for _ in range(20)]
+    statuses: list[int] = []
+    reloaded = threading.Event()
+
+    def keep_fetching():
+        """Fetch the page until every client has the reload, so requests overlap the rebuild."""
+        while not reloaded.is_set():
+            statuses.append(get(server, "/it/alpha/")[0])
+
+    pages = [threading.Thread(target=keep_fetching) for _ in range(8)]
     for page in pages:
         page.start()
     article = server.options.site_dir / "content/it/guide/nested/alpha.md"
     article.write_text(article.read_text() + "\nAncora.\n")
+    assert wait_for(lambda: all("reload" in client.events for client in clients), timeout=10)
+    reloaded.set()
     for page in pages:
         page.join(5)
-    assert wait_for(lambda: all("reload" in client.events for client in clients), timeout=10)
+    assert statuses and set(statuses) == {200}
+    assert b"Ancora." in get(server, "/it/alpha/")[2]
+    assert not [line for line in server.log.lines if "Traceback" in line or "error" in line]
     for client in clients:
         client.close()
+
+
+OVERRIDE = '{% extends "base.html" %}{% block main %}<h1>MARK</h1>{% endblock %}\n'
+
+
+@pytest.mark.parametrize("name", ["multi", "bad_base"])  # without templates/ at start, and with another one in it
+def test_a_site_template_added_while_serving_overrides_the_theme(preview, name):
+    server = preview(name)
+    templates = server.options.site_dir / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "404.html").write_text(OVERRIDE.replace("MARK", "first"))
+    assert wait_for(lambda: b"<h1>first</h1>" in get(server, "/nowhere/")[2])
+    (templates / "404.html").write_text(OVERRIDE.replace("MARK", "second"))  # the new folder is watched too
+    assert wait_for(lambda: b"<h1>second</h1>" in get(server, "/nowhere/")[2])
+
+
+def test_a_static_folder_made_while_serving_is_watched(preview):
+    server = preview()
+    css = server.options.site_dir / "static/css/extra.css"
+    css.parent.mkdir(parents=True)
+    css.write_text("p { color: red; }\n")
+
+    def extra() -> bytes:
+        return next((data for path, data in server.site.outputs.items() if "extra." in path), b"")
+
+    assert wait_for(lambda: extra() == b"p { color: red; }\n")
+    css.write_text("p { color: blue; }\n")
+    assert wait_for(lambda: extra() == b"p { color: blue; }\n")
 
 
 def test_busy_port_gives_a_clear_message(preview, capsys):
@@ -337,15 +382,35 @@ def test_a_body_edit_re_renders_only_that_article(tmp_path):
     assert result.incremental and result.changed == ("/en/beta/",)
 
 
-def test_ctrl_c_stops_the_server_within_a_second_without_a_traceback(tmp_path):
-    import signal
-    import subprocess
-    import sys
+def start_serve_process(site_dir: Path) -> subprocess.Popen:
+    """Run babelsite serve in a child process on a free port."""
+    return subprocess.Popen([sys.executable, "-m", "babelsite", "serve", str(site_dir), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+
+def test_ctrl_c_during_a_long_rebuild_stops_within_a_second(tmp_path):
     site_dir = tmp_path / "multi"
     shutil.copytree(SITES / "multi", site_dir)
-    process = subprocess.Popen([sys.executable, "-m", "babelsite", "serve", str(site_dir), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    (site_dir / "templates").mkdir()
+    slow = ('{% extends "base.html" %}{% block main %}'
+            '{% for i in range(4000) %}{% for j in range(2500) %}{% endfor %}{% endfor %}{% endblock %}\n')
+    (site_dir / "templates/article.html").write_text(slow)
+    process = start_serve_process(site_dir)
+    assert process.stdout.readline().startswith("babelsite: serving")
+    (site_dir / "templates/article.html").write_text(slow.replace("2500", "2501"))
+    time.sleep(0.5)  # the rebuild is under way: every article page loops ten million times
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=10)
+    assert time.monotonic() - started < 1.0
+    stderr = process.stderr.read()
+    assert process.returncode == 0 and "Traceback" not in stderr and "rebuilt" not in stderr
+
+
+def test_ctrl_c_stops_the_server_within_a_second_without_a_traceback(tmp_path):
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    process = start_serve_process(site_dir)
     line = process.stdout.readline()
     assert line.startswith("babelsite: serving http://127.0.0.1:")
     url = line.split()[2]

@@ -17,7 +17,7 @@ from .links import ArticlePage, LinkedSite, check_collisions, pages_of, resolve_
 from .load import load_article
 from .markdown import convert_page
 from .model import Article, Corpus, SourceFile
-from .render import PageRenderer, start_rendering
+from .render import PageRenderer, jinja_environment, start_rendering
 from .sources import describe_file
 from .status import TranslationStatus, translation_status, update_status
 from .urls import UrlScheme
@@ -82,6 +82,9 @@ class LiveSite:
             update = self.incremental(changed_inputs) if changed_inputs else None
             incremental = update is not None
             if update is None:
+                if any(p.suffix != ".md" for p in changed_inputs):
+                    # Jinja's cache would keep a theme template that a new site template now overrides.
+                    jinja_environment.cache_clear()
                 update = self.full()
         except SiteError as exc:
             self.snapshot = None

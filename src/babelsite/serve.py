@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import mimetypes
@@ -28,7 +29,9 @@ PREVIEW = "/__babelsite/"
 NO_SITE_YET = b"<!DOCTYPE html><html><head><title>babelsite</title></head><body></body></html>"
 QUIET_SECONDS = 0.05  # a burst of events ends when none came for this long
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, so a constant stream still rebuilds
-IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
+STOP_SECONDS = 0.5  # how long Ctrl-C waits for the threads, so that the preview stops within a second
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp",
+                    "___jb_tmp___", "___jb_old___")
 
 
 def is_editor_noise(path: Path) -> bool:
@@ -38,10 +41,15 @@ def is_editor_noise(path: Path) -> bool:
 
 
 class ChangeCollector(FileSystemEventHandler):
-    """Collects changed paths from watchdog and wakes the builder."""
+    """Collects changed paths from watchdog and wakes the builder.
 
-    def __init__(self, ignored: tuple[Path, ...]):
+    In the site folder itself only `site_entries` count (site.toml, and folders that appear such as
+    templates/): a README.md saved beside them changes nothing.
+    """
+
+    def __init__(self, ignored: tuple[Path, ...], site_dir: Path, site_entries: frozenset[str]):
         self.ignored = ignored
+        self.site_dir, self.site_entries = site_dir, site_entries
         self.lock = threading.Lock()
         self.pending: set[Path] = set()
         self.last_event = 0.0
@@ -51,7 +59,8 @@ class ChangeCollector(FileSystemEventHandler):
         if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
             return
         paths = [Path(event.src_path)] + ([Path(event.dest_path)] if getattr(event, "dest_path", "") else [])
-        paths = [p for p in paths if not is_editor_noise(p) and not any(p == d or d in p.parents for d in self.ignored)]
+        paths = [p for p in paths if not is_editor_noise(p) and not any(p == d or d in p.parents for d in self.ignored)
+                 and (p.parent != self.site_dir or p.name in self.site_entries)]
         if not paths:
             return
         with self.lock:
@@ -115,6 +124,8 @@ class PreviewServer:
         self.httpd: ThreadingHTTPServer | None = None
         self.observer = None
         self.changes: ChangeCollector | None = None
+        self.watched_folders: list[Path] = []
+        self.watches: dict[Path, object] = {}  # watched folder -> its watchdog watch
         self.rebuilds = 0
 
     @property
@@ -159,16 +170,26 @@ class PreviewServer:
             content, output = config.content_dir.resolve(), config.output_dir.resolve()
         except SiteError:
             output = (site_dir / "public").resolve()
-        self.changes = ChangeCollector(ignored=(output, site_dir / ".git"))
+        self.watched_folders = sorted({content, site_dir / "templates", site_dir / "static",
+                                       *theme.template_dirs, *theme.static_dirs})
+        config_path = (self.options.config_path or site_dir / "site.toml").resolve()
+        site_entries = frozenset({config_path.name, *(f.name for f in self.watched_folders if f.parent == site_dir)})
+        self.changes = ChangeCollector((output, site_dir / ".git"), site_dir, site_entries)
         self.observer = Observer()
-        recursive = {content, site_dir / "templates", site_dir / "static", *theme.template_dirs, *theme.static_dirs}
-        for folder in sorted(recursive):
-            if folder.is_dir():
-                self.observer.schedule(self.changes, str(folder), recursive=True)
+        self.watch_new_folders()
         self.observer.schedule(self.changes, str(site_dir), recursive=False)
-        if self.options.config_path and self.options.config_path.resolve().parent != site_dir:
-            self.observer.schedule(self.changes, str(self.options.config_path.resolve().parent), recursive=False)
+        if config_path.parent != site_dir:
+            self.observer.schedule(self.changes, str(config_path.parent), recursive=False)
         self.observer.start()
+
+    def watch_new_folders(self) -> None:
+        """Watch each folder of the site that exists now and is not watched yet, such as a new templates/."""
+        for folder in self.watched_folders:
+            if folder not in self.watches and folder.is_dir():
+                self.watches[folder] = self.observer.schedule(self.changes, str(folder), recursive=True)
+            elif folder in self.watches and not folder.is_dir():
+                with contextlib.suppress(KeyError, OSError):  # inotify may have dropped it already
+                    self.observer.unschedule(self.watches.pop(folder))
 
     def build_loop(self) -> None:
         """Rebuild after each burst of changes; changes during a rebuild queue one more."""
@@ -176,12 +197,15 @@ class PreviewServer:
             if not self.changes.wake.wait(0.2):
                 continue
             changed = self.changes.take_when_quiet(self.stopping)
+            self.watch_new_folders()
             if changed and not self.stopping.is_set():
                 self.rebuilds += 1
                 self.publish(self.site.rebuild(changed))
 
     def publish(self, result: RebuildResult) -> None:
         """Tell the terminal and every open tab how the rebuild went."""
+        if self.stopping.is_set():
+            return
         if not result.ok:
             lines = [d.format() for d in result.diagnostics]
             print("\n".join(lines), file=self.log, flush=True)
@@ -205,17 +229,20 @@ class PreviewServer:
             print(diagnostic.format(), file=self.log, flush=True)
 
     def stop(self) -> None:
-        """Stop serving and watching, and wait for every thread to end."""
+        """Stop serving and watching, waiting at most about half a second for the threads to end.
+
+        A rebuild in progress is not waited for: its daemon thread publishes nothing once stopping.
+        """
         self.stopping.set()
         self.broadcast.wake_all()
         if self.observer is not None:
             self.observer.stop()
-            self.observer.join(timeout=2)
         if self.httpd is not None:
             self.httpd.shutdown()
             self.httpd.server_close()
-        for thread in self.threads:
-            thread.join(timeout=2)
+        deadline = time.monotonic() + STOP_SECONDS
+        for thread in [t for t in (self.observer, *self.threads) if t is not None]:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 class PortBusy(Exception):
@@ -342,19 +369,18 @@ def inject_live_script(html: bytes) -> bytes:
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> int:
     """Run the preview until Ctrl-C."""
     server = PreviewServer(options, host, port)
-    try:
+    try:  # from the first moment: Ctrl-C may come while the first build runs or the URL is printed
         url = server.start()
+        print(f"babelsite: serving {url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        while True:
+            time.sleep(0.5)
     except PortBusy as exc:
         print(f"babelsite: {exc}", file=sys.stderr)
         return 1
-    print(f"babelsite: serving {url} (Ctrl-C to stop)", flush=True)
-    if open_browser:
-        import webbrowser
-
-        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    try:
-        while True:
-            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:

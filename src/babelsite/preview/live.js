@@ -61,16 +61,43 @@
     else if (message.type === "reload") apply(message.data);
   }
 
-  var events = root + "events";
+  function listen(onMessage) {
+    var source = new EventSource(root + "events");
+    ["reload", "errors"].forEach(function (type) {
+      source.addEventListener(type, function (event) { onMessage({ type: type, data: JSON.parse(event.data) }); });
+    });
+  }
+
+  // Without SharedWorker, tabs still share one stream: the tab holding a Web Lock listens and
+  // passes each message to the others over a BroadcastChannel; when it closes, the lock (and the
+  // stream) passes to another tab. Browsers allow six connections per host, so a stream per tab
+  // would keep the seventh tab from loading.
+  function shareThroughOneTab() {
+    var channel = new BroadcastChannel("babelsite-preview");
+    var failing = null;  // the leader's last "errors" message, for tabs that open while the build fails
+    channel.onmessage = function (event) {
+      if (event.data === "hello") { if (failing) channel.postMessage(failing); }
+      else handle(event.data);
+    };
+    navigator.locks.request("babelsite-preview-stream", function () {
+      listen(function (message) {
+        failing = message.type === "errors" ? message : null;
+        channel.postMessage(message);
+        handle(message);
+      });
+      return new Promise(function () {});  // held until this tab goes away
+    });
+    channel.postMessage("hello");
+  }
+
   if (typeof SharedWorker === "function") {
-    var worker = new SharedWorker(root + "worker.js?events=" + encodeURIComponent(events), { name: "babelsite" });
+    var worker = new SharedWorker(root + "worker.js?events=" + encodeURIComponent(root + "events"), { name: "babelsite" });
     worker.port.onmessage = function (event) { handle(event.data); };
     worker.port.start();
     addEventListener("pagehide", function () { worker.port.postMessage("bye"); });
+  } else if (typeof BroadcastChannel === "function" && navigator.locks) {
+    shareThroughOneTab();
   } else {
-    var source = new EventSource(events);
-    ["reload", "errors"].forEach(function (type) {
-      source.addEventListener(type, function (event) { handle({ type: type, data: JSON.parse(event.data) }); });
-    });
+    listen(handle);
   }
 })();
