@@ -33,6 +33,7 @@ class BuildOptions:
     strict: bool = False
     drafts: bool = False
     force: bool = False
+    jobs: int = 1  # processes for Markdown and article pages; the command line gives one per core
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ def prepare(options: BuildOptions) -> Prepared:
     timed("config")
     files = discover(config, problems)
     timed("discover")
-    corpus = load_corpus(config, files, problems, drafts=options.drafts)
+    corpus = load_corpus(config, files, problems, drafts=options.drafts, jobs=options.jobs)
     timed("load")
     site = resolve(config, corpus, problems)
     timed("links")
-    fragments = markdown.convert(site, problems)
+    fragments = markdown.convert(site, problems, options.jobs)
     check_anchors(site, fragments, problems)
     timed("markdown")
     return Prepared(files, site, fragments, problems, output_dir, timings)
@@ -97,7 +98,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     status = translation_status(site)
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
-    outputs = render_site(site, prepared.fragments, problems, status=status)
+    outputs = render_site(site, prepared.fragments, problems, status=status, jobs=options.jobs)
     result = write_site(prepared.output_dir, counted(outputs, progress),
                         finish=lambda staging: index_site(staging, site.config))
     prepared.timings["render+write"] = time.perf_counter() - t

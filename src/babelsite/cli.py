@@ -10,6 +10,13 @@ from pathlib import Path
 from . import __version__
 
 
+def positive_int(text: str) -> int:
+    """Parse a number of processes for argparse."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Describe the commands and their options."""
     parser = argparse.ArgumentParser(prog="babelsite", description="Build multilingual static documentation sites.")
@@ -20,6 +27,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="write the site here instead of output_dir")
     build.add_argument("--base-url", help="override base_url, e.g. https://example.org/docs/")
     build.add_argument("--force", action="store_true", help="replace an output folder babelsite did not write")
+    build.add_argument("--jobs", type=positive_int, metavar="N",
+                       help="processes for Markdown and pages (default: one per core; 1 builds in this process)")
     check = commands.add_parser("check", help="run every validation of a build, and cross-language checks, "
                                               "without writing anything")
     add_site_arguments(check)
@@ -91,10 +100,11 @@ def run_build(args: argparse.Namespace) -> int:
     """Build the site and print its diagnostics and a summary line."""
     from .build import BuildOptions, build
     from .errors import SiteError
+    from .parallel import default_jobs
 
     options = BuildOptions(
         site_dir=args.site_dir, config_path=args.config, output_dir=args.out, base_url=args.base_url,
-        strict=args.strict, drafts=args.drafts, force=args.force,
+        strict=args.strict, drafts=args.drafts, force=args.force, jobs=args.jobs or default_jobs(),
     )
     progress = Progress(sys.stderr)
     try:

@@ -38,6 +38,10 @@ class SiteError(Exception):
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self):
+        # Rebuilt from its diagnostics when it crosses from a worker process, not from its message.
+        return SiteError, (self.diagnostics,)
+
 
 class Collector:
     """Gathers diagnostics from a stage so they can all be reported at once."""

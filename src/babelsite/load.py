@@ -8,9 +8,10 @@ from types import MappingProxyType
 from typing import Any
 
 from .config import SiteConfig
-from .errors import Collector
+from .errors import Collector, Diagnostic
 from .frontmatter import FrontMatterError, ParsedFile, parse_file
 from .model import Article, Corpus, RelatedRef, Source, SourceFile
+from .parallel import map_in_processes
 
 KNOWN_KEYS = {
     "title", "category", "sources", "related", "description", "date", "updated",
@@ -24,10 +25,19 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def load_corpus(
-    config: SiteConfig, files: tuple[SourceFile, ...], problems: Collector, drafts: bool = False
+    config: SiteConfig, files: tuple[SourceFile, ...], problems: Collector, drafts: bool = False, jobs: int = 1
 ) -> Corpus:
-    """Read and validate every file, then group the articles by slug and language."""
-    articles = [a for f in files if (a := load_article(config, f, problems)) and (drafts or not a.draft)]
+    """Read and validate every file in `jobs` processes, then group the articles by slug and language."""
+
+    def load_one(source: SourceFile) -> tuple[Article | None, list[Diagnostic]]:
+        found = Collector(problems.site_dir)
+        return load_article(config, source, found), found.items
+
+    articles = []
+    for article, found in map_in_processes(load_one, files, jobs, chunk_size=256):
+        problems.extend(found)
+        if article is not None and (drafts or not article.draft):
+            articles.append(article)
     groups: dict[str, dict[str, Article]] = {}
     for article in articles:
         group = groups.setdefault(article.slug, {})

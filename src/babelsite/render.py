@@ -18,6 +18,7 @@ from .hosts import check_redirects, host_files, redirect_moves
 from .i18n import collation_key, ui_strings
 from .links import ArticlePage, Link, LinkedSite
 from .markdown import Fragment
+from .parallel import map_in_processes
 from .status import OUTDATED, TranslationStatus, to_html
 
 
@@ -84,11 +85,14 @@ def hashed_name(name: str, data: bytes) -> str:
 
 
 def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                status: TranslationStatus | None = None) -> Iterator[OutputFile]:
-    """Yield every file of the site: static files, pages, sitemap and robots.txt; a status adds its notices and page."""
+                status: TranslationStatus | None = None, jobs: int = 1) -> Iterator[OutputFile]:
+    """Yield every file of the site: static files, pages, sitemap and robots.txt; a status adds its notices and page.
+
+    Article pages are rendered in `jobs` processes; the files come in the same order either way.
+    """
     renderer, static = start_rendering(site, fragments, problems, status)
     yield from static
-    yield from renderer.pages()
+    yield from renderer.pages(jobs)
 
 
 def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
@@ -217,10 +221,11 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------------------
 
-    def pages(self) -> Iterator[OutputFile]:
-        """Yield every page of the site in a deterministic order."""
-        for page in self.site.pages:
-            yield self.article_page(page)
+    def pages(self, jobs: int = 1) -> Iterator[OutputFile]:
+        """Yield every page of the site in a deterministic order, article pages from `jobs` processes."""
+        for code in self.config.language_codes:
+            self.category_index(code)  # every page shows it: list it once, before the workers fork
+        yield from map_in_processes(self.article_page, self.site.pages, jobs)
         for language in self.config.languages:
             yield from self.language_pages(language.code)
         yield from self.alias_pages()

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 from typing import Mapping
 
-from ..errors import Collector
+from ..errors import Collector, Diagnostic
 from ..i18n import ui_strings
 from ..links import ArticlePage, LinkedSite, slug_of_md_link
+from ..parallel import map_in_processes
 from .parser import create_parser
 
 
@@ -23,10 +24,19 @@ class Fragment:
     links: tuple[tuple[str, str, int], ...]  # (slug, anchor, file line) of each link to an article
 
 
-def convert(site: LinkedSite, problems: Collector) -> Mapping[tuple[str, str], Fragment]:
-    """Render the body of every page, keyed by (slug, page language)."""
+def convert(site: LinkedSite, problems: Collector, jobs: int = 1) -> Mapping[tuple[str, str], Fragment]:
+    """Render the body of every page, keyed by (slug, page language), in `jobs` processes."""
     ui = ui_strings(site.config)
-    return {(page.slug, page.lang): convert_page(site, page, ui[page.lang], problems) for page in site.pages}
+
+    def convert_one(page: ArticlePage) -> tuple[Fragment, list[Diagnostic]]:
+        found = Collector(problems.site_dir)
+        return convert_page(site, page, ui[page.lang], found), found.items
+
+    fragments = {}
+    for page, (fragment, found) in zip(site.pages, map_in_processes(convert_one, site.pages, jobs)):
+        fragments[page.slug, page.lang] = fragment
+        problems.extend(found)
+    return fragments
 
 
 def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], problems: Collector) -> Fragment:

@@ -37,8 +37,8 @@ def create_parser(html: bool) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(tasklists_plugin)
-    for name in ADMONITIONS:
-        md.use(container_plugin, name, render=render_admonition)
+    # One block rule for every kind of admonition: seven rules would each look at every line.
+    md.use(container_plugin, "admonition", validate=is_admonition, render=render_admonition)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify, permalink=True,
            permalinkSymbol="#", permalinkBefore=False)
     md.core.ruler.push("headings", collect_headings)
@@ -61,6 +61,11 @@ def highlight_code(code: str, lang: str, attrs: str) -> str:
     except ClassNotFound:
         return ""
     return highlight(code, lexer, _formatter())
+
+
+def is_admonition(params: str, markup: str) -> bool:
+    """Tell whether a `:::` line opens an admonition: `::: note` or `::: warning Title`."""
+    return params.strip().split(" ", 1)[0] in ADMONITIONS
 
 
 def render_admonition(self, tokens: Sequence[Token], idx: int, options, env) -> str:

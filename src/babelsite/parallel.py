@@ -1,0 +1,57 @@
+"""Run a function over a sequence in forked worker processes, with results in the sequence's order."""
+
+from __future__ import annotations
+
+import copyreg
+import multiprocessing
+import os
+from types import MappingProxyType
+from typing import Callable, Iterator, Sequence, TypeVar
+
+# The pipeline's frozen data holds read-only mappings; results coming back from workers
+# (and the build cache) pickle them as the mappings they wrap.
+def read_only(mapping: dict) -> MappingProxyType:
+    """Wrap a mapping read-only again when it is unpickled."""
+    return MappingProxyType(mapping)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# What the workers run, set before they are forked: the function and items reach them by
+# inheritance, never by pickling, so they may hold anything (a Jinja environment, the site).
+_work: tuple[Callable, Sequence] | None = None
+
+
+def default_jobs() -> int:
+    """Return how many processes a build uses by default: one per core it may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+                     chunk_size: int = 64) -> Iterator[Result]:
+    """Yield function(item) for every item, in order, computed by `jobs` forked processes.
+
+    Runs in this process when one job is asked for, the work is too small to share, or the
+    platform cannot fork. An exception in a worker is raised here, as from map().
+    """
+    if jobs <= 1 or len(items) < 2 * chunk_size or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    global _work
+    _work = (function, items)
+    try:
+        spans = [(start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for results in pool.imap(run_span, spans):
+                yield from results
+    finally:
+        _work = None
+
+
+def run_span(span: tuple[int, int]) -> list:
+    """In a worker: apply the inherited function to items[start:stop]."""
+    function, items = _work
+    return [function(items[index]) for index in range(*span)]
