@@ -173,7 +173,7 @@ def test_file_deleted_while_the_build_reads_it_is_a_diagnostic(built, monkeypatc
                 "check that it still exists and that you may read it, then build again"]
     out = built.parent / "public"
     before = tree(out)
-    assert run("build", built, "--out", out) == 1
+    assert run("build", built, "--out", out, "--no-cache") == 1  # with the cache, nothing changed: no reading
     assert capsys.readouterr().err.splitlines() == expected + [summary(expected)]
     gamma.write_bytes(text)
     assert run("check", built) == 1

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import babelsite.build
+import babelsite.cache
+
 from conftest import REPO, run, tree
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -58,3 +61,154 @@ def test_a_template_error_in_a_worker_names_the_template_and_line(generated, tmp
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("templates/article.html:3: error: template error: UndefinedError")
     assert err[-1] == "babelsite: build failed with 1 error; nothing was written"
+
+
+# -- the build cache ------------------------------------------------------------------------------
+
+
+def article_file(site_dir: Path, slug: str, lang: str) -> Path:
+    return next((site_dir / "content" / lang).rglob(f"{slug}.md"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def title_of(path: Path) -> str:
+    return next(line for line in path.read_text().splitlines() if line.startswith("title: "))
+
+
+EDITS = {  # each changes what some page shows: the cached build must show it as a cold build does
+    "body": lambda s: edit(article_file(s, "term_00003", "en"), "\n\n", "\n\nA new first paragraph.\n\n"),
+    "translation body": lambda s: edit(article_file(s, "term_00003", "it"), "\n\n", "\n\nUn nuovo paragrafo.\n\n"),
+    "related title": lambda s: edit(article_file(s, "term_00010", "es"), title_of(article_file(s, "term_00010", "es")),
+                                    "title: 'A title every related list shows'"),
+    "category": lambda s: edit(article_file(s, "term_00011", "en"), "category: ", "category: Extras\nx_old_category: "),
+    "new translation gone": lambda s: article_file(s, "term_00012", "es").unlink(),
+    "template": lambda s: (s / "templates").mkdir() or (s / "templates/article.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1 class="mine">{{ page.title }}</h1>{% endblock %}\n'),
+    "static file": lambda s: (s / "static/css").mkdir(parents=True) or (s / "static/css/style.css").write_text(
+        "body { color: teal; }\n"),
+    "site.toml": lambda s: edit(s / "site.toml", 'title = "Benchmark"', 'title = "Another title"'),
+}
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_a_cached_build_after_a_change_writes_what_a_cold_build_writes(generated, tmp_path, change):
+    site_dir = copy_site(generated, tmp_path)
+    cached, cold = tmp_path / "cached", tmp_path / "cold"
+    assert run("build", site_dir, "--out", cached) == 0
+    before = tree(cached)
+    EDITS[change](site_dir)
+    assert run("build", site_dir, "--out", cached) == 0
+    assert run("build", site_dir, "--out", cold, "--no-cache") == 0
+    after = tree(cached)
+    assert after == tree(cold) and after != before
+
+
+def test_a_sequence_of_cached_builds_stays_identical_to_cold_builds(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    assert run("build", site_dir, "--out", tmp_path / "cached") == 0
+    for step, change in enumerate(["body", "translation body", "related title", "new translation gone", "category"]):
+        EDITS[change](site_dir)
+        assert run("build", site_dir, "--out", tmp_path / "cached") == 0
+        assert run("build", site_dir, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
+        assert tree(tmp_path / "cached") == tree(tmp_path / f"cold{step}"), change
+
+
+def test_an_unchanged_site_is_not_built_again_and_keeps_every_mtime(generated, tmp_path, monkeypatch, capsys):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    prepared = []
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: prepared.append(args))
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out) == 0
+    assert prepared == [] and "(0 changed)" in capsys.readouterr().out
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == mtimes
+
+
+def test_an_edit_rewrites_only_the_files_it_changes(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    mtimes = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*")
+               if p.is_file() and p.stat().st_mtime_ns != mtimes.get(p.relative_to(out).as_posix())}
+    assert changed == {"en/term_00003/index.html"}
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_a_damaged_cache_is_ignored_with_a_warning(generated, tmp_path, capsys, damage):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    cache = site_dir / ".babelsite-cache/build.pickle"
+    data = cache.read_bytes()
+    cache.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x80\x05garbage", "empty": b""}[damage])
+    EDITS["body"](site_dir)
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out, "--strict") == 0  # about the cache, not the site: never fatal
+    err = capsys.readouterr().err
+    assert ".babelsite-cache/build.pickle: warning: the build cache is damaged and was ignored" in err
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out) == 0
+    assert "warning" not in capsys.readouterr().err  # the build wrote a good cache again
+
+
+def test_a_damaged_state_file_means_a_cold_build(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    state = site_dir / ".babelsite-cache/state.pickle"
+    state.write_bytes(state.read_bytes()[:1000])
+    EDITS["related title"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+
+
+def test_another_babelsite_version_or_options_do_not_use_the_cache(generated, tmp_path, monkeypatch):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    calls = []
+    real_prepare = babelsite.build.prepare
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: calls.append(1) or real_prepare(*args))
+    monkeypatch.setattr(babelsite.cache, "__version__", "99.0")
+    assert run("build", site_dir, "--out", out) == 0
+    assert calls == [1]
+    assert run("build", site_dir, "--out", out) == 0
+    assert calls == [1]  # the new version's cache
+    assert run("build", site_dir, "--out", out, "--base-url", "https://example.org/docs/") == 0
+    assert calls == [1, 1]
+
+
+def test_an_output_folder_changed_by_hand_is_built_again(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    expected = tree(out)
+    (out / "en/term_00001/index.html").unlink()
+    (out / "it/index.html").write_text("changed by hand")
+    assert run("build", site_dir, "--out", out) == 0
+    assert tree(out) == expected
+
+
+@pytest.mark.parametrize("change", ["body", "translation body", "related title"])
+def test_markdown_edits_are_built_from_the_cache_without_reading_the_whole_site(generated, tmp_path, monkeypatch,
+                                                                                 change):
+    site_dir = copy_site(generated, tmp_path)
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    prepared = []
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: prepared.append(args))
+    EDITS[change](site_dir)
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    assert prepared == []

@@ -116,7 +116,7 @@ def test_a_failing_pagefind_leaves_the_previous_output_untouched(site, tmp_path,
             "fix what Pagefind reports, or set search = false in site.toml to build without search") in err
     assert "Traceback" not in err and "build failed with 1 error" in err
     assert tree(root / "public") == before
-    assert sorted(p.name for p in root.iterdir()) == ["content", "public", "site.toml"]  # no staging folder left
+    assert sorted(p.name for p in root.iterdir()) == [".babelsite-cache", "content", "public", "site.toml"]  # no staging
 
 
 def test_a_missing_pagefind_binary_is_a_diagnostic(site, tmp_path, monkeypatch, capsys):

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import markdown
-from .config import load_config
+from .cache import CachedBuild, cache_key, compiled_templates_dir, forget_cache, new_state_id, read_cache, stamps, write_cache
+from .config import SiteConfig, load_config
 from .checks import check_anchors, check_orphans, check_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
+from .i18n import known_collation_keys
 from .links import LinkedSite, resolve
 from .markdown import Fragment
 from .model import SourceFile
 from .load import load_corpus
-from .render import OutputFile, render_site
+from .render import OutputFile, Theme, render_site, start_rendering
 from .search import index_site
-from .sources import discover
-from .status import translation_status
-from .write import check_output_dir, write_site
+from .sources import discover, walk_once
+from .status import TranslationStatus, translation_status
+from .write import check_output_dir, output_files, write_site
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class BuildOptions:
     drafts: bool = False
     force: bool = False
     jobs: int = 1  # processes for Markdown and article pages; the command line gives one per core
+    use_cache: bool = True  # False: build everything, as if .babelsite-cache/ were not there
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,18 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(options: BuildOptions) -> Prepared:
+@dataclass(frozen=True)
+class BuildState:
+    """What a build knew when it finished, kept in the build cache for the next build to start from."""
+
+    prepared: Prepared
+    status: TranslationStatus
+    diagnostics: tuple[Diagnostic, ...]
+    listings: Mapping[str, Any]  # each language's articles by category, which take long to sort
+    collation_keys: Mapping[str, tuple[int, ...]]  # by title: what sorting them again would need
+
+
+def prepare(options: BuildOptions, config: SiteConfig | None = None) -> Prepared:
     """Run the pipeline up to rendering, collecting every problem; SiteError only for site.toml."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -71,7 +87,7 @@ def prepare(options: BuildOptions) -> Prepared:
         now = time.perf_counter()
         timings[stage], t = now - t, now
 
-    config = load_config(options.site_dir, options.config_path, options.base_url)
+    config = config or load_config(options.site_dir, options.config_path, options.base_url)
     problems = Collector(config.site_dir)
     output_dir = (options.output_dir or config.output_dir).resolve()
     timed("config")
@@ -88,26 +104,81 @@ def prepare(options: BuildOptions) -> Prepared:
 
 
 def build(options: BuildOptions, progress: Callable[[int], None] | None = None) -> BuildReport:
-    """Run the pipeline; raise SiteError with every diagnostic when the site has errors."""
+    """Run the pipeline; raise SiteError with every diagnostic when the site has errors.
+
+    With the build cache of a previous build, an unchanged site is not built again and Markdown
+    edits re-render only the pages they reach (rebuild.build_from_cache); else the build is cold.
+    """
     started = time.perf_counter()
-    prepared = prepare(options)
+    config = load_config(options.site_dir, options.config_path, options.base_url)
+    output_dir = (options.output_dir or config.output_dir).resolve()
+    key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
+    inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
+    cached, cache_warning = read_cache(config, key) if options.use_cache else (None, None)
+    if cached is not None:
+        from .rebuild import build_from_cache  # rebuild.py builds on this module
+
+        report = build_from_cache(options, config, output_dir, cached, inputs, started)
+        if report is not None:
+            return report
+    forget_cache(config)
+    prepared = prepare(options, config)
     site, problems = prepared.site, prepared.problems
-    check_output_dir(site.config, prepared.output_dir, options.force, problems)
+    check_output_dir(config, output_dir, options.force, problems)
     fail_on_problems(problems, options.strict)
     t = time.perf_counter()
     status = translation_status(site)
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
-    outputs = render_site(site, prepared.fragments, problems, status=status, jobs=options.jobs)
-    result = write_site(prepared.output_dir, counted(outputs, progress),
-                        finish=lambda staging: index_site(staging, site.config))
+    renderer, static = start_rendering(site, prepared.fragments, problems, status,
+                                       compiled_dir=compiled_templates_dir(config))
+    outputs = itertools.chain(static, renderer.pages(options.jobs))
+    result = write_site(output_dir, counted(outputs, progress), finish=lambda staging: index_site(staging, config))
     prepared.timings["render+write"] = time.perf_counter() - t
+    diagnostics = problems.sorted()
+    state = BuildState(prepared, status, diagnostics, dict(renderer.listings), known_collation_keys())
+    warnings = tuple(d for d in diagnostics if d.severity == WARNING)
+    outputs_written = stamps(output_files(output_dir), output_dir)
+    pages = pages_per_language(site)
+    write_cache(config, CachedBuild(key, inputs, outputs_written, pages, warnings, new_state_id()), state)
+    return BuildReport(output_dir, pages, len(outputs_written), result.changed,
+                       warnings + ((cache_warning,) if cache_warning else ()),
+                       time.perf_counter() - started, prepared.timings)
+
+
+def pages_per_language(site: LinkedSite) -> dict[str, int]:
+    """Count the article pages of each language, for the summary line."""
     pages: dict[str, int] = {code: 0 for code in site.config.language_codes}
     for page in site.pages:
         pages[page.lang] += 1
-    warnings = tuple(d for d in problems.sorted() if d.severity == WARNING)
-    return BuildReport(prepared.output_dir, pages, len(result.files), result.changed, warnings,
-                       time.perf_counter() - started, prepared.timings)
+    return pages
+
+
+def input_files(config: SiteConfig) -> Iterator[str]:
+    """Yield every file a build reads: site.toml, content, and the site's and theme's templates and static files."""
+    yield str(config.config_path)
+    theme = Theme.for_site(config.site_dir)
+    for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs):
+        for folder, _, names in walk_once(root):
+            if names is None:
+                yield folder  # a symlink loop: its appearance must make the next build look
+            yield from (os.path.join(folder, name) for name in names or ())
+    yield from map(str, git_state_files(config.site_dir))
+
+
+def git_state_files(site_dir: Path) -> Iterator[Path]:
+    """Yield the files of the enclosing git repository that a commit or checkout changes.
+
+    Translations without translated_from are dated by their last commits, so those are inputs too.
+    """
+    for folder in (site_dir, *site_dir.parents):
+        git = folder / ".git"
+        if git.is_dir():
+            yield from (path for path in (git / "HEAD", git / "index", git / "packed-refs") if path.exists())
+            head = (git / "HEAD").read_text(errors="replace").strip()
+            if head.startswith("ref: ") and (git / head[5:]).is_file():
+                yield git / head[5:]
+            return
 
 
 def check(options: BuildOptions) -> tuple[Diagnostic, ...]:

@@ -27,6 +27,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="write the site here instead of output_dir")
     build.add_argument("--base-url", help="override base_url, e.g. https://example.org/docs/")
     build.add_argument("--force", action="store_true", help="replace an output folder babelsite did not write")
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything, without reading the build cache of the last build")
     build.add_argument("--jobs", type=positive_int, metavar="N",
                        help="processes for Markdown and pages (default: one per core; 1 builds in this process)")
     check = commands.add_parser("check", help="run every validation of a build, and cross-language checks, "
@@ -105,6 +107,7 @@ def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(
         site_dir=args.site_dir, config_path=args.config, output_dir=args.out, base_url=args.base_url,
         strict=args.strict, drafts=args.drafts, force=args.force, jobs=args.jobs or default_jobs(),
+        use_cache=not args.no_cache,
     )
     progress = Progress(sys.stderr)
     try:

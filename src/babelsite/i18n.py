@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
@@ -59,7 +59,24 @@ def _collator():
     return Collator()
 
 
-@lru_cache(maxsize=65536)
+# Keys already computed, by text: kept across the rebuilds of one process and in the build cache,
+# since computing them takes most of the time of sorting a large site's lists.
+_collation_keys: dict[str, tuple[int, ...]] = {}
+
+
 def collation_key(text: str) -> tuple[int, ...]:
     """Return a key that sorts text by the Unicode Collation Algorithm (accents, case)."""
-    return _collator().sort_key(text)
+    key = _collation_keys.get(text)
+    if key is None:
+        key = _collation_keys[text] = _collator().sort_key(text)
+    return key
+
+
+def known_collation_keys() -> dict[str, tuple[int, ...]]:
+    """Return every collation key computed so far, by text."""
+    return dict(_collation_keys)
+
+
+def remember_collation_keys(keys: Mapping[str, tuple[int, ...]]) -> None:
+    """Take collation keys computed by an earlier build."""
+    _collation_keys.update(keys)

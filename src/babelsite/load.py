@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -34,10 +35,11 @@ def load_corpus(
         return load_article(config, source, found), found.items
 
     articles = []
-    for article, found in map_in_processes(load_one, files, jobs, chunk_size=256):
+    for source, (article, found) in zip(files, map_in_processes(load_one, files, jobs, chunk_size=256)):
         problems.extend(found)
         if article is not None and (drafts or not article.draft):
-            articles.append(article)
+            # One Path object per file, not a copy from each worker: the build cache stores it once.
+            articles.append(article if article.path is source.path else replace(article, path=source.path))
     groups: dict[str, dict[str, Article]] = {}
     for article in articles:
         group = groups.setdefault(article.slug, {})

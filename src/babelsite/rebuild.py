@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -9,18 +10,22 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from .build import BuildOptions, Prepared, fail_on_problems, prepare
+from .build import BuildOptions, BuildReport, BuildState, Prepared, fail_on_problems, pages_per_language, prepare
+from .cache import CachedBuild, compiled_templates_dir, Stamp, changed_files, new_state_id, read_state, stamps, write_cache
+from .config import SiteConfig
 from .checks import check_anchors
 from .errors import Collector, Diagnostic, SiteError, WARNING
-from .i18n import ui_strings
+from .i18n import known_collation_keys, remember_collation_keys, ui_strings
 from .links import ArticlePage, LinkedSite, check_collisions, pages_of, resolve_related
 from .load import load_article
 from .markdown import convert_page
 from .model import Article, Corpus, SourceFile
 from .render import PageRenderer, jinja_environment, start_rendering
+from .search import BUNDLE, reindex_site
 from .sources import describe_file
 from .status import TranslationStatus, translation_status, update_status
 from .urls import UrlScheme
+from .write import output_files, update_site
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,11 @@ def read_changes(snapshot: Snapshot, changed_inputs: tuple[Path, ...], drafts: b
     edited: dict[Path, Article] = {}
     added: list[tuple[SourceFile, Article]] = []
     deleted: list[Article] = []
-    for path in {p.resolve() for p in changed_inputs}:
+    try:
+        resolved = {p.resolve() for p in changed_inputs}
+    except (OSError, RuntimeError):  # a symlink loop: a full build reports it
+        return None
+    for path in resolved:
         current = snapshot.articles.get(path)
         if path.suffix != ".md" or config.content_dir not in path.parents:
             return None
@@ -315,3 +324,72 @@ def replaced_stylesheets(urls: UrlScheme, removed: list[str], added: list[str]) 
     new = {unhashed(p): p for p in added if p.endswith(".css")}
     return {urls.href(old): urls.href(new[unhashed(old)]) for old in removed
             if old.endswith(".css") and unhashed(old) in new}
+
+
+def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path, cached: CachedBuild,
+                     inputs: Mapping[str, Stamp], started: float) -> BuildReport | None:
+    """Build from the last build's cache; None when the changes need a cold build.
+
+    Nothing changed and the output is as it was written: nothing to do. Only Markdown files
+    changed: the previous build's state, loaded from the cache, is updated as the preview does,
+    only the pages the edits reach are rendered, and only files whose bytes changed are replaced.
+    """
+    changed = changed_files(cached.inputs, inputs)
+    paths = tuple(Path(name) for name in changed)
+    if any(path.suffix != ".md" or config.content_dir not in path.parents for path in paths):
+        return None
+    if not outputs_intact(output_dir, cached.outputs):
+        return None
+    if not changed:
+        return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
+                           time.perf_counter() - started)
+    state, _ = read_state(config, cached)
+    if not isinstance(state, BuildState):
+        return None
+    prepared = state.prepared
+    renderer, _ = start_rendering(prepared.site, prepared.fragments, prepared.problems, state.status,
+                                  compiled_dir=compiled_templates_dir(config))
+    renderer.listings.update(state.listings)
+    remember_collation_keys(state.collation_keys)
+    live = LiveSite(options)
+    live.snapshot = Snapshot.of(prepared, renderer, state.status, state.diagnostics)
+    update = live.incremental(paths)
+    if update is None:
+        return None
+    outputs, gone, snapshot = update
+    site = snapshot.prepared.site
+    if {page.lang for page in site.pages if not page.is_fallback} != renderer.searchable and config.search:
+        return None  # a language gained or lost its search index, which every page of it links to
+    if options.strict and any(d.severity == WARNING for d in snapshot.diagnostics):
+        return None  # the cold build reports them as errors
+    update = update_site(output_dir, outputs, gone)
+    written = update.changed
+    try:
+        if config.search and any(name.endswith(".html") for name in written):
+            reindex_site(output_dir, config)
+    except BaseException:
+        update.roll_back()  # a failed build leaves the previous output as it was
+        raise
+    update.commit()
+    stamped = {name: stamp for name, stamp in cached.outputs.items()
+               if name not in gone and not name.startswith(BUNDLE + "/")}
+    stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))
+    stamped.update(stamps(output_files(output_dir / BUNDLE), output_dir))
+    new_state = BuildState(snapshot.prepared, snapshot.status, snapshot.diagnostics, dict(renderer.listings),
+                           known_collation_keys())
+    warnings = tuple(d for d in snapshot.diagnostics if d.severity == WARNING)
+    pages = pages_per_language(site)
+    write_cache(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, new_state_id()), new_state)
+    return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started)
+
+
+def outputs_intact(output_dir: Path, written: Mapping[str, Stamp]) -> bool:
+    """Tell whether every file a build wrote is still there as it was written."""
+    for name, (size, mtime, _) in written.items():
+        try:
+            info = os.stat(output_dir / name)
+        except OSError:
+            return False
+        if (info.st_size, info.st_mtime_ns) != (size, mtime):
+            return False
+    return True

@@ -61,14 +61,33 @@ class Theme:
         return dict(sorted(files.items()))
 
 
+class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between processes; one that cannot be stored is compiled again next time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 @cache
-def jinja_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment for these template folders, shared by rebuilds in one process.
 
-    Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast.
+    Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast;
+    compiled templates are also kept in `compiled_dir`, keyed by their source, for the next build.
     """
+    bytecode_cache = None
+    if compiled_dir is not None:
+        try:
+            compiled_dir.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = QuietBytecodeCache(str(compiled_dir))
+        except OSError:
+            pass
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        bytecode_cache=bytecode_cache,
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -96,10 +115,12 @@ def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
 
 
 def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                    status: TranslationStatus | None, search: bool = True) -> tuple[PageRenderer, list[OutputFile]]:
+                    status: TranslationStatus | None, search: bool = True,
+                    compiled_dir: Path | None = None) -> tuple[PageRenderer, list[OutputFile]]:
     """Read the static files (named by content hash) and return a page renderer that links to them.
 
     `search` says that the pages will be indexed (a build to files): the preview, in memory, passes False.
+    `compiled_dir` keeps compiled templates for the next build (the build cache's).
     """
     theme = Theme.for_site(site.config.site_dir)
     assets: dict[str, str] = {}
@@ -108,21 +129,21 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
         data = path.read_bytes()
         assets[name] = site.urls.static(hashed_name(name, data))
         static.append(OutputFile(assets[name], data))
-    return PageRenderer(site, fragments, theme, assets, problems, status, search), static
+    return PageRenderer(site, fragments, theme, assets, problems, status, search, compiled_dir), static
 
 
 class PageRenderer:
     """Builds template views and renders them; keeps the Jinja environment for one build."""
 
     def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector,
-                 status: TranslationStatus | None, search: bool = True):
+                 status: TranslationStatus | None, search: bool = True, compiled_dir: Path | None = None):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
         # Pagefind indexes only real article pages: a language with none has no index to search.
         self.searchable = ({page.lang for page in site.pages if not page.is_fallback}
                            if search and self.config.search else set())
         self.ui = ui_strings(site.config)
-        self.env = jinja_environment(theme.template_dirs)
+        self.env = jinja_environment(theme.template_dirs, compiled_dir)
         self.listings: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
 
     def asset(self, name: str) -> str:

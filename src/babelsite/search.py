@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import NoReturn
@@ -11,6 +13,7 @@ from typing import NoReturn
 from .config import SiteConfig
 from .errors import Collector, SiteError
 from .urls import UrlScheme
+from .write import reuse_added
 
 # Languages written without spaces between words: only Pagefind's extended build splits them into words.
 EXTENDED_LANGUAGES = frozenset({"zh", "ja"})
@@ -19,15 +22,37 @@ TURN_OFF = "or set search = false in site.toml to build without search"
 NOT_TEXT = ".header-anchor, sup.citation"
 
 
+BUNDLE = UrlScheme.search_bundle.strip("/")
+
+
 def index_site(staging: Path, config: SiteConfig) -> None:
     """Run Pagefind once over the staged site into its pagefind/ folder; raise SiteError when it fails."""
     if not config.search:
         return
-    bundle = UrlScheme.search_bundle.strip("/")
-    if (staging / bundle).exists():
-        fail(config, f"the site already has a /{bundle}/ path, where the search index goes",
+    if (staging / BUNDLE).exists():
+        fail(config, f"the site already has a /{BUNDLE}/ path, where the search index goes",
              f"rename the article, alias or redirect that uses it, {TURN_OFF}")
-    command = [*pagefind_command(config), "--site", str(staging), "--output-subdir", bundle,
+    run_pagefind(staging, staging / BUNDLE, config)
+
+
+def reindex_site(output_dir: Path, config: SiteConfig) -> None:
+    """Index a written site again: into a new bundle beside the old one, which it then replaces."""
+    if not config.search:
+        return
+    fresh, old = output_dir / f".{BUNDLE}.new", output_dir / f".{BUNDLE}.old"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    run_pagefind(output_dir, fresh, config)
+    reuse_added(output_dir / BUNDLE, fresh, sorted(os.listdir(fresh)))  # unchanged index files keep their mtime
+    if (output_dir / BUNDLE).exists():
+        (output_dir / BUNDLE).rename(old)
+    fresh.rename(output_dir / BUNDLE)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_pagefind(site: Path, bundle: Path, config: SiteConfig) -> None:
+    """Index the HTML pages under `site` into the folder `bundle`; raise SiteError when Pagefind fails."""
+    command = [*pagefind_command(config), "--site", str(site), "--output-path", str(bundle),
                "--exclude-selectors", NOT_TEXT, "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
@@ -38,7 +63,7 @@ def index_site(staging: Path, config: SiteConfig) -> None:
     if result.returncode != 0:
         fail(config, f"search indexing failed: Pagefind {exit_reason(result.returncode)}{last_lines(result)}",
              f"fix what Pagefind reports, {TURN_OFF}")
-    sort_entry(staging / bundle / "pagefind-entry.json", config)
+    sort_entry(bundle / "pagefind-entry.json", config)
 
 
 def pagefind_command(config: SiteConfig) -> list[str]:

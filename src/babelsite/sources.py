@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 from .config import SiteConfig
 from .errors import Collector
@@ -56,17 +57,26 @@ def describe_file(config: SiteConfig, path: Path, problems: Collector) -> Source
 def walk_files(root: Path, problems: Collector) -> list[Path]:
     """List files under root, sorted, following symlinks but never around a loop."""
     files: list[Path] = []
-    seen_dirs: set[str] = set()
-    for folder, dirs, names in os.walk(root, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen_dirs:
+    for folder, dirs, names in walk_once(root):
+        if names is None:
             problems.error(folder, 0, "symlink loop: this folder was already read through another path",
                            "remove the symlink", code="symlink-loop")
-            dirs.clear()
             continue
-        seen_dirs.add(real)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if not name.startswith(".") and not name.endswith("~"):
                 files.append(Path(folder) / name)
     return sorted(files)
+
+
+def walk_once(root: Path | str) -> Iterator[tuple[str, list[str], list[str] | None]]:
+    """Walk a folder as os.walk does, following symlinks; a folder seen before comes once with names None."""
+    seen: set[str] = set()
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs.clear()
+            yield folder, dirs, None
+            continue
+        seen.add(real)
+        yield folder, dirs, names

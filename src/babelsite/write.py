@@ -6,7 +6,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .config import SiteConfig
 from .errors import Collector, SiteError
@@ -126,3 +126,75 @@ def reuse_added(output_dir: Path, staging: Path, entries: list[str]) -> tuple[li
                 pass
             changed += 1
     return added, changed
+
+
+def output_files(output_dir: Path) -> Iterator[str]:
+    """Yield the path of every file of a written site but the marker that says babelsite wrote it."""
+    for folder, _, names in os.walk(output_dir):
+        for name in names:
+            if name != MARKER or folder != str(output_dir):
+                yield os.path.join(folder, name)
+
+
+@dataclass
+class SiteUpdate:
+    """Files replaced in a written site, the previous ones kept aside until the update is committed."""
+
+    output_dir: Path
+    changed: list[str]  # relative paths of the files replaced, added or removed
+    kept: dict[str, Path | None]  # relative path -> the previous file kept aside, None where there was none
+
+    def commit(self) -> None:
+        """Let the previous files go."""
+        for previous in self.kept.values():
+            if previous is not None:
+                previous.unlink(missing_ok=True)
+
+    def roll_back(self) -> None:
+        """Put the previous files back where they were, and remove the added ones."""
+        for name, previous in self.kept.items():
+            if previous is None:
+                (self.output_dir / name).unlink(missing_ok=True)
+            else:
+                os.replace(previous, self.output_dir / name)
+
+
+def update_site(output_dir: Path, outputs: Mapping[str, bytes], gone: Iterable[str]) -> SiteUpdate:
+    """Replace the changed files of a written site one by one, and remove gone ones, keeping the old aside.
+
+    For a build that only re-rendered some pages: each file is swapped in whole (written beside
+    it, then renamed over it), and files whose bytes did not change keep their mtime. Until
+    commit() or roll_back(), the previous files stay beside the new ones under hidden names.
+    """
+    update = SiteUpdate(output_dir, [], {})
+    try:
+        for name, data in sorted(outputs.items()):
+            target = output_dir / name
+            try:
+                if target.stat().st_size == len(data) and target.read_bytes() == data:
+                    continue
+            except OSError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
+            temporary.write_bytes(data)
+            update.kept[name] = keep_aside(target, link=True)
+            os.replace(temporary, target)
+            update.changed.append(name)
+        for name in sorted(gone):
+            if (output_dir / name).exists():
+                update.kept[name] = keep_aside(output_dir / name, link=False)
+                update.changed.append(name)
+    except BaseException:
+        update.roll_back()
+        raise
+    return update
+
+
+def keep_aside(path: Path, link: bool) -> Path | None:
+    """Keep a file under a hidden name beside it (a hard link, or the file moved); None when there is none."""
+    if not path.exists():
+        return None
+    aside = path.with_name(f".{path.name}.{os.getpid()}.previous")
+    aside.unlink(missing_ok=True)
+    os.link(path, aside) if link else os.replace(path, aside)
+    return aside

@@ -1,0 +1,195 @@
+"""The build cache: what the last build read and wrote, kept in `.babelsite-cache/` in the site folder.
+
+With it, a build of an unchanged site only compares file stamps, and a build after Markdown
+edits re-renders only the pages those edits reach. It is safe to delete: without it (or when
+it is unreadable, from another babelsite, or for other options) the build is a cold one, and
+what a cached build writes is always what a cold build would.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from . import __version__
+from .config import SiteConfig
+from .errors import Diagnostic, WARNING
+
+CACHE_DIR = ".babelsite-cache"
+CACHE_FILE = "build.pickle"  # the stamps: read by every build
+STATE_FILE = "state.pickle"  # the snapshot: read only by a build that has edits to apply
+FORMAT = 1  # bump when what is stored changes shape
+MAGIC = b"babelsite-cache\n"
+RACY_SECONDS = 2  # a file this recent may change again within its mtime's tick: keep its digest too
+
+# (size, modification time in ns, digest or "") of a file
+Stamp = tuple[int, int, str]
+UNREADABLE: Stamp = (-1, -1, "")
+
+
+@dataclass(frozen=True)
+class CachedBuild:
+    """What one successful build read and wrote; its state, kept in a file of its own, is read on demand."""
+
+    key: tuple  # babelsite, its code, the options and the output folder: any difference means a cold build
+    inputs: Mapping[str, Stamp]  # every file the build read: content, site.toml, templates, static, theme
+    outputs: Mapping[str, Stamp]  # every file it wrote, relative to the output folder
+    pages: Mapping[str, int]  # article pages per language, and the warnings: the build's summary
+    warnings: tuple[Diagnostic, ...]
+    state_id: str  # names the state written with these stamps, so that a stale state is never used
+
+
+def cache_path(config: SiteConfig, name: str = CACHE_FILE) -> Path:
+    return config.site_dir / CACHE_DIR / name
+
+
+def compiled_templates_dir(config: SiteConfig) -> Path:
+    """Return where builds keep compiled templates."""
+    return config.site_dir / CACHE_DIR / "templates"
+
+
+def cache_key(config: SiteConfig, output_dir: Path, options: tuple) -> tuple:
+    """Return what must be the same for a cached build to stand in for a cold one."""
+    package = Path(__file__).parent
+    code = sorted((p.relative_to(package).as_posix(), *stamp_of(p)[:2]) for p in package.rglob("*")
+                  if p.is_file() and p.suffix in (".py", ".toml", ".js"))
+    return FORMAT, __version__, tuple(code), str(config.config_path), str(output_dir), options
+
+
+def stamp_of(path: Path | str, racy_after_ns: int | None = None) -> Stamp:
+    """Return a file's size and mtime, with a digest of its bytes when it changed after racy_after_ns."""
+    info = os.stat(path)
+    digest = ""
+    if racy_after_ns is not None and info.st_mtime_ns >= racy_after_ns:
+        digest = digest_of(path)
+    return info.st_size, info.st_mtime_ns, digest
+
+
+def digest_of(path: Path | str) -> str:
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+
+
+def digest_of_or_none(path: str) -> str | None:
+    try:
+        return digest_of(path)
+    except OSError:
+        return None
+
+
+def stamps(paths: Iterable[str], root: Path | None = None) -> dict[str, Stamp]:
+    """Return the stamp of each file by its path (from root, when given, with '/'); recent ones with a digest.
+
+    Paths are strings: at 10,000 files and more, Path objects cost more than the stat calls.
+    """
+    racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
+    skip = len(str(root)) + 1 if root else 0
+    found = {}
+    for path in paths:
+        try:
+            stamp = stamp_of(path, racy_after)
+        except OSError:
+            stamp = UNREADABLE  # a symlink loop, or gone since it was listed: a build reports it
+        found[path[skip:].replace(os.sep, "/") if root else path] = stamp
+    return found
+
+
+def changed_files(cached: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> set[str]:
+    """Return the files added, removed or changed between two sets of stamps."""
+    changed = set(cached.keys() ^ current.keys())
+    for name, (size, mtime, digest) in current.items():
+        before = cached.get(name)
+        if before is None or before[:2] != (size, mtime):
+            changed.add(name)
+        elif before[2] and digest_of_or_none(name) != before[2]:  # recorded while racy: only the bytes can tell
+            changed.add(name)
+    return changed
+
+
+@contextmanager
+def no_garbage_collection(loading: bool):
+    """Pause the cyclic garbage collector, which would otherwise scan the cache's objects again and again.
+
+    What is loaded meanwhile lives as long as the build: it is then moved out of the collector's sight.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if loading:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def read_cache(config: SiteConfig, key: tuple) -> tuple[CachedBuild | None, Diagnostic | None]:
+    """Return the cached build for this key, or None; a damaged cache file comes with a warning."""
+    cached, warning = read_pickle(cache_path(config))
+    if not isinstance(cached, CachedBuild) or cached.key != key:
+        return None, warning
+    return cached, None
+
+
+def new_state_id() -> str:
+    """Return a name for the state of a new build."""
+    return uuid.uuid4().hex
+
+
+def read_state(config: SiteConfig, cached: CachedBuild) -> tuple[Any, Diagnostic | None]:
+    """Return the state stored with a cached build, or None when it is missing, damaged or another build's."""
+    stored, warning = read_pickle(cache_path(config, STATE_FILE))
+    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != cached.state_id:
+        return None, warning
+    return stored[1], None
+
+
+def read_pickle(path: Path) -> tuple[Any, Diagnostic | None]:
+    """Load one cache file; a missing one is None, a damaged one None with a warning."""
+    try:
+        with path.open("rb") as file, no_garbage_collection(loading=True):
+            if file.read(len(MAGIC)) != MAGIC:
+                raise ValueError("it is not a babelsite cache file")
+            return pickle.load(file), None
+    except FileNotFoundError:
+        return None, None
+    except Exception as exc:  # noqa: BLE001 - truncated or damaged pickles raise many kinds of error
+        return None, Diagnostic(f"{CACHE_DIR}/{path.name}", 0, WARNING,
+                                f"the build cache is damaged and was ignored ({type(exc).__name__})",
+                                "nothing to do: this build is a full one and writes a new cache", "cache")
+
+
+def write_cache(config: SiteConfig, cached: CachedBuild, state: Any) -> None:
+    """Store the build cache: the state first, then the stamps that name it; skipped when it cannot be written."""
+    try:
+        cache_path(config).parent.mkdir(exist_ok=True)
+        (cache_path(config).parent / ".gitignore").write_text("# babelsite's build cache: safe to delete\n*\n")
+        write_pickle(cache_path(config, STATE_FILE), (cached.state_id, state))
+        write_pickle(cache_path(config), cached)
+    except OSError:
+        forget_cache(config)  # a read-only site folder still builds; the next build is a cold one
+
+
+def write_pickle(path: Path, value: Any) -> None:
+    """Write one cache file whole: beside it first, then renamed over it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    with temporary.open("wb") as file, no_garbage_collection(loading=False):
+        file.write(MAGIC)
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def forget_cache(config: SiteConfig) -> None:
+    """Remove the cache's stamps, so that a failed or partial build never leaves a stale cache behind."""
+    try:
+        cache_path(config).unlink()
+    except OSError:
+        pass
