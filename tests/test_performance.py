@@ -212,3 +212,16 @@ def test_markdown_edits_are_built_from_the_cache_without_reading_the_whole_site(
     EDITS[change](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     assert prepared == []
+
+
+def test_editor_lock_and_backup_files_in_content_change_nothing(generated, tmp_path, monkeypatch):
+    site_dir = copy_site(generated, tmp_path)
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    before = tree(tmp_path / "out")
+    folder = article_file(site_dir, "term_00003", "en").parent
+    (folder / ".#term_00003.md").write_text("---\ntitle: Not an article\n---\n")
+    (folder / "term_00003.md~").write_text("a backup")
+    prepared = []
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: prepared.append(args))
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    assert prepared == [] and tree(tmp_path / "out") == before

@@ -21,7 +21,7 @@ from .model import SourceFile
 from .load import load_corpus
 from .render import OutputFile, Theme, render_site, start_rendering
 from .search import index_site
-from .sources import discover, walk_once
+from .sources import discover, is_ignored, walk_once
 from .status import TranslationStatus, translation_status
 from .write import check_output_dir, output_files, write_site
 
@@ -159,10 +159,14 @@ def input_files(config: SiteConfig) -> Iterator[str]:
     yield str(config.config_path)
     theme = Theme.for_site(config.site_dir)
     for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs):
-        for folder, _, names in walk_once(root):
+        for folder, dirs, names in walk_once(root):
             if names is None:
                 yield folder  # a symlink loop: its appearance must make the next build look
-            yield from (os.path.join(folder, name) for name in names or ())
+                continue
+            # what discovery and the theme leave out is no input: an editor's lock file changes nothing
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            ignored = is_ignored if root == config.content_dir else (lambda name: name.startswith("."))
+            yield from (os.path.join(folder, name) for name in names if not ignored(name))
     yield from map(str, git_state_files(config.site_dir))
 
 

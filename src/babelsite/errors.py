@@ -49,12 +49,14 @@ class Collector:
     def __init__(self, site_dir: Path):
         self.site_dir = site_dir
         self.items: list[Diagnostic] = []
+        self._resolved_site_dir: Path | None = None
 
     def display_path(self, path: Path | str) -> str:
         """Return `path` relative to the site folder when it is inside it."""
-        path = Path(path)
+        if self._resolved_site_dir is None:
+            self._resolved_site_dir = self.site_dir.resolve()
         try:  # symlinks stay as written: the user knows the path under content/, not its target
-            return Path(os.path.abspath(path)).relative_to(self.site_dir.resolve()).as_posix()
+            return Path(os.path.abspath(path)).relative_to(self._resolved_site_dir).as_posix()
         except ValueError:
             return str(path)
 

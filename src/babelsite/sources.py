@@ -63,10 +63,13 @@ def walk_files(root: Path, problems: Collector) -> list[Path]:
                            "remove the symlink", code="symlink-loop")
             continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if not name.startswith(".") and not name.endswith("~"):
-                files.append(Path(folder) / name)
+        files.extend(Path(folder) / name for name in sorted(names) if not is_ignored(name))
     return sorted(files)
+
+
+def is_ignored(name: str) -> bool:
+    """Tell whether a file in content/ is left alone: hidden, or an editor's backup or lock file."""
+    return name.startswith(".") or name.endswith("~")
 
 
 def walk_once(root: Path | str) -> Iterator[tuple[str, list[str], list[str] | None]]:

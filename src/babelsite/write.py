@@ -64,15 +64,19 @@ def write_site(output_dir: Path, files: Iterable[OutputFile],
     written: list[str] = []
     changed = 0
     try:
-        made_dirs: set[Path] = {staging}
+        made_dirs: set[str] = {str(staging)}
+        inside = str(staging) + os.sep
         for file in files:
-            target = (staging / file.path).resolve()
-            if staging not in target.parents:
+            # The staging folder is new and holds no symlinks, so normalising the path is enough
+            # to tell whether it stays inside (Path.resolve would cost a system call per part).
+            target = os.path.normpath(os.path.join(staging, file.path))
+            if not target.startswith(inside):
                 raise SiteError([])  # never write outside the output folder; links.py reports the cause
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
-            changed += not reuse_unchanged(output_dir / file.path, target, file.data)
+            folder = os.path.dirname(target)
+            if folder not in made_dirs:
+                os.makedirs(folder, exist_ok=True)
+                made_dirs.add(folder)
+            changed += not reuse_unchanged(output_dir / file.path, Path(target), file.data)
             written.append(file.path)
         (staging / MARKER).write_text("This folder is written by babelsite build; it replaces it whole.\n")
         if finish is not None:
