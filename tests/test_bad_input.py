@@ -86,6 +86,14 @@ CASES = [
     ("category-spelling", {GAMMA: "bad_edits/category-spelling.md"}, [
         "content/en/gamma.md:2: error: category 'basics' would share its page with category 'Basics' of "
         "content/en/alpha.md; spell the category the same way in every article"]),
+    ("category-empty", {GAMMA: "bad_edits/category-empty.md"}, [
+        "content/en/gamma.md:3: error: category is empty; write the category's name, or remove category:"]),
+    ("translated-from-list", {GAMMA: "bad_edits/translated-from-list.md"}, [
+        "content/en/gamma.md:4: error: translated_from must be the hash of the original it was translated from; "
+        'babelsite status --format json gives each original\'s hash; e.g. translated_from: "1a2b3c4d5e6f"']),
+    ("alias-not-a-url-path", {GAMMA: "bad_edits/alias-query.md"}, [
+        "content/en/gamma.md:4: error: alias '/old page?/' cannot be a URL path; "
+        "use letters, digits, '-', '_', '.' and '/' (no spaces, '?', '#' or '%')"]),
     ("toml-syntax", {"site.toml": "config_toml_syntax/site.toml"}, [
         "site.toml:5: error: TOML syntax error: Illegal character '\\n' (at line 5, column 16); "
         "fix the syntax of site.toml"]),

@@ -129,3 +129,19 @@ def test_a_link_to_an_article_missing_in_the_readers_language_says_its_language(
     marks = [s.text for s in body.iter(XHTML + "span") if s.get("class") == "language-mark"]
     assert marks == ["(English)"]
     assert links["alfa"].get("hreflang") is None and links["alfa"].get("href") == "/it/alpha/"
+
+
+def test_headings_never_take_the_ids_of_the_page_around_them(site, tmp_path):
+    env: dict = {}
+    _, fragment = render("## Main\n\n## Source 1\n\n## Source 1-1\n\n## Usage\n", env=env)
+    ids = [h.get("id") for h in tags(fragment, "h2")]
+    assert ids == ["main-1", "source-1-2", "source-1-1", "usage"]
+    assert [a.get("href") for a in tags(fragment, "a")] == ["#main-1", "#source-1-2", "#source-1-1", "#usage"]
+    assert [entry[1] for entry in env["toc"]] == ids
+    site_dir = site("multi")
+    page = site_dir / "content/en/gamma.md"
+    page.write_text(page.read_text() + "\n## Main\n\nText.\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    document = parse_html(tmp_path / "out/en/gamma/index.html")
+    all_ids = [e.get("id") for e in document.iter() if e.get("id")]
+    assert len(all_ids) == len(set(all_ids)) and "main-1" in all_ids

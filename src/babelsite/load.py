@@ -112,6 +112,12 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     category = meta.get("category")
     if category is not None and not is_text(category):
         error(("category",), "category must be text", "put it in quotes")
+    elif category is not None and not str(category).strip():
+        error(("category",), "category is empty", "write the category's name, or remove category:")
+    translated_from = meta.get("translated_from")
+    if translated_from is not None and not is_text(translated_from):
+        error(("translated_from",), "translated_from must be the hash of the original it was translated from",
+              "babelsite status --format json gives each original's hash; e.g. translated_from: \"1a2b3c4d5e6f\"")
 
     sources = validate_sources(meta.get("sources"), line, error)
     related = validate_related(meta.get("related"), line, error)
@@ -121,6 +127,10 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
         error(("aliases",), "aliases must be a list of paths", 'e.g. aliases: ["/old/path/"]')
         aliases = []
+    for alias in aliases:
+        if any(INVALID_SLUG.search(part) for part in alias.strip("/").split("/")):
+            error(("aliases",), f"alias {alias!r} cannot be a URL path",
+                  "use letters, digits, '-', '_', '.' and '/' (no spaces, '?', '#' or '%')", code="invalid-alias")
     weight = meta.get("weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, int):
         error(("weight",), "weight must be a whole number")

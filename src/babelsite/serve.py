@@ -27,7 +27,7 @@ from .render import Theme
 
 PREVIEW = "/__babelsite/"
 NO_SITE_YET = b"<!DOCTYPE html><html><head><title>babelsite</title></head><body></body></html>"
-QUIET_SECONDS = 0.05  # a burst of events ends when none came for this long
+QUIET_SECONDS = 0.03  # a burst of events ends when none came for this long (an editor saves within a few ms)
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, so a constant stream still rebuilds
 STOP_SECONDS = 0.5  # how long Ctrl-C waits for the threads, so that the preview stops within a second
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp",

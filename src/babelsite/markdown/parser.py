@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 from typing import Sequence
@@ -24,6 +25,10 @@ from pygments.util import ClassNotFound
 from ..urls import slugify
 from .citations import citations_plugin
 
+# Ids the default theme's pages use, and those of citations, sources and footnotes: no heading takes them.
+THEME_IDS = frozenset({"main", "toc-heading", "sources-heading", "related-heading", "not-translated",
+                       "language-homes", "site-search-input", "site-search-status", "site-search-results"})
+PAGE_ID = re.compile(r"^(?:source-\d+|cite-\d+-\d+|fn\d+|fnref\d+(?::\d+)?)$")
 ADMONITIONS = ("note", "tip", "info", "important", "warning", "caution", "danger")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
 
@@ -80,19 +85,28 @@ def render_admonition(self, tokens: Sequence[Token], idx: int, options, env) -> 
 
 
 def collect_headings(state: StateCore) -> None:
-    """Record (level, id, text) of each heading in env['toc'] and label its anchor link."""
+    """Record (level, id, text) of each heading in env['toc'] and label its anchor link.
+
+    A heading whose id the page already uses (the theme's `main`, `source-1`, a citation's
+    `cite-1-1`) gets another one, so that links to either still land where they should.
+    """
     toc = state.env.setdefault("toc", [])
     label = state.env.get("ui", {}).get("anchor_label", "Link to this section")
-    for index, token in enumerate(state.tokens):
-        if token.type != "heading_open":
-            continue
-        inline = state.tokens[index + 1]
-        children = inline.children or []
+    headings = [(index, token) for index, token in enumerate(state.tokens) if token.type == "heading_open"]
+    taken = {token.attrGet("id") for _, token in headings}
+    for index, token in headings:
+        children = state.tokens[index + 1].children or []
+        ident = token.attrGet("id")
+        if ident in THEME_IDS or PAGE_ID.match(ident or ""):
+            ident = next(f"{ident}-{n}" for n in itertools.count(1) if f"{ident}-{n}" not in taken)
+            taken.add(ident)
+            token.attrSet("id", ident)
         text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
-        toc.append((int(token.tag[1]), token.attrGet("id"), text.strip()))
+        toc.append((int(token.tag[1]), ident, text.strip()))
         for child in children:
             if child.type == "link_open" and child.attrGet("class") == "header-anchor":
                 child.attrSet("aria-label", label)
+                child.attrSet("href", f"#{ident}")
 
 
 def rewrite_article_links(state: StateCore) -> None:
