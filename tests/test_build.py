@@ -293,6 +293,8 @@ def test_site_templates_override_theme_file_by_file(site, tmp_path):
     lambda site_dir: site_dir,
     lambda site_dir: site_dir.parent,
     lambda site_dir: site_dir / "content",
+    lambda site_dir: site_dir / "content/en/public",
+    lambda site_dir: site_dir / "static/site",
 ])
 def test_refuses_output_folder_that_holds_the_site(site, make_out, capsys):
     site_dir = site("multi")

@@ -16,7 +16,7 @@ import yaml
 
 from babelsite.frontmatter import parse_file
 from babelsite.new import front_matter
-from conftest import XHTML, crawl, find_all, parse_html, run
+from conftest import XHTML, crawl, find_all, parse_html, run, tree
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 FRESH_HASH = "f31f3d2a9423"  # content/en/basics/fresh.md, recorded by content/it/basics/fresh.md
@@ -304,3 +304,18 @@ def test_front_matter_reads_back_every_string_unchanged(value):
     text = front_matter({"title": value, "translated_from": value}) + "\nBody.\n"
     assert dict(parse_file(text.encode()).metadata) == {"title": value, "translated_from": value}
     assert yaml.safe_load(text.split("---\n")[1]) == {"title": value, "translated_from": value}  # YAML 1.1 too
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_commit_that_dates_a_translation_reaches_the_cached_build(site, tmp_path):
+    site_dir = site("status")
+    git(site_dir, "init", "-q")
+    out = tmp_path / "public"
+    assert run("build", site_dir, "--out", out) == 0  # untracked: freshness unknown, no notice
+    assert notices(out / "it/dated/index.html") == []
+    commit(site_dir, "content/guides/dated.it.md", "2024-01-01T10:00:00Z")
+    commit(site_dir, "content/guides/dated.en.md", "2024-03-01T10:00:00Z")  # no file changed, only history
+    assert run("build", site_dir, "--out", out) == 0
+    assert len(notices(out / "it/dated/index.html")) == 1
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")

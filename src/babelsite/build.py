@@ -173,12 +173,13 @@ def input_files(config: SiteConfig) -> Iterator[str]:
 def git_state_files(site_dir: Path) -> Iterator[Path]:
     """Yield the files of the enclosing git repository that a commit or checkout changes.
 
-    Translations without translated_from are dated by their last commits, so those are inputs too.
+    Translations without translated_from are dated by their last commits, so those are inputs
+    too; not the index, which `git status` rewrites without changing any commit.
     """
     for folder in (site_dir, *site_dir.parents):
         git = folder / ".git"
         if git.is_dir():
-            yield from (path for path in (git / "HEAD", git / "index", git / "packed-refs") if path.exists())
+            yield from (path for path in (git / "HEAD", git / "packed-refs") if path.exists())
             head = (git / "HEAD").read_text(errors="replace").strip()
             if head.startswith("ref: ") and (git / head[5:]).is_file():
                 yield git / head[5:]

@@ -34,6 +34,10 @@ def check_output_dir(config: SiteConfig, output_dir: Path, force: bool, problems
                        'set output_dir to a folder of its own, such as "public"', code="output-refused")
     elif output_dir == config.content_dir.resolve() or output_dir in config.content_dir.resolve().parents:
         problems.error(where, 0, f"output folder {output_dir} contains content/", "choose another output_dir", code="output-refused")
+    elif any(folder.resolve() in output_dir.parents for folder in inputs_of(config)):
+        problems.error(where, 0, f"output folder {output_dir} is inside the site's content/, templates/ or static/",
+                       "choose an output_dir outside them: the next build would read the pages as input",
+                       code="output-refused")
     elif output_dir.is_dir():
         if (output_dir / "site.toml").exists() or (output_dir / "content").exists():
             problems.error(where, 0, f"output folder {output_dir} holds a site.toml or content/ folder",
@@ -43,6 +47,11 @@ def check_output_dir(config: SiteConfig, output_dir: Path, force: bool, problems
                            "empty it, choose another output_dir, or pass --force to replace it", code="output-refused")
     elif output_dir.exists():
         problems.error(where, 0, f"output path {output_dir} is a file, not a folder", code="output-refused")
+
+
+def inputs_of(config: SiteConfig) -> tuple[Path, ...]:
+    """Return the folders of the site that a build reads."""
+    return config.content_dir, config.site_dir / "templates", config.site_dir / "static"
 
 
 def write_site(output_dir: Path, files: Iterable[OutputFile],
