@@ -145,3 +145,25 @@ def test_headings_never_take_the_ids_of_the_page_around_them(site, tmp_path):
     document = parse_html(tmp_path / "out/en/gamma/index.html")
     all_ids = [e.get("id") for e in document.iter() if e.get("id")]
     assert len(all_ids) == len(set(all_ids)) and "main-1" in all_ids
+
+
+def test_images_and_links_to_static_files_use_their_published_names(site, tmp_path, capsys):
+    site_dir = site("multi")
+    (site_dir / "static/img").mkdir(parents=True)
+    (site_dir / "static/img/diagram.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    page = site_dir / "content/en/gamma.md"
+    page.write_text(page.read_text() + "\n![A diagram](/static/img/diagram.svg)\n"
+                    "[the file](/static/img/diagram.svg#top)\n")
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out, "--base-url", "/docs/") == 0
+    body = next(d for d in find_all(parse_html(out / "en/gamma/index.html"), "div")
+                if d.get("class") == "article-body")
+    src = next(body.iter(XHTML + "img")).get("src")
+    href = [a.get("href") for a in body.iter(XHTML + "a") if a.text == "the file"][0]
+    assert src.startswith("/docs/static/img/diagram.") and src.endswith(".svg") and src != "/docs/static/img/diagram.svg"
+    assert href == src + "#top" and (out / src.removeprefix("/docs/")).is_file()
+    lines = len(page.read_text().splitlines())
+    page.write_text(page.read_text() + "\n![Missing](/static/img/nowhere.png)\n")
+    assert run("build", site_dir, "--out", out) == 1
+    assert (f"content/en/gamma.md:{lines + 2}: error: '/static/img/nowhere.png' names no file in static/; "
+            "put the file at static/img/nowhere.png, or fix the path") in capsys.readouterr().err

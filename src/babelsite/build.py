@@ -19,10 +19,11 @@ from .links import LinkedSite, resolve
 from .markdown import Fragment
 from .model import SourceFile
 from .load import load_corpus
-from .render import OutputFile, Theme, render_site, start_rendering
+from .render import OutputFile, render_site, start_rendering
 from .search import index_site
 from .sources import discover, is_ignored, walk_once
 from .status import TranslationStatus, translation_status
+from .theme import Theme
 from .write import check_output_dir, output_files, write_site
 
 
@@ -97,7 +98,8 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None) -> Prepared
     timed("load")
     site = resolve(config, corpus, problems)
     timed("links")
-    fragments = markdown.convert(site, problems, options.jobs)
+    assets = Theme.for_site(config.site_dir).asset_paths(site.urls, problems)
+    fragments = markdown.convert(site, assets, problems, options.jobs)
     check_anchors(site, fragments, problems)
     timed("markdown")
     return Prepared(files, site, fragments, problems, output_dir, timings)

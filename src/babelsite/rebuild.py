@@ -172,7 +172,7 @@ class LiveSite:
         rechecked = [page for page in pages if page.slug in slugs or (page.slug, page.lang) in linking]
         for page in rechecked:
             if page.slug in moved or page.article.path in edited or (moved and (page.slug, page.lang) in linking):
-                fragments[page.slug, page.lang] = convert_page(site, page, ui[page.lang], problems)
+                fragments[page.slug, page.lang] = convert_page(site, page, ui[page.lang], snapshot.renderer.assets, problems)
         check_anchors(site, fragments, problems, rechecked)
         if moved:
             check_collisions(site, pages, problems)

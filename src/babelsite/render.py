@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import traceback
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from .links import ArticlePage, Link, LinkedSite
 from .markdown import Fragment
 from .parallel import map_in_processes
 from .status import OUTDATED, TranslationStatus, to_html
+from .theme import Theme
 
 
 @dataclass(frozen=True)
@@ -28,37 +28,6 @@ class OutputFile:
 
     path: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Where templates and static files come from: the site's own folders first, then the theme's."""
-
-    template_dirs: tuple[Path, ...]
-    static_dirs: tuple[Path, ...]
-
-    @classmethod
-    def for_site(cls, site_dir: Path) -> Theme:
-        packaged = Path(__file__).parent / "theme"
-        theme_root = packaged if packaged.is_dir() else Path(__file__).resolve().parents[2]
-        template_dirs = dict.fromkeys(d.resolve() for d in (site_dir / "templates", theme_root / "templates") if d.is_dir())
-        static_dirs = dict.fromkeys(d.resolve() for d in (site_dir / "static", theme_root / "static") if d.is_dir())
-        return cls(tuple(template_dirs), tuple(static_dirs))
-
-    def static_files(self, problems: Collector) -> dict[str, Path]:
-        """Map each static file's relative name to the file that wins (site before theme)."""
-        files: dict[str, Path] = {}
-        for folder in self.static_dirs:
-            for path in sorted(folder.rglob("*")):
-                name = path.relative_to(folder).as_posix()
-                if not path.is_file() or any(p.startswith(".") for p in name.split("/")):
-                    continue
-                if folder not in path.resolve().parents:
-                    problems.warning(path, 0, "links to a file outside static/; it is not published",
-                                     "copy the file into static/ instead of linking to it", code="static-outside")
-                    continue
-                files.setdefault(name, path)
-        return dict(sorted(files.items()))
 
 
 class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -96,13 +65,6 @@ def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None
     )
 
 
-def hashed_name(name: str, data: bytes) -> str:
-    """Return `css/style.css` as `css/style.1a2b3c4d.css`, keyed by its content."""
-    digest = hashlib.sha256(data).hexdigest()[:10]
-    stem, dot, suffix = name.rpartition(".")
-    return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
-
-
 def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
                 status: TranslationStatus | None = None, jobs: int = 1) -> Iterator[OutputFile]:
     """Yield every file of the site: static files, pages, sitemap and robots.txt; a status adds its notices and page.
@@ -123,12 +85,11 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     `compiled_dir` keeps compiled templates for the next build (the build cache's).
     """
     theme = Theme.for_site(site.config.site_dir)
-    assets: dict[str, str] = {}
+    assets = {}
     static = []
-    for name, path in theme.static_files(problems).items():
-        data = path.read_bytes()
-        assets[name] = site.urls.static(hashed_name(name, data))
-        static.append(OutputFile(assets[name], data))
+    for name, path, site_path, data in theme.published_files(site.urls, problems):
+        assets[name] = site_path
+        static.append(OutputFile(site_path, data))
     return PageRenderer(site, fragments, theme, assets, problems, status, search, compiled_dir), static
 
 

@@ -23,7 +23,7 @@ from watchdog.observers import Observer
 from .build import BuildOptions
 from .errors import SiteError
 from .rebuild import LiveSite, RebuildResult
-from .render import Theme
+from .theme import Theme
 
 PREVIEW = "/__babelsite/"
 NO_SITE_YET = b"<!DOCTYPE html><html><head><title>babelsite</title></head><body></body></html>"

@@ -10,7 +10,7 @@ from ..errors import Collector, Diagnostic
 from ..i18n import ui_strings
 from ..links import ArticlePage, LinkedSite, slug_of_md_link
 from ..parallel import map_in_processes
-from .parser import create_parser
+from .parser import STATIC_PREFIX, create_parser
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,17 @@ class Fragment:
     links: tuple[tuple[str, str, int], ...]  # (slug, anchor, file line) of each link to an article
 
 
-def convert(site: LinkedSite, problems: Collector, jobs: int = 1) -> Mapping[tuple[str, str], Fragment]:
-    """Render the body of every page, keyed by (slug, page language), in `jobs` processes."""
+def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
+            jobs: int = 1) -> Mapping[tuple[str, str], Fragment]:
+    """Render the body of every page, keyed by (slug, page language), in `jobs` processes.
+
+    `assets` maps each static file's name to the site path it is published at.
+    """
     ui = ui_strings(site.config)
 
     def convert_one(page: ArticlePage) -> tuple[Fragment, list[Diagnostic]]:
         found = Collector(problems.site_dir)
-        return convert_page(site, page, ui[page.lang], found), found.items
+        return convert_page(site, page, ui[page.lang], assets, found), found.items
 
     fragments = {}
     for page, (fragment, found) in zip(site.pages, map_in_processes(convert_one, site.pages, jobs)):
@@ -39,7 +43,8 @@ def convert(site: LinkedSite, problems: Collector, jobs: int = 1) -> Mapping[tup
     return fragments
 
 
-def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], problems: Collector) -> Fragment:
+def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], assets: Mapping[str, str],
+                 problems: Collector) -> Fragment:
     """Render one page's body and report bad citations and links at their file lines."""
     article = page.article
     md = create_parser(site.config.markdown_html)
@@ -63,11 +68,23 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], pro
         mark = (link.lang, language.direction, language.name) if link.is_other_language else None
         return site.urls.href(link.path) + (f"#{anchor}" if anchor else ""), mark
 
+    def resolve_static(url: str, body_line: int) -> str:
+        """Return the link to a file of static/ under its published, content-hashed name."""
+        name, mark, rest = url[len(STATIC_PREFIX):].partition("?") if "?" in url else \
+            url[len(STATIC_PREFIX):].partition("#")
+        site_path = assets.get(unquote(name))  # markdown-it percent-encodes URLs
+        if site_path is None:
+            problems.error(article.path, file_line(body_line), f"'{url}' names no file in static/",
+                           f"put the file at static/{unquote(name)}, or fix the path", code="static-missing")
+            return url
+        return site.urls.href(site_path) + mark + rest
+
     env = {
         "source_count": len(article.sources),
         "citation_label": ui["citation"],
         "ui": ui,
         "resolve_link": resolve_link,
+        "resolve_static": resolve_static,
     }
     html = md.render(article.body, env)
     cited = set()

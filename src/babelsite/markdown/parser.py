@@ -30,6 +30,7 @@ THEME_IDS = frozenset({"main", "toc-heading", "sources-heading", "related-headin
                        "language-homes", "site-search-input", "site-search-status", "site-search-results"})
 PAGE_ID = re.compile(r"^(?:source-\d+|cite-\d+-\d+|fn\d+|fnref\d+(?::\d+)?)$")
 ADMONITIONS = ("note", "tip", "info", "important", "warning", "caution", "danger")
+STATIC_PREFIX = "/static/"  # how Markdown names a file of static/, from the site root
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
 
 
@@ -112,10 +113,13 @@ def collect_headings(state: StateCore) -> None:
 def rewrite_article_links(state: StateCore) -> None:
     """Rewrite relative links to `.md` files through env['resolve_link'](href, body line).
 
+    Images and links to `/static/…` go through env['resolve_static'](url, body line), which
+    gives the file's published, content-hashed name.
+
     resolve_link returns the new href and, for a page in another language than the reader's,
     (code, direction, name): the link then says its language, and a mark after it names it.
     """
-    resolve = state.env.get("resolve_link")
+    resolve, resolve_static = state.env.get("resolve_link"), state.env.get("resolve_static")
     if resolve is None:
         return
     line = 0
@@ -129,6 +133,10 @@ def rewrite_article_links(state: StateCore) -> None:
                 breaks += 1
             elif token.type == "html_inline":
                 breaks += token.content.count("\n")
+            attr = {"image": "src", "link_open": "href"}.get(token.type)
+            if attr and resolve_static and (token.attrGet(attr) or "").startswith(STATIC_PREFIX):
+                token.attrSet(attr, resolve_static(token.attrGet(attr), line + breaks))
+                continue
             if token.type != "link_open":
                 continue
             href = token.attrGet("href") or ""
