@@ -23,9 +23,9 @@ from conftest import SITES, XHTML, find_all, parse_html, run, tree
 from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 
-def entry(output: Path) -> dict:
-    """Return the pagefind-entry.json Pagefind wrote into a built site."""
-    return json.loads((output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+def entry(output: Path, lang: str) -> dict:
+    """Return the pagefind-entry.json Pagefind wrote into a language's bundle of a built site."""
+    return json.loads((output / f"pagefind/{lang}/pagefind-entry.json").read_text(encoding="utf-8"))
 
 
 def search_form(path: Path):
@@ -42,15 +42,14 @@ def test_sample_site_gets_one_index_per_language_of_its_articles(site, capsys):
     root = site("sample")
     report = build(BuildOptions(site_dir=root))
     output = root / "public"
-    languages = entry(output)["languages"]
-    assert list(languages) == ["en", "es", "fr", "it", "pt"]  # sorted: the same input gives the same bytes
-    # Only article bodies are indexed: one entry per article page, none for homes and category pages.
-    assert {code: lang["page_count"] for code, lang in languages.items()} == report.pages_per_language
-    for lang in languages.values():
-        assert (output / f"pagefind/pagefind.{lang['hash']}.pf_meta").is_file()
-        assert (output / f"pagefind/wasm.{lang['wasm']}.pagefind").is_file()
-    assert (output / "pagefind/pagefind.js").is_file()
-    assert "pagefind/pagefind-entry.json" in tree(output)
+    assert sorted(p.name for p in (output / "pagefind").iterdir()) == ["en", "es", "fr", "it", "pt"]
+    for code, count in report.pages_per_language.items():
+        languages = entry(output, code)["languages"]
+        # Only article bodies in that language: one entry per article page, none for homes and category pages.
+        assert {name: lang["page_count"] for name, lang in languages.items()} == {code: count}
+        assert (output / f"pagefind/{code}/pagefind.{languages[code]['hash']}.pf_meta").is_file()
+        assert (output / f"pagefind/{code}/wasm.{languages[code]['wasm']}.pagefind").is_file()
+        assert (output / f"pagefind/{code}/pagefind.js").is_file()
     assert "Pagefind" not in "".join(capsys.readouterr())  # its own output is kept quiet
 
 
@@ -59,7 +58,7 @@ def test_pages_link_the_search_box_to_the_bundle_under_the_base_path(site, tmp_p
     assert run("build", root, "--base-url", "https://example.org/docs/") == 0
     page = root / "public/it/venti/index.html"
     form = search_form(page)
-    assert form is not None and form.get("data-bundle") == "/docs/pagefind/" and form.get("data-base") == "/docs/"
+    assert form is not None and form.get("data-bundle") == "/docs/pagefind/it/" and form.get("data-base") == "/docs/"
     field = next(i for i in form.iter(XHTML + "input") if i.get("type") == "search")
     label = next(form.iter(XHTML + "label"))
     assert label.get("for") == field.get("id") and label.text == "Cerca"
@@ -74,7 +73,8 @@ def test_fallback_pages_are_left_out_of_the_index(site, tmp_path):
     assert run("build", root) == 0
     output = root / "public"
     # maestrale has no English text: its English page shows the Italian original and is not indexed as English.
-    assert {code: lang["page_count"] for code, lang in entry(output)["languages"].items()} == {"en": 1, "it": 2}
+    counts = {code: lang["page_count"] for bundle in ("en", "it") for code, lang in entry(output, bundle)["languages"].items()}
+    assert counts == {"en": 1, "it": 2}
     bodies = {path: [d for d in find_all(parse_html(output / path), "div") if d.get("data-pagefind-body") is not None]
               for path in ("en/maestrale/index.html", "it/maestrale/index.html", "en/venti/index.html")}
     assert bodies["en/maestrale/index.html"] == []
@@ -146,9 +146,10 @@ def test_unchanged_index_files_keep_their_mtime(site):
     assert run("build", root) == 0
     after = {p: p.stat().st_mtime_ns for p in (output / "pagefind").rglob("*") if p.is_file()}
     kept = {p.relative_to(output).as_posix() for p in after if after[p] == before.get(p)}
-    assert "pagefind/pagefind.js" in kept
-    assert any(name.startswith("pagefind/fragment/it_") for name in kept)  # Italian text did not change
-    assert not any(name.startswith("pagefind/pagefind.en_") for name in kept)  # English did
+    italian = {p.relative_to(output).as_posix() for p in (output / "pagefind/it").rglob("*") if p.is_file()}
+    assert italian and italian <= kept  # the Italian bundle was not indexed again
+    assert "pagefind/en/pagefind.js" in kept  # unchanged files of the English bundle keep their mtime
+    assert not any(name.startswith("pagefind/en/pagefind.en_") for name in kept)  # its index did change
 
 
 def test_chinese_or_japanese_sites_use_the_extended_pagefind(tmp_path):
@@ -260,3 +261,15 @@ def test_results_link_under_the_base_path(page, built_under_docs):
     page.get_by_role("searchbox", name="Cerca").fill("rosa dei venti")
     expect(page.locator(".site-search-results a")).to_have_count(1)
     assert result_links(page) == ["/docs/it/venti/"]
+
+
+def test_with_a_language_at_the_root_one_bundle_holds_every_language(site):
+    root = site("search")
+    config = root / "site.toml"
+    config.write_text(config.read_text().replace('fallback = "notice"', 'fallback = "notice"\ndefault_language_at_root = true'))
+    assert run("build", root) == 0
+    output = root / "public"
+    languages = json.loads((output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    assert {code: lang["page_count"] for code, lang in languages.items()} == {"en": 1, "it": 2}
+    assert search_form(output / "venti/index.html").get("data-bundle") == "/pagefind/"
+    assert search_form(output / "en/venti/index.html").get("data-bundle") == "/pagefind/"

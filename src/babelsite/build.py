@@ -135,7 +135,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
                                        compiled_dir=compiled_templates_dir(config))
     outputs = itertools.chain(static, renderer.pages(options.jobs))
-    result = write_site(output_dir, counted(outputs, progress), finish=lambda staging: index_site(staging, config))
+    result = write_site(output_dir, counted(outputs, progress), finish=lambda staging: index_site(staging, config, renderer.searchable))
     prepared.timings["render+write"] = time.perf_counter() - t
     diagnostics = problems.sorted()
     state = BuildState(prepared, status, diagnostics, dict(renderer.listings), known_collation_keys())

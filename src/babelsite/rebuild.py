@@ -365,8 +365,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     update = update_site(output_dir, outputs, gone)
     written = update.changed
     try:
-        if config.search and any(name.endswith(".html") for name in written):
-            reindex_site(output_dir, config)
+        reindex_site(output_dir, config, renderer.searchable, written)
     except BaseException:
         update.roll_back()  # a failed build leaves the previous output as it was
         raise

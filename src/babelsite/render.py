@@ -169,7 +169,7 @@ class PageRenderer:
         """Return where the search box of a `lang` page finds Pagefind, or None when that page has no search."""
         if lang not in self.searchable:
             return None
-        return {"bundle": self.urls.href(self.urls.search_bundle), "base": self.urls.base_path}
+        return {"bundle": self.urls.href(self.urls.search_index(lang)), "base": self.urls.base_path}
 
     def link_view(self, link: Link) -> dict[str, Any]:
         language = self.config.language(link.lang)

@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import NoReturn
+from typing import Iterable, NoReturn
 
 from .config import SiteConfig
 from .errors import Collector, SiteError
@@ -25,34 +25,55 @@ NOT_TEXT = ".header-anchor, sup.citation"
 BUNDLE = UrlScheme.search_bundle.strip("/")
 
 
-def index_site(staging: Path, config: SiteConfig) -> None:
-    """Run Pagefind once over the staged site into its pagefind/ folder; raise SiteError when it fails."""
+def bundles(config: SiteConfig, languages: Iterable[str]) -> dict[str, str]:
+    """Map the folder of each search bundle to the glob of the pages it indexes, for these languages.
+
+    Each language gets a bundle of its own, so that an edit indexes its own language again and a
+    reader loads only that index; with a language at the root, one bundle holds them all.
+    """
+    urls = UrlScheme.from_config(config)
+    languages = sorted(languages)
+    if config.default_language_at_root:
+        return {urls.search_index(config.default_language).strip("/"): "**/*.html"} if languages else {}
+    return {urls.search_index(code).strip("/"): f"{urls.lang_prefix(code)}**/*.html" for code in languages}
+
+
+def index_site(staging: Path, config: SiteConfig, languages: Iterable[str]) -> None:
+    """Run Pagefind over the staged site into a bundle per language; raise SiteError when it fails."""
     if not config.search:
         return
     if (staging / BUNDLE).exists():
         fail(config, f"the site already has a /{BUNDLE}/ path, where the search index goes",
              f"rename the article, alias or redirect that uses it, {TURN_OFF}")
-    run_pagefind(staging, staging / BUNDLE, config)
+    for folder, glob in bundles(config, languages).items():
+        run_pagefind(staging, staging / folder, glob, config)
 
 
-def reindex_site(output_dir: Path, config: SiteConfig) -> None:
-    """Index a written site again: into a new bundle beside the old one, which it then replaces."""
+def reindex_site(output_dir: Path, config: SiteConfig, languages: Iterable[str], changed: Iterable[str]) -> None:
+    """Index the bundles whose pages changed again: each into a new folder beside the old, which it then replaces."""
     if not config.search:
         return
-    fresh, old = output_dir / f".{BUNDLE}.new", output_dir / f".{BUNDLE}.old"
-    for leftover in (fresh, old):
-        shutil.rmtree(leftover, ignore_errors=True)
-    run_pagefind(output_dir, fresh, config)
-    reuse_added(output_dir / BUNDLE, fresh, sorted(os.listdir(fresh)))  # unchanged index files keep their mtime
-    if (output_dir / BUNDLE).exists():
-        (output_dir / BUNDLE).rename(old)
-    fresh.rename(output_dir / BUNDLE)
-    shutil.rmtree(old, ignore_errors=True)
+    changed_pages = [name for name in changed if name.endswith(".html")]
+    for folder, glob in bundles(config, languages).items():
+        prefix = glob.removesuffix("**/*.html")
+        if not any(name.startswith(prefix) for name in changed_pages):
+            continue
+        bundle = output_dir / folder
+        fresh, old = bundle.with_name(f".{bundle.name}.new"), bundle.with_name(f".{bundle.name}.old")
+        for leftover in (fresh, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+        run_pagefind(output_dir, fresh, glob, config)
+        reuse_added(bundle, fresh, sorted(os.listdir(fresh)))  # unchanged index files keep their mtime
+        if bundle.exists():
+            bundle.rename(old)
+        fresh.rename(bundle)
+        shutil.rmtree(old, ignore_errors=True)
 
 
-def run_pagefind(site: Path, bundle: Path, config: SiteConfig) -> None:
-    """Index the HTML pages under `site` into the folder `bundle`; raise SiteError when Pagefind fails."""
-    command = [*pagefind_command(config), "--site", str(site), "--output-path", str(bundle),
+def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> None:
+    """Index the HTML pages under `site` that match `glob` into the folder `bundle`; raise SiteError on failure."""
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    command = [*pagefind_command(config), "--site", str(site), "--glob", glob, "--output-path", str(bundle),
                "--exclude-selectors", NOT_TEXT, "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",

@@ -70,6 +70,14 @@ class UrlScheme:
         """Return the 404 page for missing paths inside a language's section (the root one at the root)."""
         return self.lang_prefix(lang) + self.not_found
 
+    def search_index(self, lang: str) -> str:
+        """Return the site path of the search index for pages in `lang`: the language's own bundle.
+
+        With a language at the root, one bundle serves every language: a glob cannot take the
+        root's pages without the other languages' folders.
+        """
+        return self.search_bundle if self.default_language_at_root else f"{self.search_bundle}{lang}/"
+
     def static(self, name: str) -> str:
         return f"static/{name}"
 
