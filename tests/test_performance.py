@@ -155,7 +155,7 @@ def test_a_damaged_cache_is_ignored_with_a_warning(generated, tmp_path, capsys, 
     capsys.readouterr()
     assert run("build", site_dir, "--out", out, "--strict") == 0  # about the cache, not the site: never fatal
     err = capsys.readouterr().err
-    assert ".babelsite-cache/build.pickle: warning: the build cache is damaged and was ignored" in err
+    assert ".babelsite-cache/build.pickle: warning: the build cache file " in err
     assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
     assert tree(out) == tree(tmp_path / "cold")
     capsys.readouterr()
@@ -163,14 +163,16 @@ def test_a_damaged_cache_is_ignored_with_a_warning(generated, tmp_path, capsys, 
     assert "warning" not in capsys.readouterr().err  # the build wrote a good cache again
 
 
-def test_a_damaged_state_file_means_a_cold_build(generated, tmp_path):
+def test_a_damaged_state_file_means_a_cold_build(generated, tmp_path, capsys):
     site_dir = copy_site(generated, tmp_path)
     out = tmp_path / "out"
     assert run("build", site_dir, "--out", out) == 0
     state = site_dir / ".babelsite-cache/state.pickle"
     state.write_bytes(state.read_bytes()[:1000])
     EDITS["related title"](site_dir)
+    capsys.readouterr()
     assert run("build", site_dir, "--out", out) == 0
+    assert ".babelsite-cache/state.pickle: warning: the build cache file " in capsys.readouterr().err
     assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
     assert tree(out) == tree(tmp_path / "cold")
 
@@ -225,3 +227,18 @@ def test_editor_lock_and_backup_files_in_content_change_nothing(generated, tmp_p
     monkeypatch.setattr(babelsite.build, "prepare", lambda *args: prepared.append(args))
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     assert prepared == [] and tree(tmp_path / "out") == before
+
+
+def test_a_cache_signed_by_someone_else_is_never_unpickled(generated, tmp_path, monkeypatch, capsys):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0  # signed with this user's key
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # as a CI machine building a pull request
+    unpickled = []
+    monkeypatch.setattr(babelsite.cache.pickle, "load", lambda *args: unpickled.append(args))
+    EDITS["body"](site_dir)
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out) == 0
+    assert unpickled == []
+    assert "the build cache file was not written by this user's babelsite" in capsys.readouterr().err
+    assert (tmp_path / "another-user/babelsite/cache-key").stat().st_mode & 0o077 == 0

@@ -120,7 +120,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     if cached is not None:
         from .rebuild import build_from_cache  # rebuild.py builds on this module
 
-        report = build_from_cache(options, config, output_dir, cached, inputs, started)
+        report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started)
         if report is not None:
             return report
     forget_cache(config)

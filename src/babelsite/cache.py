@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
+import importlib.metadata
 import os
 import pickle
+import secrets
+import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -28,6 +32,8 @@ CACHE_FILE = "build.pickle"  # the stamps: read by every build
 STATE_FILE = "state.pickle"  # the snapshot: read only by a build that has edits to apply
 FORMAT = 1  # bump when what is stored changes shape
 MAGIC = b"babelsite-cache\n"
+MAC_SIZE = 32  # bytes of the keyed digest that follows MAGIC
+OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pygments", "babel", "pyyaml", "pyuca", "pagefind")
 RACY_SECONDS = 2  # a file this recent may change again within its mtime's tick: keep its digest too
 
 # (size, modification time in ns, digest or "") of a file
@@ -48,6 +54,7 @@ class CachedBuild:
 
 
 def cache_path(config: SiteConfig, name: str = CACHE_FILE) -> Path:
+    """Return the path of a file of the build cache."""
     return config.site_dir / CACHE_DIR / name
 
 
@@ -57,11 +64,25 @@ def compiled_templates_dir(config: SiteConfig) -> Path:
 
 
 def cache_key(config: SiteConfig, output_dir: Path, options: tuple) -> tuple:
-    """Return what must be the same for a cached build to stand in for a cold one."""
+    """Return what must be the same for a cached build to stand in for a cold one.
+
+    Besides babelsite's version, the stamps of its own files (a working copy changes without a
+    new version) and the versions of the libraries whose output ends up in pages.
+    """
     package = Path(__file__).parent
     code = sorted((p.relative_to(package).as_posix(), *stamp_of(p)[:2]) for p in package.rglob("*")
                   if p.is_file() and p.suffix in (".py", ".toml", ".js"))
-    return FORMAT, __version__, tuple(code), str(config.config_path), str(output_dir), options
+    libraries = tuple((name, installed_version(name)) for name in OUTPUT_LIBRARIES)
+    return (FORMAT, __version__, sys.version, tuple(code), libraries, str(config.config_path), str(output_dir),
+            options)
+
+
+def installed_version(distribution: str) -> str:
+    """Return the installed version of a distribution, or '' when it is not installed."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def stamp_of(path: Path | str, racy_after_ns: int | None = None) -> Stamp:
@@ -74,11 +95,13 @@ def stamp_of(path: Path | str, racy_after_ns: int | None = None) -> Stamp:
 
 
 def digest_of(path: Path | str) -> str:
+    """Return a digest of a file's bytes."""
     with open(path, "rb") as file:
         return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
 
 
 def digest_of_or_none(path: str) -> str | None:
+    """Return a digest of a file's bytes, or None when it cannot be read."""
     try:
         return digest_of(path)
     except OSError:
@@ -153,37 +176,101 @@ def read_state(config: SiteConfig, cached: CachedBuild) -> tuple[Any, Diagnostic
 
 
 def read_pickle(path: Path) -> tuple[Any, Diagnostic | None]:
-    """Load one cache file; a missing one is None, a damaged one None with a warning."""
+    """Load one cache file signed with this user's key; a missing one is None, another one None with a warning.
+
+    Unpickling runs code, and the cache lives in the site folder, which may come from anyone (a
+    pull request, a downloaded archive): only files this user's babelsite signed are unpickled.
+    """
     try:
-        with path.open("rb") as file, no_garbage_collection(loading=True):
+        key = signing_key()
+        if key is None:
+            return None, None
+        with path.open("rb") as file:
             if file.read(len(MAGIC)) != MAGIC:
                 raise ValueError("it is not a babelsite cache file")
-            return pickle.load(file), None
+            recorded = file.read(MAC_SIZE)
+            mac = new_mac(key)
+            for chunk in iter(lambda: file.read(1 << 20), b""):  # in chunks: the state may be large
+                mac.update(chunk)
+            if not hmac.compare_digest(recorded, mac.digest()):
+                return None, cache_warning(path, "was not written by this user's babelsite, or was changed since",
+                                           "nothing to do: this build ignores it and writes a new cache")
+            file.seek(len(MAGIC) + MAC_SIZE)
+            with no_garbage_collection(loading=True):
+                return pickle.load(file), None
     except FileNotFoundError:
         return None, None
     except Exception as exc:  # noqa: BLE001 - truncated or damaged pickles raise many kinds of error
-        return None, Diagnostic(f"{CACHE_DIR}/{path.name}", 0, WARNING,
-                                f"the build cache is damaged and was ignored ({type(exc).__name__})",
-                                "nothing to do: this build is a full one and writes a new cache", "cache")
+        return None, cache_warning(path, f"is damaged and was ignored ({type(exc).__name__})",
+                                   "nothing to do: this build is a full one and writes a new cache")
+
+
+def cache_warning(path: Path, what: str, hint: str) -> Diagnostic:
+    """Return a warning about a cache file: never about the site, so never an error under --strict."""
+    return Diagnostic(f"{CACHE_DIR}/{path.name}", 0, WARNING, f"the build cache file {what}", hint, "cache")
+
+
+def signing_key() -> bytes | None:
+    """Return this user's key for cache files, made on first use outside any site; None if it cannot be kept."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "babelsite"
+    path = folder / "cache-key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".cache-key.{os.getpid()}"
+        temporary.write_bytes(secrets.token_bytes(32))
+        temporary.chmod(0o600)
+        os.replace(temporary, path)
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def new_mac(key: bytes):
+    """Return a keyed BLAKE2 digest to feed a cache file's contents to."""
+    return hashlib.blake2b(key=key[:64], digest_size=MAC_SIZE)
+
+
+class SigningWriter:
+    """A file that also feeds what is written to it to a digest, so that pickle can stream into both."""
+
+    def __init__(self, file, mac):
+        self.file, self.mac = file, mac
+
+    def write(self, data) -> int:
+        self.mac.update(data)
+        return self.file.write(data)
 
 
 def write_cache(config: SiteConfig, cached: CachedBuild, state: Any) -> None:
     """Store the build cache: the state first, then the stamps that name it; skipped when it cannot be written."""
+    key = signing_key()
+    if key is None:
+        forget_cache(config)  # nowhere to keep a key: every build is a cold one
+        return
     try:
         cache_path(config).parent.mkdir(exist_ok=True)
         (cache_path(config).parent / ".gitignore").write_text("# babelsite's build cache: safe to delete\n*\n")
-        write_pickle(cache_path(config, STATE_FILE), (cached.state_id, state))
-        write_pickle(cache_path(config), cached)
+        write_pickle(cache_path(config, STATE_FILE), (cached.state_id, state), key)
+        write_pickle(cache_path(config), cached, key)
     except OSError:
         forget_cache(config)  # a read-only site folder still builds; the next build is a cold one
 
 
-def write_pickle(path: Path, value: Any) -> None:
-    """Write one cache file whole: beside it first, then renamed over it."""
+def write_pickle(path: Path, value: Any, key: bytes) -> None:
+    """Write one cache file whole and signed: beside it first, then renamed over it."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with temporary.open("wb") as file, no_garbage_collection(loading=False):
-        file.write(MAGIC)
-        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        file.write(MAGIC + bytes(MAC_SIZE))  # the signature goes here once the contents are written
+        writer = SigningWriter(file, new_mac(key))
+        pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+        file.seek(len(MAGIC))
+        file.write(writer.mac.digest())
     os.replace(temporary, path)
 
 

@@ -327,8 +327,8 @@ def replaced_stylesheets(urls: UrlScheme, removed: list[str], added: list[str]) 
 
 
 def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path, cached: CachedBuild,
-                     inputs: Mapping[str, Stamp], started: float) -> BuildReport | None:
-    """Build from the last build's cache; None when the changes need a cold build.
+                     inputs: Mapping[str, Stamp], started: float) -> tuple[BuildReport | None, Diagnostic | None]:
+    """Build from the last build's cache; None when the changes need a cold build, and any warning about the cache.
 
     Nothing changed and the output is as it was written: nothing to do. Only Markdown files
     changed: the previous build's state, loaded from the cache, is updated as the preview does,
@@ -337,15 +337,15 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     changed = changed_files(cached.inputs, inputs)
     paths = tuple(Path(name) for name in changed)
     if any(path.suffix != ".md" or config.content_dir not in path.parents for path in paths):
-        return None
+        return None, None
     if not outputs_intact(output_dir, cached.outputs):
-        return None
+        return None, None
     if not changed:
         return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
-                           time.perf_counter() - started)
-    state, _ = read_state(config, cached)
+                           time.perf_counter() - started), None
+    state, warning = read_state(config, cached)
     if not isinstance(state, BuildState):
-        return None
+        return None, warning
     prepared = state.prepared
     renderer, _ = start_rendering(prepared.site, prepared.fragments, prepared.problems, state.status,
                                   compiled_dir=compiled_templates_dir(config))
@@ -355,13 +355,13 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     live.snapshot = Snapshot.of(prepared, renderer, state.status, state.diagnostics)
     update = live.incremental(paths)
     if update is None:
-        return None
+        return None, None
     outputs, gone, snapshot = update
     site = snapshot.prepared.site
     if {page.lang for page in site.pages if not page.is_fallback} != renderer.searchable and config.search:
-        return None  # a language gained or lost its search index, which every page of it links to
+        return None, None  # a language gained or lost its search index, which every page of it links to
     if options.strict and any(d.severity == WARNING for d in snapshot.diagnostics):
-        return None  # the cold build reports them as errors
+        return None, None  # the cold build reports them as errors
     update = update_site(output_dir, outputs, gone)
     written = update.changed
     try:
@@ -379,7 +379,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     warnings = tuple(d for d in snapshot.diagnostics if d.severity == WARNING)
     pages = pages_per_language(site)
     write_cache(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, new_state_id()), new_state)
-    return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started)
+    return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None
 
 
 def outputs_intact(output_dir: Path, written: Mapping[str, Stamp]) -> bool:
