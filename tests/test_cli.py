@@ -6,7 +6,6 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 from conftest import REPO, SITES, XHTML, parse_html, run
 

@@ -63,7 +63,6 @@ class Prepared:
     site: LinkedSite
     fragments: Mapping[tuple[str, str], Fragment]
     problems: Collector
-    output_dir: Path
     timings: dict[str, float]
 
 
@@ -90,7 +89,6 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None) -> Prepared
 
     config = config or load_config(options.site_dir, options.config_path, options.base_url)
     problems = Collector(config.site_dir)
-    output_dir = (options.output_dir or config.output_dir).resolve()
     timed("config")
     files = discover(config, problems)
     timed("discover")
@@ -102,7 +100,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None) -> Prepared
     fragments = markdown.convert(site, assets, problems, options.jobs)
     check_anchors(site, fragments, problems)
     timed("markdown")
-    return Prepared(files, site, fragments, problems, output_dir, timings)
+    return Prepared(files, site, fragments, problems, timings)
 
 
 def build(options: BuildOptions, progress: Callable[[int], None] | None = None) -> BuildReport:
@@ -135,7 +133,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
                                        compiled_dir=compiled_templates_dir(config))
     outputs = itertools.chain(static, renderer.pages(options.jobs))
-    result = write_site(output_dir, counted(outputs, progress), finish=lambda staging: index_site(staging, config, renderer.searchable))
+    result = write_site(output_dir, counted(outputs, progress),
+                        finish=lambda staging: index_site(staging, config, renderer.searchable))
     prepared.timings["render+write"] = time.perf_counter() - t
     diagnostics = problems.sorted()
     state = BuildState(prepared, status, diagnostics, dict(renderer.listings), known_collation_keys())
