@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 import babelsite.search
 from babelsite.build import BuildOptions, build
 from babelsite.config import load_config
 from babelsite.rebuild import LiveSite
 from conftest import SITES, XHTML, find_all, parse_html, run, tree
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 
 def entry(output: Path, lang: str) -> dict:
@@ -202,15 +202,6 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the signature is the standard library's
         pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "install Debian's chromium package (.ci/run does)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
