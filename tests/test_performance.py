@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import babelsite.build
 import babelsite.cache
@@ -242,3 +243,61 @@ def test_a_cache_signed_by_someone_else_is_never_unpickled(generated, tmp_path, 
     assert unpickled == []
     assert "the build cache file was not written by this user's babelsite" in capsys.readouterr().err
     assert (tmp_path / "another-user/babelsite/cache-key").stat().st_mode & 0o077 == 0
+
+
+def stored_index(site_dir: Path) -> tuple[str, dict]:
+    """Return the pack file the build cache's state names, and its index: slug -> (offset, length, signature)."""
+    stored, warning = babelsite.cache.read_pickle(site_dir / ".babelsite-cache/state.pickle")
+    assert warning is None
+    return stored[2], stored[3]
+
+
+def test_an_edit_reads_and_writes_only_the_parts_of_the_state_it_reaches(generated, tmp_path, monkeypatch):
+    site_dir = copy_site(generated, tmp_path)
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    pack_before, index_before = stored_index(site_dir)
+    loaded = []
+    real_load = babelsite.cache.Pack.load
+    monkeypatch.setattr(babelsite.cache.Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    related = set(yaml.safe_load(article_file(site_dir, "term_00003", "en").read_text().split("---\n")[1])["related"])
+    assert len(index_before) == 120 and set(loaded) == {"term_00003"} | related  # its related lists show their titles
+    pack_after, index_after = stored_index(site_dir)
+    assert pack_after == pack_before  # appended to, not written again
+    assert {slug for slug in index_after if index_after[slug] != index_before[slug]} == {"term_00003"}
+    assert (site_dir / ".babelsite-cache" / pack_after).stat().st_size == \
+        index_after["term_00003"][0] + index_after["term_00003"][1]
+
+
+def test_a_damaged_part_of_the_state_means_a_cold_build(generated, tmp_path, capsys):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    pack_name, index = stored_index(site_dir)
+    offset, length, _ = index["term_00003"]
+    with (site_dir / ".babelsite-cache" / pack_name).open("r+b") as pack:
+        pack.seek(offset + length // 2)
+        pack.write(b"\x00garbage\x00")
+    EDITS["body"](site_dir)
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out) == 0
+    assert f".babelsite-cache/{pack_name}: warning: the build cache file is damaged" in capsys.readouterr().err
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+
+
+def test_the_state_pack_is_written_anew_once_it_is_mostly_replaced_parts(tmp_path):
+    site_dir = tmp_path / "site"
+    generate(site_dir, articles=6, languages=2, seed=3)
+    (site_dir / "site.toml").write_text("search = false\n" + (site_dir / "site.toml").read_text())
+    article = article_file(site_dir, "term_00001", "en")
+    packs = []
+    for step in range(8):
+        article.write_text(article.read_text() + f"\nEdit number {step}.\n")
+        assert run("build", site_dir, "--out", tmp_path / "cached") == 0
+        packs.append(sorted(p.name for p in (site_dir / ".babelsite-cache").glob("state-*.pack")))
+        assert len(packs[-1]) == 1  # the old one is gone
+    assert len({names[0] for names in packs}) >= 2
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(tmp_path / "cached") == tree(tmp_path / "cold")

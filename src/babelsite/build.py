@@ -7,22 +7,22 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from . import markdown
-from .cache import CachedBuild, cache_key, compiled_templates_dir, forget_cache, new_state_id, read_cache, stamps, write_cache
+from .cache import CachedBuild, cache_key, compiled_templates_dir, forget_cache, new_state_id, read_cache, stamps
 from .config import SiteConfig, load_config
 from .checks import check_anchors, check_orphans, check_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
-from .i18n import known_collation_keys
 from .links import LinkedSite, resolve
 from .markdown import Fragment
 from .model import SourceFile
 from .load import load_corpus
 from .render import OutputFile, render_site, start_rendering
 from .search import index_site
+from .state import BuildState, store_state
 from .sources import discover, is_ignored, walk_once
-from .status import TranslationStatus, translation_status
+from .status import translation_status
 from .theme import Theme
 from .write import check_output_dir, output_files, write_site
 
@@ -64,17 +64,6 @@ class Prepared:
     fragments: Mapping[tuple[str, str], Fragment]
     problems: Collector
     timings: dict[str, float]
-
-
-@dataclass(frozen=True)
-class BuildState:
-    """What a build knew when it finished, kept in the build cache for the next build to start from."""
-
-    prepared: Prepared
-    status: TranslationStatus
-    diagnostics: tuple[Diagnostic, ...]
-    listings: Mapping[str, Any]  # each language's articles by category, which take long to sort
-    collation_keys: Mapping[str, tuple[int, ...]]  # by title: what sorting them again would need
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None) -> Prepared:
@@ -137,11 +126,12 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
                         finish=lambda staging: index_site(staging, config, renderer.searchable))
     prepared.timings["render+write"] = time.perf_counter() - t
     diagnostics = problems.sorted()
-    state = BuildState(prepared, status, diagnostics, dict(renderer.listings), known_collation_keys())
+    state = BuildState.after_full_build(site, prepared.fragments, prepared.files, status, diagnostics)
     warnings = tuple(d for d in diagnostics if d.severity == WARNING)
     outputs_written = stamps(output_files(output_dir), output_dir)
     pages = pages_per_language(site)
-    write_cache(config, CachedBuild(key, inputs, outputs_written, pages, warnings, new_state_id()), state)
+    store_state(config, CachedBuild(key, inputs, outputs_written, pages, warnings, new_state_id()), state,
+                renderer.listings)
     return BuildReport(output_dir, pages, len(outputs_written), result.changed,
                        warnings + ((cache_warning,) if cache_warning else ()),
                        time.perf_counter() - started, prepared.timings)
@@ -150,8 +140,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
 def pages_per_language(site: LinkedSite) -> dict[str, int]:
     """Count the article pages of each language, for the summary line."""
     pages: dict[str, int] = {code: 0 for code in site.config.language_codes}
-    for page in site.pages:
-        pages[page.lang] += 1
+    for _, lang in site.page_keys():
+        pages[lang] += 1
     return pages
 
 

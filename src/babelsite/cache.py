@@ -29,7 +29,8 @@ from .errors import Diagnostic, WARNING
 
 CACHE_DIR = ".babelsite-cache"
 CACHE_FILE = "build.pickle"  # the stamps: read by every build
-STATE_FILE = "state.pickle"  # the snapshot: read only by a build that has edits to apply
+STATE_FILE = "state.pickle"  # the last build's state: read only by a build that has edits to apply;
+# its per-slug parts are in a pack file beside it, `state-<id>.pack`, and read as needed
 FORMAT = 1  # bump when what is stored changes shape
 MAGIC = b"babelsite-cache\n"
 MAC_SIZE = 32  # bytes of the keyed digest that follows MAGIC
@@ -167,12 +168,97 @@ def new_state_id() -> str:
     return uuid.uuid4().hex
 
 
-def read_state(config: SiteConfig, cached: CachedBuild) -> tuple[Any, Diagnostic | None]:
-    """Return the state stored with a cached build, or None when it is missing, damaged or another build's."""
+def read_state(config: SiteConfig, cached: CachedBuild) -> tuple[tuple[Any, Pack] | None, Diagnostic | None]:
+    """Return the state stored with a cached build and the pack of its parts; None when missing, damaged or stale."""
     stored, warning = read_pickle(cache_path(config, STATE_FILE))
-    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != cached.state_id:
+    if not isinstance(stored, tuple) or len(stored) != 4 or stored[0] != cached.state_id:
         return None, warning
-    return stored[1], None
+    _, state, pack_name, index = stored
+    return (state, Pack(cache_path(config, pack_name), signing_key() or b"", index)), None
+
+
+class DamagedCache(Exception):
+    """A part of the build cache read on demand is missing or is not what was written."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(reason)
+        self.warning = cache_warning(path, f"is damaged and was ignored ({reason})",
+                                     "nothing to do: this build is a full one and writes a new cache")
+
+
+class Pack:
+    """Parts of the build state stored one after another in one file, each signed, each read when first asked for.
+
+    A build that changes a few parts appends them and writes a new index; the pack is written
+    anew only when more than half of it is parts no index names any more.
+    """
+
+    def __init__(self, path: Path, key: bytes, index: Mapping[str, tuple[int, int, bytes]]):
+        self.path, self.key, self.index = path, key, index  # index: name -> (offset, length, signature)
+        self.file = None
+
+    def load(self, name: str) -> Any:
+        """Return one part; raise DamagedCache when it cannot be read or its signature does not match."""
+        data = self.read_raw(name)
+        try:
+            return pickle.loads(data)
+        except Exception as exc:  # noqa: BLE001 - a signed part should load; a babelsite bug should not stop a build
+            raise DamagedCache(self.path, type(exc).__name__) from None
+
+    def read_raw(self, name: str) -> bytes:
+        """Return one part's bytes as stored, checked against its signature."""
+        offset, length, signature = self.index[name]
+        try:
+            if self.file is None:
+                self.file = self.path.open("rb")
+            self.file.seek(offset)
+            data = self.file.read(length)
+        except OSError as exc:
+            raise DamagedCache(self.path, type(exc).__name__) from None
+        if not hmac.compare_digest(part_signature(self.key, name, data), signature):
+            raise DamagedCache(self.path, "a part does not match its signature")
+        return data
+
+
+def part_signature(key: bytes, name: str, data: bytes) -> bytes:
+    """Return the keyed digest of one part of a pack, bound to its name."""
+    mac = new_mac(key)
+    mac.update(name.encode("utf-8") + b"\0")
+    mac.update(data)
+    return mac.digest()
+
+
+def write_pack(config: SiteConfig, key: bytes, parts: Mapping[str, Any], names: Iterable[str],
+               previous: Pack | None) -> tuple[str, dict[str, tuple[int, int, bytes]]]:
+    """Store these parts, and keep the previous pack's parts of the other names; return the pack's file name and index.
+
+    Appends to the previous pack when most of it is still named; else writes a new pack.
+    """
+    names = list(names)
+    kept = [name for name in names if name not in parts]
+    if previous is not None and previous.path.exists():
+        live = sum(previous.index[name][1] for name in kept if name in previous.index)
+        if all(name in previous.index for name in kept) and live * 2 >= previous.path.stat().st_size:
+            index = {name: previous.index[name] for name in kept}
+            with previous.path.open("ab") as file:
+                offset = file.tell()
+                for name, value in parts.items():
+                    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                    file.write(data)
+                    index[name] = (offset, len(data), part_signature(key, name, data))
+                    offset += len(data)
+            return previous.path.name, {name: index[name] for name in names}
+    pack_name = f"state-{uuid.uuid4().hex}.pack"
+    index = {}
+    with cache_path(config, pack_name).open("wb") as file:
+        offset = 0
+        for name in names:
+            data = previous.read_raw(name) if name not in parts else \
+                pickle.dumps(parts[name], protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(data)
+            index[name] = (offset, len(data), part_signature(key, name, data))
+            offset += len(data)
+    return pack_name, index
 
 
 def read_pickle(path: Path) -> tuple[Any, Diagnostic | None]:
@@ -247,18 +333,29 @@ class SigningWriter:
         return self.file.write(data)
 
 
-def write_cache(config: SiteConfig, cached: CachedBuild, state: Any) -> None:
-    """Store the build cache: the state first, then the stamps that name it; skipped when it cannot be written."""
+def write_cache(config: SiteConfig, cached: CachedBuild, state: Any, parts: Mapping[str, Any],
+                names: Iterable[str], previous: Pack | None = None) -> None:
+    """Store the build cache: the parts of the state, the state that names them, then the stamps that name it.
+
+    `parts` are the changed parts; those of the other `names` stay as the previous pack has them.
+    Skipped when the cache cannot be written: the next build is then a cold one.
+    """
     key = signing_key()
     if key is None:
         forget_cache(config)  # nowhere to keep a key: every build is a cold one
         return
+    folder = cache_path(config).parent
     try:
-        cache_path(config).parent.mkdir(exist_ok=True)
-        (cache_path(config).parent / ".gitignore").write_text("# babelsite's build cache: safe to delete\n*\n")
-        write_pickle(cache_path(config, STATE_FILE), (cached.state_id, state), key)
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("# babelsite's build cache: safe to delete\n*\n")
+        with no_garbage_collection(loading=False):
+            pack_name, index = write_pack(config, key, parts, names, previous)
+        write_pickle(cache_path(config, STATE_FILE), (cached.state_id, state, pack_name, index), key)
         write_pickle(cache_path(config), cached, key)
-    except OSError:
+        for old in folder.glob("state-*.pack"):
+            if old.name != pack_name:
+                old.unlink()
+    except (OSError, DamagedCache):
         forget_cache(config)  # a read-only site folder still builds; the next build is a cold one
 
 

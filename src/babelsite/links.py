@@ -7,7 +7,7 @@ import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Iterator, Mapping
 
 from .config import SiteConfig
 from .errors import Collector, did_you_mean
@@ -53,9 +53,22 @@ class LinkedSite:
     config: SiteConfig
     corpus: Corpus
     urls: UrlScheme
-    pages: tuple[ArticlePage, ...]
+    pages_by_slug: Mapping[str, tuple[ArticlePage, ...]]  # in the corpus's slug order, each in language order
     article_paths: Mapping[tuple[str, str], str]  # (slug, lang) -> site path of a real translation
-    files: Mapping[Path, str]  # source file -> slug, for `.md` links
+    files: Mapping[str, tuple[str, str]]  # resolved source file path -> (slug, lang), for `.md` links
+
+    @property
+    def pages(self) -> tuple[ArticlePage, ...]:
+        """Return every article page, in slug then language order."""
+        return tuple(page for pages in self.pages_by_slug.values() for page in pages)
+
+    def page_keys(self) -> Iterator[tuple[str, str]]:
+        """Yield the (slug, language) of every article page, in order, without looking at the pages."""
+        notice = self.config.fallback == "notice"
+        for slug in self.corpus.groups:
+            for code in self.config.language_codes:
+                if notice or (slug, code) in self.article_paths:
+                    yield slug, code
 
     def original(self, slug: str) -> Article:
         """Return the version other languages fall back to: the default language's, else the first."""
@@ -86,12 +99,13 @@ def resolve(config: SiteConfig, corpus: Corpus, problems: Collector) -> LinkedSi
         for article in corpus.articles()
     }
     site = LinkedSite(
-        config, corpus, urls, (), MappingProxyType(article_paths),
-        MappingProxyType({article.path.resolve(): article.slug for article in corpus.articles()}),
+        config, corpus, urls, MappingProxyType({}), MappingProxyType(article_paths),
+        MappingProxyType({str(a.path.resolve()): (a.slug, a.lang) for a in corpus.articles()}),
     )
-    pages = [page for slug in corpus.groups for page in pages_of(site, slug, problems)]
-    check_collisions(site, pages, problems)
-    return replace(site, pages=tuple(pages))
+    pages_by_slug = {slug: tuple(pages_of(site, slug, problems)) for slug in corpus.groups}
+    site = replace(site, pages_by_slug=MappingProxyType(pages_by_slug))
+    check_collisions(site, site.pages, problems)
+    return site
 
 
 def pages_of(site: LinkedSite, slug: str, problems: Collector) -> list[ArticlePage]:
@@ -132,7 +146,7 @@ def slug_of_md_link(site: LinkedSite, article: Article, target: str) -> str | No
     """Return the slug of the article a relative `.md` link names, or None if it names none."""
     # realpath, unlike Path.resolve on Python 3.11, returns a path for a symlink loop instead of raising.
     candidate = Path(os.path.realpath(posixpath.normpath((article.path.parent / target).as_posix())))
-    slug = site.files.get(candidate)
+    slug = site.files.get(str(candidate), (None,))[0]
     if slug is None:
         stem = Path(target).stem
         stem = stem.rpartition(".")[0] if stem.rpartition(".")[2] in site.config.language_codes else stem
@@ -140,7 +154,7 @@ def slug_of_md_link(site: LinkedSite, article: Article, target: str) -> str | No
     return slug
 
 
-def check_collisions(site: LinkedSite, pages: list[ArticlePage], problems: Collector) -> None:
+def check_collisions(site: LinkedSite, pages: Iterable[ArticlePage], problems: Collector) -> None:
     """Report two pages, aliases or categories that would be written to one output file."""
     urls = site.urls
     reserved = {urls.output_file(path) for path in (urls.not_found, urls.sitemap, urls.robots, urls.root)}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from types import MappingProxyType
+from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, TypeVar
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,56 @@ class Corpus:
     def articles(self) -> tuple[Article, ...]:
         """Return every article in slug, then language order."""
         return tuple(a for group in self.groups.values() for a in group.values())
+
+
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value")
+
+
+class LazyMapping(Mapping[Key, Value]):
+    """A read-only mapping whose keys are known and whose values are loaded on first use.
+
+    The build cache hands a build its last state this way, so that applying one edit reads only
+    the parts of the state the edit reaches. `with_changes` makes a new mapping with some values
+    replaced, added or removed; it remembers them, so that only they need to be stored again.
+    """
+
+    def __init__(self, keys: Iterable[Key], load: Callable[[Key], Value], changes: Mapping[Key, Value] | None = None):
+        self._keys = dict.fromkeys(keys)  # ordered, with fast membership
+        self._load = load
+        self._loaded: dict[Key, Value] = {}
+        self.changes: dict[Key, Value] = dict(changes or {})
+
+    def __getitem__(self, key: Key) -> Value:
+        if key in self.changes:
+            return self.changes[key]
+        if key not in self._keys:
+            raise KeyError(key)
+        if key not in self._loaded:
+            self._loaded[key] = self._load(key)
+        return self._loaded[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def with_changes(self, values: Mapping[Key, Value], removed: Iterable[Key] = ()) -> LazyMapping[Key, Value]:
+        """Return a mapping with these values set (new keys go last) and these keys removed."""
+        removed = set(removed)
+        keys = [key for key in self._keys if key not in removed] + [key for key in values if key not in self._keys]
+        new = LazyMapping(keys, self._load, {k: v for k, v in {**self.changes, **values}.items() if k not in removed})
+        new._loaded = self._loaded  # shared: a loaded value is the same for every version
+        return new
+
+
+def with_changes(mapping: Mapping[Key, Value], values: Mapping[Key, Value], removed: Iterable[Key] = ()) -> Mapping[Key, Value]:
+    """Return a read-only copy of a mapping with these values set and these keys removed; lazy stays lazy."""
+    if isinstance(mapping, LazyMapping):
+        return mapping.with_changes(values, removed)
+    removed = set(removed)
+    return MappingProxyType({k: v for k, v in {**mapping, **values}.items() if k not in removed})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import traceback
 from dataclasses import dataclass
@@ -100,12 +101,12 @@ class PageRenderer:
                  status: TranslationStatus | None, search: bool = True, compiled_dir: Path | None = None):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
-        # Pagefind indexes only real article pages: a language with none has no index to search.
-        self.searchable = ({page.lang for page in site.pages if not page.is_fallback}
-                           if search and self.config.search else set())
+        self.searchable = searchable_languages(site) if search and self.config.search else set()
         self.ui = ui_strings(site.config)
         self.env = jinja_environment(theme.template_dirs, compiled_dir)
-        self.listings: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+        # each language's listing: category -> (weight, slug, link view) of its articles, sorted
+        self.listings: dict[str, dict[str | None, list[ListEntry]]] = {}
+        self.category_indexes: dict[str, list[dict[str, Any]]] = {}
 
     def asset(self, name: str) -> str:
         """Return the link to a static file by its name, with its content hash."""
@@ -179,27 +180,46 @@ class PageRenderer:
     def category_label(self, lang: str, category: str | None) -> str:
         return self.ui[lang].get(category, category) if category else self.ui[lang]["articles"]
 
-    def listing(self, lang: str) -> dict[str | None, list[dict[str, Any]]]:
+    def listing_entry(self, slug: str, lang: str) -> tuple[str | None, ListEntry]:
+        """Return the category under which a reader of `lang` finds an article, and its entry there."""
+        link = self.site.link(slug, lang)
+        article = self.site.corpus.groups[slug].get(lang) or self.site.original(slug)
+        return article.category, (article.weight, slug, self.link_view(link))
+
+    def listing(self, lang: str) -> dict[str | None, list[ListEntry]]:
         """Return the articles a reader of `lang` can reach, grouped by category, sorted."""
-        groups: dict[str | None, list[tuple]] = {}
-        for slug, group in self.site.corpus.groups.items():
-            link = self.site.link(slug, lang)
-            article = group.get(lang) or self.site.original(slug)
-            groups.setdefault(article.category, []).append(
-                (article.weight, collation_key(link.title), slug, self.link_view(link)))
-        return {category: [entry[-1] for entry in sorted(entries)] for category, entries in groups.items()}
+        categories: dict[str | None, list[ListEntry]] = {}
+        for slug in self.site.corpus.groups:
+            category, entry = self.listing_entry(slug, lang)
+            categories.setdefault(category, []).append(entry)
+        return {category: sorted(entries, key=listing_order) for category, entries in categories.items()}
+
+    def relist(self, slugs: set[str]) -> None:
+        """Update the listings after the articles of these slugs changed, touching no other entry."""
+        for lang, listing in self.listings.items():
+            updated: dict[str | None, list[ListEntry]] = {}
+            for category, entries in listing.items():
+                kept = [entry for entry in entries if entry[1] not in slugs]
+                if kept:
+                    updated[category] = kept
+            for slug in sorted(slugs):
+                category, entry = self.listing_entry(slug, lang)
+                bisect.insort(updated.setdefault(category, []), entry, key=listing_order)
+            self.listings[lang] = updated
+        self.category_indexes.clear()
 
     def category_index(self, lang: str) -> list[dict[str, Any]]:
         """Return the categories of `lang`, sorted by label, with their links."""
-        if lang not in self.listings:
-            self.listings[lang] = self.listing(lang)
-        listing = self.listings[lang]
-        categories = [
-            {"key": key, "label": self.category_label(lang, key), "articles": articles,
-             "href": self.urls.href(self.urls.category(lang, key)) if key else None}
-            for key, articles in listing.items()
-        ]
-        return sorted(categories, key=lambda c: (c["key"] is None, collation_key(c["label"])))
+        if lang not in self.category_indexes:
+            if lang not in self.listings:
+                self.listings[lang] = self.listing(lang)
+            categories = [
+                {"key": key, "label": self.category_label(lang, key), "articles": [entry[2] for entry in entries],
+                 "href": self.urls.href(self.urls.category(lang, key)) if key else None}
+                for key, entries in self.listings[lang].items()
+            ]
+            self.category_indexes[lang] = sorted(categories, key=lambda c: (c["key"] is None, collation_key(c["label"])))
+        return self.category_indexes[lang]
 
     # -- pages -------------------------------------------------------------------------
 
@@ -375,6 +395,19 @@ class PageRenderer:
 
     def robots(self) -> bytes:
         return f"User-agent: *\nAllow: /\nSitemap: {self.urls.absolute(self.urls.sitemap)}\n".encode()
+
+
+ListEntry = tuple[int, str, dict[str, Any]]  # (weight, slug, link view) of an article in a listing
+
+
+def listing_order(entry: ListEntry) -> tuple:
+    """Sort listings by weight, then title as the reader's alphabet has it, then slug."""
+    return entry[0], collation_key(entry[2]["title"]), entry[1]
+
+
+def searchable_languages(site: LinkedSite) -> set[str]:
+    """Return the languages with real article pages: Pagefind indexes only those, so others have no search."""
+    return {lang for _, lang in site.article_paths}
 
 
 def backref_mark(index: int) -> str:

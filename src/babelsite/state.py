@@ -1,0 +1,129 @@
+"""The state a build leaves for the next one: what it knew of every article, page and body.
+
+The preview keeps it in memory. `babelsite build` keeps it in the build cache, split so that
+a build applying one edit reads and writes only what the edit reaches: the site's outline and
+indexes in one file read whole, and each slug's articles, pages and bodies as one part of a
+pack, read when first used (model.LazyMapping) and written again only when changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from .cache import CachedBuild, Pack, write_cache
+from .config import SiteConfig
+from .errors import Diagnostic
+from .i18n import known_collation_keys, remember_collation_keys
+from .links import ArticlePage, LinkedSite
+from .markdown import Fragment
+from .model import Article, Corpus, LazyMapping, SourceFile
+from .status import TranslationStatus
+from .urls import UrlScheme
+
+PageKey = tuple[str, str]  # (slug, language) of an article page
+References = Mapping[str, frozenset[PageKey]]  # slug -> the pages that refer to it
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What a finished build knew, from which the next build applies edits."""
+
+    site: LinkedSite
+    fragments: Mapping[PageKey, Fragment]
+    status: TranslationStatus
+    diagnostics: tuple[Diagnostic, ...]
+    discovered: frozenset[str]  # every Markdown file found under content/, with an article or not (drafts, errors)
+    relating: References  # slug -> the pages whose related lists link to it
+    linking: References  # slug -> the pages whose bodies link to it
+
+    @classmethod
+    def after_full_build(cls, site: LinkedSite, fragments: Mapping[PageKey, Fragment], files: Iterable[SourceFile],
+                         status: TranslationStatus, diagnostics: tuple[Diagnostic, ...]) -> BuildState:
+        """Return the state of a build that made every page, with its indexes of who refers to whom."""
+        relating = referrers(((page.slug, page.lang), related_slugs(page)) for page in site.pages)
+        linking = referrers((key, linked_slugs(fragment)) for key, fragment in fragments.items())
+        return cls(site, fragments, status, diagnostics, frozenset(str(f.path) for f in files), relating, linking)
+
+
+def related_slugs(page: ArticlePage) -> set[str]:
+    """Return the slugs a page's related list links to."""
+    return {link.slug for link in page.related}
+
+
+def linked_slugs(fragment: Fragment) -> set[str]:
+    """Return the slugs a page's body links to."""
+    return {slug for slug, _, _ in fragment.links}
+
+
+def referrers(references: Iterable[tuple[PageKey, Iterable[str]]]) -> References:
+    """Return, for each slug, the pages that refer to it, from what each page refers to."""
+    found: dict[str, set[PageKey]] = {}
+    for key, slugs in references:
+        for slug in slugs:
+            found.setdefault(slug, set()).add(key)
+    return {slug: frozenset(keys) for slug, keys in found.items()}
+
+
+def rereferred(index: References, before: Mapping[PageKey, set[str]], after: Mapping[PageKey, set[str]]) -> References:
+    """Return the index with what these pages referred to before replaced by what they refer to after."""
+    updated: dict[str, set[PageKey]] = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, set()), after.get(key, set())
+        for slug in old ^ new:
+            keys = updated.setdefault(slug, set(index.get(slug, ())))
+            (keys.add if slug in new else keys.discard)(key)
+    return {**index, **{slug: frozenset(keys) for slug, keys in updated.items()}}
+
+
+def referring(index: References, slugs: Iterable[str]) -> set[PageKey]:
+    """Return the pages that refer to any of these slugs."""
+    return set().union(*(index.get(slug, ()) for slug in slugs))
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """A build state as the build cache keeps it: all but the per-slug parts, which are in the pack."""
+
+    config: SiteConfig
+    urls: UrlScheme
+    slugs: tuple[str, ...]  # the corpus's slugs in order, each a part of the pack
+    article_paths: Mapping[PageKey, str]
+    files: Mapping[str, PageKey]
+    status: TranslationStatus
+    diagnostics: tuple[Diagnostic, ...]
+    discovered: frozenset[str]
+    relating: References
+    linking: References
+    listings: Mapping[str, Any]  # the renderer's, which take long to sort
+    collation_keys: Mapping[str, tuple[int, ...]]  # by title: what sorting them again would need
+
+    def joined(self, pack: Pack) -> BuildState:
+        """Return the build state, its articles, pages and bodies read from the pack when first used."""
+        remember_collation_keys(self.collation_keys)
+        parts = LazyMapping(self.slugs, pack.load)  # slug -> (articles by language, pages, bodies by language)
+        groups: LazyMapping[str, Mapping[str, Article]] = LazyMapping(self.slugs, lambda slug: parts[slug][0])
+        pages: LazyMapping[str, tuple[ArticlePage, ...]] = LazyMapping(self.slugs, lambda slug: parts[slug][1])
+        site = LinkedSite(self.config, Corpus(groups), self.urls, pages, self.article_paths, self.files)
+        fragments = LazyMapping(site.page_keys(), lambda key: parts[key[0]][2][key[1]])
+        return BuildState(site, fragments, self.status, self.diagnostics, self.discovered, self.relating, self.linking)
+
+
+def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, listings: Mapping[str, Any],
+                previous: Pack | None = None) -> None:
+    """Write a build's state to the build cache with its stamps; only changed slugs' parts when it came from there."""
+    site = state.site
+    groups, pages, fragments = site.corpus.groups, site.pages_by_slug, state.fragments
+    if previous is not None and all(isinstance(m, LazyMapping) for m in (groups, pages, fragments)):
+        changed = groups.changes.keys() | pages.changes.keys() | {slug for slug, _ in fragments.changes}
+    else:
+        changed = set(groups)
+
+    def part(slug: str) -> tuple:
+        return groups[slug], pages[slug], {page.lang: fragments[slug, page.lang] for page in pages[slug]}
+
+    stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, state.status,
+                         state.diagnostics, state.discovered, state.relating, state.linking, listings,
+                         known_collation_keys())
+    # lazy: a part read from the pack to be written again is read while the cache is written, which handles damage
+    write_cache(config, cached, stored, LazyMapping(changed, part), tuple(groups), previous)
