@@ -172,15 +172,14 @@ class LiveSite:
         status = update_status(state.status, site, slugs)
         categories = [[c["key"] for c in renderer.category_index(code)] for code in config.language_codes]
         renderer.site, renderer.fragments, renderer.status = site, fragments, status
-        if listed:
-            renderer.relist(slugs)
+        relisted = renderer.relist(slugs) if listed else set()
+        if relisted:
             if categories != [[c["key"] for c in renderer.category_index(code)] for code in config.language_codes]:
                 return None  # every page's navigation lists the categories
         rendered = [page for slug in reached for page in site.pages_by_slug[slug]
                     if slug in slugs or (slug, page.lang) in relating or (moved and (slug, page.lang) in linking)]
         outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
-        if listed:
-            outputs.update((f.path, f.data) for code in config.language_codes for f in renderer.language_pages(code))
+        outputs.update((f.path, f.data) for code in sorted(relisted) for f in renderer.language_pages(code))
         extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
         outputs.update((f.path, f.data) for f in extra)
         gone = {site.urls.output_file(p.path) for slug in moved for p in old_site.pages_by_slug[slug]} - \

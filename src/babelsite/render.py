@@ -45,8 +45,9 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment for these template folders, shared by rebuilds in one process.
 
-    Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast;
-    compiled templates are also kept in `compiled_dir`, keyed by their source, for the next build.
+    Templates are compiled once per environment and never looked at again (no stat per page):
+    the preview clears this cache when a template changes. Compiled templates are also kept in
+    `compiled_dir`, keyed by their source, for the next build.
     """
     bytecode_cache = None
     if compiled_dir is not None:
@@ -58,6 +59,7 @@ def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         bytecode_cache=bytecode_cache,
+        auto_reload=False,
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -194,19 +196,26 @@ class PageRenderer:
             categories.setdefault(category, []).append(entry)
         return {category: sorted(entries, key=listing_order) for category, entries in categories.items()}
 
-    def relist(self, slugs: set[str]) -> None:
-        """Update the listings after the articles of these slugs changed, touching no other entry."""
+    def relist(self, slugs: set[str]) -> set[str]:
+        """Update the listings after the articles of these slugs changed; return the languages whose listing changed."""
+        relisted = set()
         for lang, listing in self.listings.items():
+            old = sorted(((entry[1], category, entry) for category, entries in listing.items()
+                          for entry in entries if entry[1] in slugs), key=lambda item: item[0])
+            new = [(slug, *self.listing_entry(slug, lang)) for slug in sorted(slugs)]
+            if old == new:
+                continue
             updated: dict[str | None, list[ListEntry]] = {}
             for category, entries in listing.items():
                 kept = [entry for entry in entries if entry[1] not in slugs]
                 if kept:
                     updated[category] = kept
-            for slug in sorted(slugs):
-                category, entry = self.listing_entry(slug, lang)
+            for _, category, entry in new:
                 bisect.insort(updated.setdefault(category, []), entry, key=listing_order)
             self.listings[lang] = updated
-        self.category_indexes.clear()
+            self.category_indexes.pop(lang, None)
+            relisted.add(lang)
+        return relisted
 
     def category_index(self, lang: str) -> list[dict[str, Any]]:
         """Return the categories of `lang`, sorted by label, with their links."""
