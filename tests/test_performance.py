@@ -125,7 +125,7 @@ def test_an_unchanged_site_is_not_built_again_and_keeps_every_mtime(generated, t
     assert run("build", site_dir, "--out", out) == 0
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
     prepared = []
-    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: prepared.append(args))
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args, **kwargs: prepared.append(args))
     capsys.readouterr()
     assert run("build", site_dir, "--out", out) == 0
     assert prepared == [] and "(0 changed)" in capsys.readouterr().out
@@ -184,7 +184,8 @@ def test_another_babelsite_version_or_options_do_not_use_the_cache(generated, tm
     assert run("build", site_dir, "--out", out) == 0
     calls = []
     real_prepare = babelsite.build.prepare
-    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: calls.append(1) or real_prepare(*args))
+    monkeypatch.setattr(babelsite.build, "prepare",
+                        lambda *args, **kwargs: calls.append(1) or real_prepare(*args, **kwargs))
     monkeypatch.setattr(babelsite.cache, "__version__", "99.0")
     assert run("build", site_dir, "--out", out) == 0
     assert calls == [1]
@@ -211,7 +212,7 @@ def test_markdown_edits_are_built_from_the_cache_without_reading_the_whole_site(
     site_dir = copy_site(generated, tmp_path)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     prepared = []
-    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: prepared.append(args))
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args, **kwargs: prepared.append(args))
     EDITS[change](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     assert prepared == []
@@ -225,7 +226,7 @@ def test_editor_lock_and_backup_files_in_content_change_nothing(generated, tmp_p
     (folder / ".#term_00003.md").write_text("---\ntitle: Not an article\n---\n")
     (folder / "term_00003.md~").write_text("a backup")
     prepared = []
-    monkeypatch.setattr(babelsite.build, "prepare", lambda *args: prepared.append(args))
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args, **kwargs: prepared.append(args))
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     assert prepared == [] and tree(tmp_path / "out") == before
 
@@ -301,3 +302,11 @@ def test_the_state_pack_is_written_anew_once_it_is_mostly_replaced_parts(tmp_pat
     assert len({names[0] for names in packs}) >= 2
     assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
     assert tree(tmp_path / "cached") == tree(tmp_path / "cold")
+
+
+def test_a_build_keeps_the_html_of_page_bodies_on_disk_until_pages_are_rendered(generated):
+    options = babelsite.build.BuildOptions(site_dir=generated, jobs=2)
+    in_memory = babelsite.build.prepare(options).fragments
+    spilled = babelsite.build.prepare(options, spill=True).fragments
+    assert len(in_memory) == 360 and dict(spilled) == in_memory  # read back as they were rendered
+    assert all(held.html == "" for held, _, _ in spilled._fragments.values())  # none of that HTML in memory

@@ -66,8 +66,11 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(options: BuildOptions, config: SiteConfig | None = None) -> Prepared:
-    """Run the pipeline up to rendering, collecting every problem; SiteError only for site.toml."""
+def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool = False) -> Prepared:
+    """Run the pipeline up to rendering, collecting every problem; SiteError only for site.toml.
+
+    With `spill`, the bodies' HTML waits on disk rather than in memory (markdown.SpilledFragments).
+    """
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -86,7 +89,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None) -> Prepared
     site = resolve(config, corpus, problems)
     timed("links")
     assets = Theme.for_site(config.site_dir).asset_paths(site.urls, problems)
-    fragments = markdown.convert(site, assets, problems, options.jobs)
+    fragments = markdown.convert(site, assets, problems, options.jobs, spill)
     check_anchors(site, fragments, problems)
     timed("markdown")
     return Prepared(files, site, fragments, problems, timings)
@@ -111,7 +114,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
         if report is not None:
             return report
     forget_cache(config)
-    prepared = prepare(options, config)
+    prepared = prepare(options, config, spill=True)
     site, problems = prepared.site, prepared.problems
     check_output_dir(config, output_dir, options.force, problems)
     fail_on_problems(problems, options.strict)
@@ -123,7 +126,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
                                        compiled_dir=compiled_templates_dir(config))
     outputs = itertools.chain(static, renderer.pages(options.jobs))
     result = write_site(output_dir, counted(outputs, progress),
-                        finish=lambda staging: index_site(staging, config, renderer.searchable))
+                        finish=lambda staging: index_site(staging, config, renderer.searchable),
+                        folders=[os.path.dirname(site.urls.output_file(page.path)) for page in site.pages])
     prepared.timings["render+write"] = time.perf_counter() - t
     diagnostics = problems.sorted()
     state = BuildState.after_full_build(site, prepared.fragments, prepared.files, status, diagnostics)

@@ -21,7 +21,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Collection, Iterable, Mapping
 
 from . import __version__
 from .config import SiteConfig
@@ -228,22 +228,23 @@ def part_signature(key: bytes, name: str, data: bytes) -> bytes:
     return mac.digest()
 
 
-def write_pack(config: SiteConfig, key: bytes, parts: Mapping[str, Any], names: Iterable[str],
-               previous: Pack | None) -> tuple[str, dict[str, tuple[int, int, bytes]]]:
-    """Store these parts, and keep the previous pack's parts of the other names; return the pack's file name and index.
+def write_pack(config: SiteConfig, key: bytes, changed: Collection[str], part: Callable[[str], Any],
+               names: Iterable[str], previous: Pack | None) -> tuple[str, dict[str, tuple[int, int, bytes]]]:
+    """Store part(name) for the changed names, keep the previous pack's other parts; return the pack's file name and index.
 
-    Appends to the previous pack when most of it is still named; else writes a new pack.
+    Appends to the previous pack when most of it is still named; else writes a new pack. Parts
+    are made one at a time, so that they are never all in memory.
     """
     names = list(names)
-    kept = [name for name in names if name not in parts]
+    kept = [name for name in names if name not in changed]
     if previous is not None and previous.path.exists():
         live = sum(previous.index[name][1] for name in kept if name in previous.index)
         if all(name in previous.index for name in kept) and live * 2 >= previous.path.stat().st_size:
             index = {name: previous.index[name] for name in kept}
             with previous.path.open("ab") as file:
                 offset = file.tell()
-                for name, value in parts.items():
-                    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                for name in changed:
+                    data = pickle.dumps(part(name), protocol=pickle.HIGHEST_PROTOCOL)
                     file.write(data)
                     index[name] = (offset, len(data), part_signature(key, name, data))
                     offset += len(data)
@@ -253,8 +254,8 @@ def write_pack(config: SiteConfig, key: bytes, parts: Mapping[str, Any], names: 
     with cache_path(config, pack_name).open("wb") as file:
         offset = 0
         for name in names:
-            data = previous.read_raw(name) if name not in parts else \
-                pickle.dumps(parts[name], protocol=pickle.HIGHEST_PROTOCOL)
+            data = previous.read_raw(name) if name not in changed else \
+                pickle.dumps(part(name), protocol=pickle.HIGHEST_PROTOCOL)
             file.write(data)
             index[name] = (offset, len(data), part_signature(key, name, data))
             offset += len(data)
@@ -333,11 +334,11 @@ class SigningWriter:
         return self.file.write(data)
 
 
-def write_cache(config: SiteConfig, cached: CachedBuild, state: Any, parts: Mapping[str, Any],
-                names: Iterable[str], previous: Pack | None = None) -> None:
+def write_cache(config: SiteConfig, cached: CachedBuild, state: Any, changed: Collection[str],
+                part: Callable[[str], Any], names: Iterable[str], previous: Pack | None = None) -> None:
     """Store the build cache: the parts of the state, the state that names them, then the stamps that name it.
 
-    `parts` are the changed parts; those of the other `names` stay as the previous pack has them.
+    part(name) makes the part of each changed name; the other `names` keep the previous pack's.
     Skipped when the cache cannot be written: the next build is then a cold one.
     """
     key = signing_key()
@@ -349,7 +350,7 @@ def write_cache(config: SiteConfig, cached: CachedBuild, state: Any, parts: Mapp
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("# babelsite's build cache: safe to delete\n*\n")
         with no_garbage_collection(loading=False):
-            pack_name, index = write_pack(config, key, parts, names, previous)
+            pack_name, index = write_pack(config, key, changed, part, names, previous)
         write_pickle(cache_path(config, STATE_FILE), (cached.state_id, state, pack_name, index), key)
         write_pickle(cache_path(config), cached, key)
         for old in folder.glob("state-*.pack"):

@@ -45,9 +45,8 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment for these template folders, shared by rebuilds in one process.
 
-    Templates are compiled once per environment and never looked at again (no stat per page):
-    the preview clears this cache when a template changes. Compiled templates are also kept in
-    `compiled_dir`, keyed by their source, for the next build.
+    Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast;
+    compiled templates are also kept in `compiled_dir`, keyed by their source, for the next build.
     """
     bytecode_cache = None
     if compiled_dir is not None:
@@ -59,7 +58,6 @@ def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         bytecode_cache=bytecode_cache,
-        auto_reload=False,
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

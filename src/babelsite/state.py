@@ -125,5 +125,4 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, list
     stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, state.status,
                          state.diagnostics, state.discovered, state.relating, state.linking, listings,
                          known_collation_keys())
-    # lazy: a part read from the pack to be written again is read while the cache is written, which handles damage
-    write_cache(config, cached, stored, LazyMapping(changed, part), tuple(groups), previous)
+    write_cache(config, cached, stored, changed, part, tuple(groups), previous)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
@@ -54,9 +55,40 @@ def inputs_of(config: SiteConfig) -> tuple[Path, ...]:
     return config.content_dir, config.site_dir / "templates", config.site_dir / "static"
 
 
-def write_site(output_dir: Path, files: Iterable[OutputFile],
-               finish: Callable[[Path], None] | None = None) -> BuildResult:
-    """Write files into a staging folder, reusing unchanged files, let `finish` add to it, then swap it in."""
+class FolderMaker(threading.Thread):
+    """Makes folders in a thread of its own, so that the disk makes them while pages are rendered and written.
+
+    On a slow disk, making a folder for each page costs as much as writing the pages.
+    """
+
+    def __init__(self, root: str, folders: Iterable[str]):
+        super().__init__(name="babelsite-folders", daemon=True)
+        self.root, self.folders, self.stopped = root, folders, threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        inside = self.root + os.sep
+        for folder in self.folders:
+            target = os.path.normpath(os.path.join(self.root, folder))
+            if self.stopped.is_set() or not target.startswith(inside):
+                return  # the writer makes what is left, and refuses what would be outside
+            try:
+                os.makedirs(target, exist_ok=True)
+            except OSError:
+                return  # the writer meets the same problem and reports it
+
+    def stop(self) -> None:
+        """Stop making folders and wait for the one being made."""
+        self.stopped.set()
+        self.join()
+
+
+def write_site(output_dir: Path, files: Iterable[OutputFile], finish: Callable[[Path], None] | None = None,
+               folders: Iterable[str] = ()) -> BuildResult:
+    """Write files into a staging folder, reusing unchanged files, let `finish` add to it, then swap it in.
+
+    `folders` are folders (relative to the output) that the files will need, made ahead by a FolderMaker.
+    """
     output_dir = output_dir.resolve()
     staging = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
     retired = output_dir.with_name(f".{output_dir.name}.old-{os.getpid()}")
@@ -72,6 +104,7 @@ def write_site(output_dir: Path, files: Iterable[OutputFile],
         raise SiteError(problems.items) from None
     written: list[str] = []
     changed = 0
+    maker = FolderMaker(str(staging), folders)
     try:
         made_dirs: set[str] = {str(staging)}
         inside = str(staging) + os.sep
@@ -87,6 +120,7 @@ def write_site(output_dir: Path, files: Iterable[OutputFile],
                 made_dirs.add(folder)
             changed += not reuse_unchanged(output_dir / file.path, Path(target), file.data)
             written.append(file.path)
+        maker.stop()
         (staging / MARKER).write_text("This folder is written by babelsite build; it replaces it whole.\n")
         if finish is not None:
             before = set(os.listdir(staging))
@@ -98,6 +132,7 @@ def write_site(output_dir: Path, files: Iterable[OutputFile],
             output_dir.rename(retired)
         staging.rename(output_dir)
     except BaseException:
+        maker.stop()
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not output_dir.exists():
             retired.rename(output_dir)

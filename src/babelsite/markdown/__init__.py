@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import tempfile
+from dataclasses import dataclass, replace
 from urllib.parse import unquote
-from typing import Mapping
+from typing import Iterable, Iterator, Mapping
 
 from ..errors import Collector, Diagnostic
 from ..i18n import ui_strings
@@ -24,11 +26,45 @@ class Fragment:
     links: tuple[tuple[str, str, int], ...]  # (slug, anchor, file line) of each link to an article
 
 
+PageKey = tuple[str, str]  # (slug, page language)
+
+
+class SpilledFragments(Mapping[PageKey, Fragment]):
+    """Page bodies whose HTML waits in a temporary file, read back when a page is rendered.
+
+    A build holds every body from the Markdown stage until the pages are written: with the HTML
+    on disk, its memory does not grow with the size of the rendered site. Forked workers read
+    the same file.
+    """
+
+    def __init__(self, fragments: Iterable[tuple[PageKey, Fragment]]):
+        self._file = tempfile.TemporaryFile()
+        self._fragments: dict[PageKey, tuple[Fragment, int, int]] = {}
+        offset = 0
+        for key, fragment in fragments:
+            data = fragment.html.encode("utf-8")
+            self._file.write(data)
+            self._fragments[key] = (replace(fragment, html=""), offset, len(data))
+            offset += len(data)
+        self._file.flush()  # before any worker is forked: a buffer left to flush would be flushed by each
+
+    def __getitem__(self, key: PageKey) -> Fragment:
+        fragment, offset, length = self._fragments[key]
+        return replace(fragment, html=os.pread(self._file.fileno(), length, offset).decode("utf-8"))
+
+    def __iter__(self) -> Iterator[PageKey]:
+        return iter(self._fragments)
+
+    def __len__(self) -> int:
+        return len(self._fragments)
+
+
 def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
-            jobs: int = 1) -> Mapping[tuple[str, str], Fragment]:
+            jobs: int = 1, spill: bool = False) -> Mapping[PageKey, Fragment]:
     """Render the body of every page, keyed by (slug, page language), in `jobs` processes.
 
-    `assets` maps each static file's name to the site path it is published at.
+    `assets` maps each static file's name to the site path it is published at. With `spill`,
+    the bodies' HTML is kept in a temporary file rather than in memory (SpilledFragments).
     """
     ui = ui_strings(site.config)
 
@@ -36,11 +72,12 @@ def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
         found = Collector(problems.site_dir)
         return convert_page(site, page, ui[page.lang], assets, found), found.items
 
-    fragments = {}
-    for page, (fragment, found) in zip(site.pages, map_in_processes(convert_one, site.pages, jobs)):
-        fragments[page.slug, page.lang] = fragment
-        problems.extend(found)
-    return fragments
+    def converted() -> Iterator[tuple[PageKey, Fragment]]:
+        for page, (fragment, found) in zip(site.pages, map_in_processes(convert_one, site.pages, jobs)):
+            problems.extend(found)
+            yield (page.slug, page.lang), fragment
+
+    return SpilledFragments(converted()) if spill else dict(converted())
 
 
 def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], assets: Mapping[str, str],
