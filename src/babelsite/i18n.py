@@ -59,8 +59,8 @@ def _collator():
     return Collator()
 
 
-# Keys already computed, by text: kept across the rebuilds of one process and in the build cache,
-# since computing them takes most of the time of sorting a large site's lists.
+# Keys already computed, by text: kept across the rebuilds of one process, since computing
+# them takes most of the time of sorting a large site's lists.
 _collation_keys: dict[str, tuple[int, ...]] = {}
 
 
@@ -72,11 +72,6 @@ def collation_key(text: str) -> tuple[int, ...]:
     return key
 
 
-def known_collation_keys() -> dict[str, tuple[int, ...]]:
-    """Return every collation key computed so far, by text."""
-    return dict(_collation_keys)
-
-
 def remember_collation_keys(keys: Mapping[str, tuple[int, ...]]) -> None:
-    """Take collation keys computed by an earlier build."""
+    """Take collation keys computed elsewhere (by the processes that load articles)."""
     _collation_keys.update(keys)

@@ -14,7 +14,6 @@ from typing import Any, Iterable, Mapping
 from .cache import CachedBuild, Pack, write_cache
 from .config import SiteConfig
 from .errors import Diagnostic
-from .i18n import known_collation_keys, remember_collation_keys
 from .links import ArticlePage, LinkedSite
 from .markdown import Fragment
 from .model import Article, Corpus, LazyMapping, SourceFile
@@ -96,11 +95,9 @@ class StoredState:
     relating: References
     linking: References
     listings: Mapping[str, Any]  # the renderer's, which take long to sort
-    collation_keys: Mapping[str, tuple[int, ...]]  # by title: what sorting them again would need
 
     def joined(self, pack: Pack) -> BuildState:
         """Return the build state, its articles, pages and bodies read from the pack when first used."""
-        remember_collation_keys(self.collation_keys)
         parts = LazyMapping(self.slugs, pack.load)  # slug -> (articles by language, pages, bodies by language)
         groups: LazyMapping[str, Mapping[str, Article]] = LazyMapping(self.slugs, lambda slug: parts[slug][0])
         pages: LazyMapping[str, tuple[ArticlePage, ...]] = LazyMapping(self.slugs, lambda slug: parts[slug][1])
@@ -123,6 +120,5 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, list
         return groups[slug], pages[slug], {page.lang: fragments[slug, page.lang] for page in pages[slug]}
 
     stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, state.status,
-                         state.diagnostics, state.discovered, state.relating, state.linking, listings,
-                         known_collation_keys())
+                         state.diagnostics, state.discovered, state.relating, state.linking, listings)
     write_cache(config, cached, stored, changed, part, tuple(groups), previous)
