@@ -11,6 +11,7 @@ import yaml
 
 import babelsite.build
 import babelsite.cache
+import babelsite.i18n
 
 from conftest import REPO, run, tree
 
@@ -310,3 +311,14 @@ def test_a_build_keeps_the_html_of_page_bodies_on_disk_until_pages_are_rendered(
     spilled = babelsite.build.prepare(options, spill=True).fragments
     assert len(in_memory) == 360 and dict(spilled) == in_memory  # read back as they were rendered
     assert all(held.html == "" for held, _, _ in spilled._fragments.values())  # none of that HTML in memory
+
+
+def test_a_body_edit_built_from_the_cache_sorts_nothing_again(generated, tmp_path, monkeypatch):
+    site_dir = copy_site(generated, tmp_path)
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    collators = []
+    monkeypatch.setattr(babelsite.i18n, "_collation_keys", {})  # as in a new process
+    monkeypatch.setattr(babelsite.i18n, "_collator", lambda: collators.append(1) or pytest.fail("collator loaded"))
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    assert collators == []  # loading the Unicode collation table alone would take about 0.1 s

@@ -134,8 +134,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     warnings = tuple(d for d in diagnostics if d.severity == WARNING)
     outputs_written = stamps(output_files(output_dir), output_dir)
     pages = pages_per_language(site)
-    store_state(config, CachedBuild(key, inputs, outputs_written, pages, warnings, new_state_id()), state,
-                renderer.listings)
+    store_state(config, CachedBuild(key, inputs, outputs_written, pages, warnings, new_state_id()), state, renderer)
     return BuildReport(output_dir, pages, len(outputs_written), result.changed,
                        warnings + ((cache_warning,) if cache_warning else ()),
                        time.perf_counter() - started, prepared.timings)

@@ -372,7 +372,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     warnings = tuple(d for d in new_state.diagnostics if d.severity == WARNING)
     pages = pages_per_language(site)
     store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, new_state_id()), new_state,
-                renderer.listings, pack)
+                renderer, pack)
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None
 
 

@@ -228,6 +228,11 @@ class PageRenderer:
             self.category_indexes[lang] = sorted(categories, key=lambda c: (c["key"] is None, collation_key(c["label"])))
         return self.category_indexes[lang]
 
+    def category_label_keys(self) -> dict[str, tuple[int, ...]]:
+        """Return the collation keys of the category labels of every listed language."""
+        return {category["label"]: collation_key(category["label"])
+                for lang in self.listings for category in self.category_index(lang)}
+
     # -- pages -------------------------------------------------------------------------
 
     def pages(self, jobs: int = 1) -> Iterator[OutputFile]:

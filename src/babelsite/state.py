@@ -9,16 +9,20 @@ pack, read when first used (model.LazyMapping) and written again only when chang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .cache import CachedBuild, Pack, write_cache
 from .config import SiteConfig
 from .errors import Diagnostic
+from .i18n import remember_collation_keys
 from .links import ArticlePage, LinkedSite
 from .markdown import Fragment
 from .model import Article, Corpus, LazyMapping, SourceFile
 from .status import TranslationStatus
 from .urls import UrlScheme
+
+if TYPE_CHECKING:
+    from .render import PageRenderer
 
 PageKey = tuple[str, str]  # (slug, language) of an article page
 References = Mapping[str, frozenset[PageKey]]  # slug -> the pages that refer to it
@@ -95,9 +99,11 @@ class StoredState:
     relating: References
     linking: References
     listings: Mapping[str, Any]  # the renderer's, which take long to sort
+    label_keys: Mapping[str, tuple[int, ...]]  # collation keys of category labels, which every page's menu sorts
 
     def joined(self, pack: Pack) -> BuildState:
         """Return the build state, its articles, pages and bodies read from the pack when first used."""
+        remember_collation_keys(self.label_keys)  # an edit that leaves titles alone then needs no collator
         parts = LazyMapping(self.slugs, pack.load)  # slug -> (articles by language, pages, bodies by language)
         groups: LazyMapping[str, Mapping[str, Article]] = LazyMapping(self.slugs, lambda slug: parts[slug][0])
         pages: LazyMapping[str, tuple[ArticlePage, ...]] = LazyMapping(self.slugs, lambda slug: parts[slug][1])
@@ -106,7 +112,7 @@ class StoredState:
         return BuildState(site, fragments, self.status, self.diagnostics, self.discovered, self.relating, self.linking)
 
 
-def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, listings: Mapping[str, Any],
+def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, renderer: PageRenderer,
                 previous: Pack | None = None) -> None:
     """Write a build's state to the build cache with its stamps; only changed slugs' parts when it came from there."""
     site = state.site
@@ -120,5 +126,6 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, list
         return groups[slug], pages[slug], {page.lang: fragments[slug, page.lang] for page in pages[slug]}
 
     stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, state.status,
-                         state.diagnostics, state.discovered, state.relating, state.linking, listings)
+                         state.diagnostics, state.discovered, state.relating, state.linking, renderer.listings,
+                         renderer.category_label_keys())
     write_cache(config, cached, stored, changed, part, tuple(groups), previous)
