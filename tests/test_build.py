@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
 
+import jinja2
 import pytest
 
 from conftest import XHTML, crawl, find_all, parse_html, run, tree
@@ -361,3 +362,12 @@ def test_a_category_spelled_differently_in_one_language_writes_no_broken_link(si
     assert "it" not in alternates and "fr" in alternates
     sitemap = (out / "sitemap.xml").read_text()
     assert "/it/categories/system-anatomy/" not in sitemap and "/en/categories/anatomia-del-sistema/" not in sitemap
+
+
+def test_template_views_are_looked_up_by_key_and_dict_methods_stay_methods():
+    from babelsite.render import ViewEnvironment
+
+    template = ViewEnvironment(undefined=jinja2.StrictUndefined).from_string(
+        "{{ v.title }}|{% for key, _ in v.items() %}{{ key }},{% endfor %}|{{ v.get('title') }}|{{ v.missing is defined }}")
+    # a front matter key named like a dict method must not shadow the method a theme calls
+    assert template.render(v={"title": "T", "items": "not the method"}) == "T|title,items,|T|False"

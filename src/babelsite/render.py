@@ -41,6 +41,26 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class ViewEnvironment(jinja2.Environment):
+    """A Jinja environment that looks `view.name` up as a key first when the view is a dict.
+
+    Every view the renderer passes is a dict, and Jinja tries the attribute first: an
+    exception for each of the thousands of lookups in a page. A name that is also a dict
+    method (`items`, `get`…) keeps meaning the method, as in plain Jinja.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @cache
 def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment for these template folders, shared by rebuilds in one process.
@@ -55,7 +75,7 @@ def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None
             bytecode_cache = QuietBytecodeCache(str(compiled_dir))
         except OSError:
             pass
-    return jinja2.Environment(
+    return ViewEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         bytecode_cache=bytecode_cache,
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
