@@ -15,6 +15,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
+import babelsite.rebuild
 from babelsite.build import BuildOptions
 from babelsite.rebuild import LiveSite
 from babelsite.serve import PreviewServer
@@ -425,3 +426,27 @@ def test_ctrl_c_stops_the_server_within_a_second_without_a_traceback(tmp_path):
     stderr = process.stderr.read()
     assert process.returncode == 0 and "Traceback" not in stderr and "stopped" in stderr
     connection.close()
+
+
+def test_a_template_edit_renders_every_page_again_without_converting_markdown_again(tmp_path, monkeypatch):
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    prepared = []
+    real_prepare = babelsite.rebuild.prepare
+    monkeypatch.setattr(babelsite.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args))
+    (site_dir / "templates").mkdir()
+    template = site_dir / "templates/article.html"
+    template.write_text('{% extends "base.html" %}{% block main %}<h1 class="mine">{{ page.title }}</h1>{% endblock %}\n')
+    result = live.rebuild([site_dir / "templates", template])
+    assert result.ok and not result.incremental and prepared == []
+    assert "/en/beta/" in result.changed
+    monkeypatch.setattr(babelsite.rebuild, "prepare", real_prepare)
+    assert live.outputs == fresh_outputs(site_dir)  # what a full build makes of the new template
+    assert b'<h1 class="mine">' in live.outputs["en/beta/index.html"]
+    (site_dir / "static/css").mkdir(parents=True)
+    (site_dir / "static/css/extra.css").write_text("h1 { color: teal; }\n")
+    monkeypatch.setattr(babelsite.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args) or real_prepare(*args))
+    assert live.rebuild([site_dir / "static/css/extra.css"]).ok
+    assert len(prepared) == 1  # a static file can change bodies (their /static/ links): a full build

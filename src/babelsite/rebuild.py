@@ -25,6 +25,7 @@ from .search import BUNDLE, reindex_site
 from .sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
 from .status import translation_status, update_status
+from .theme import Theme
 from .urls import UrlScheme
 from .write import output_files, update_site
 
@@ -69,7 +70,7 @@ class LiveSite:
                 if any(p.suffix != ".md" for p in changed_inputs):
                     # Jinja's cache would keep a theme template that a new site template now overrides.
                     jinja_environment.cache_clear()
-                update = self.full()
+                update = self.rerendered(changed_inputs) or self.full()
         except SiteError as exc:
             self.state = None
             return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
@@ -110,6 +111,30 @@ class LiveSite:
         self.renderer = renderer
         state = BuildState.after_full_build(site, prepared.fragments, prepared.files, status, prepared.problems.sorted())
         return outputs, set(), state
+
+    def rerendered(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:
+        """Render every page again with the bodies already converted, when only templates changed; else None.
+
+        Templates change what pages look like, never what the articles say or where they go:
+        the Markdown stage, most of a full build, need not run again.
+        """
+        if self.state is None or not changed_inputs:
+            return None
+        site = self.state.site
+        template_dirs = [self.options.site_dir.resolve() / "templates",
+                         *Theme.for_site(self.options.site_dir).template_dirs]
+        try:
+            changed = [path.resolve() for path in changed_inputs]
+        except (OSError, RuntimeError):  # a symlink loop: a full build reports it
+            return None
+        if not all(any(path == folder or folder in path.parents for folder in template_dirs) for path in changed):
+            return None
+        problems = Collector(site.config.site_dir)
+        renderer, static = start_rendering(site, self.state.fragments, problems, self.state.status, search=False)
+        outputs = {f.path: f.data for f in static}
+        outputs.update((f.path, f.data) for f in renderer.pages())
+        self.renderer = renderer
+        return outputs, set(), self.state
 
     def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:
         """Re-render only the pages that edited, new or deleted translations reach.
