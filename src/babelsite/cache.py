@@ -230,35 +230,35 @@ def part_signature(key: bytes, name: str, data: bytes) -> bytes:
 
 def write_pack(config: SiteConfig, key: bytes, changed: Collection[str], part: Callable[[str], Any],
                names: Iterable[str], previous: Pack | None) -> tuple[str, dict[str, tuple[int, int, bytes]]]:
-    """Store part(name) for the changed names, keep the previous pack's other parts; return the pack's file name and index.
+    """Store part(name) for the changed names and keep the previous pack's other parts; return the pack's name and index.
 
     Appends to the previous pack when most of it is still named; else writes a new pack. Parts
     are made one at a time, so that they are never all in memory.
     """
     names = list(names)
     kept = [name for name in names if name not in changed]
-    if previous is not None and previous.path.exists():
-        live = sum(previous.index[name][1] for name in kept if name in previous.index)
-        if all(name in previous.index for name in kept) and live * 2 >= previous.path.stat().st_size:
-            index = {name: previous.index[name] for name in kept}
-            with previous.path.open("ab") as file:
-                offset = file.tell()
-                for name in changed:
-                    data = pickle.dumps(part(name), protocol=pickle.HIGHEST_PROTOCOL)
-                    file.write(data)
-                    index[name] = (offset, len(data), part_signature(key, name, data))
-                    offset += len(data)
-            return previous.path.name, {name: index[name] for name in names}
-    pack_name = f"state-{uuid.uuid4().hex}.pack"
-    index = {}
-    with cache_path(config, pack_name).open("wb") as file:
-        offset = 0
-        for name in names:
-            data = previous.read_raw(name) if name not in changed else \
-                pickle.dumps(part(name), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def pickled(name: str) -> bytes:
+        return pickle.dumps(part(name), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def put(file, offset: int, parts: Iterable[tuple[str, bytes]]) -> dict[str, tuple[int, int, bytes]]:
+        """Write parts one after another from `offset`; return their index entries."""
+        index = {}
+        for name, data in parts:
             file.write(data)
             index[name] = (offset, len(data), part_signature(key, name, data))
             offset += len(data)
+        return index
+
+    if previous is not None and previous.path.exists():
+        live = sum(previous.index[name][1] for name in kept if name in previous.index)
+        if all(name in previous.index for name in kept) and live * 2 >= previous.path.stat().st_size:
+            with previous.path.open("ab") as file:
+                added = put(file, file.tell(), ((name, pickled(name)) for name in changed))
+            return previous.path.name, {**{name: previous.index[name] for name in kept}, **added}
+    pack_name = f"state-{uuid.uuid4().hex}.pack"
+    with cache_path(config, pack_name).open("wb") as file:
+        index = put(file, 0, ((name, pickled(name) if name in changed else previous.read_raw(name)) for name in names))
     return pack_name, index
 
 

@@ -45,14 +45,15 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     global _work
     _work = (function, items)
     try:
-        spans = iter([(start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size)])
+        spans = ((start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size))
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             # A few spans in flight per worker, not all of them: when the caller is slower than the
             # workers (writing pages to a slow disk), finished results would pile up in memory.
             pending = deque(pool.apply_async(run_span, (span,)) for span in itertools.islice(spans, 2 * jobs))
             while pending:
                 results = pending.popleft().get()
-                for span in itertools.islice(spans, 1):
+                span = next(spans, None)
+                if span is not None:
                     pending.append(pool.apply_async(run_span, (span,)))
                 yield from results
     finally:

@@ -18,13 +18,13 @@ from .errors import Collector, Diagnostic, SiteError, WARNING
 from .i18n import ui_strings
 from .links import ArticlePage, LinkedSite, check_collisions, pages_of, resolve_related
 from .load import load_article
-from .markdown import convert_page
+from .markdown import Fragment, convert_page
 from .model import Article, Corpus, SourceFile, with_changes
 from .render import PageRenderer, jinja_environment, searchable_languages, start_rendering
 from .search import BUNDLE, reindex_site
 from .sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
-from .status import translation_status, update_status
+from .status import TranslationStatus, translation_status, update_status
 from .theme import Theme
 from .urls import UrlScheme
 from .write import output_files, update_site
@@ -102,15 +102,12 @@ class LiveSite:
         fail_on_problems(prepared.problems, self.options.strict)
         site = prepared.site
         status = translation_status(site)
-        renderer, static = start_rendering(site, prepared.fragments, prepared.problems, status, search=False)
-        outputs = {f.path: f.data for f in static}
-        outputs.update((f.path, f.data) for f in renderer.pages())
+        outputs = self.render_everything(site, prepared.fragments, prepared.problems, status)
         self.urls = site.urls
         self.languages = site.config.language_codes
         self.default_language = site.config.default_language
-        self.renderer = renderer
-        state = BuildState.after_full_build(site, prepared.fragments, prepared.files, status, prepared.problems.sorted())
-        return outputs, set(), state
+        diagnostics = prepared.problems.sorted()
+        return outputs, set(), BuildState.after_full_build(site, prepared.fragments, prepared.files, status, diagnostics)
 
     def rerendered(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:
         """Render every page again with the bodies already converted, when only templates changed; else None.
@@ -129,12 +126,16 @@ class LiveSite:
             return None
         if not all(any(path == folder or folder in path.parents for folder in template_dirs) for path in changed):
             return None
-        problems = Collector(site.config.site_dir)
-        renderer, static = start_rendering(site, self.state.fragments, problems, self.state.status, search=False)
-        outputs = {f.path: f.data for f in static}
-        outputs.update((f.path, f.data) for f in renderer.pages())
-        self.renderer = renderer
+        outputs = self.render_everything(site, self.state.fragments, Collector(site.config.site_dir), self.state.status)
         return outputs, set(), self.state
+
+    def render_everything(self, site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
+                          status: TranslationStatus) -> dict[str, bytes]:
+        """Render the static files and every page into memory, keeping the renderer for the next edits."""
+        self.renderer, static = start_rendering(site, fragments, problems, status, search=False)
+        outputs = {f.path: f.data for f in static}
+        outputs.update((f.path, f.data) for f in self.renderer.pages())
+        return outputs
 
     def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:
         """Re-render only the pages that edited, new or deleted translations reach.
@@ -222,7 +223,8 @@ class LiveSite:
             {(p.slug, p.lang): related_slugs(p) for pages in new_pages.values() for p in pages})
         linking_index = rereferred(
             state.linking,
-            {key: linked_slugs(state.fragments[key]) for key in new_fragments.keys() | old_keys if key in state.fragments},
+            {key: linked_slugs(state.fragments[key])
+             for key in new_fragments.keys() | old_keys if key in state.fragments},
             {key: linked_slugs(fragment) for key, fragment in new_fragments.items()})
         return outputs, gone, BuildState(site, fragments, status, diagnostics, discovered, relating_index, linking_index)
 
