@@ -67,17 +67,12 @@ def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None
 
     Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast;
     compiled templates are also kept in `compiled_dir`, keyed by their source, for the next build.
+    Jinja runs what it loads from there: it must be a private folder outside any site
+    (cache.compiled_templates_dir).
     """
-    bytecode_cache = None
-    if compiled_dir is not None:
-        try:
-            compiled_dir.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = QuietBytecodeCache(str(compiled_dir))
-        except OSError:
-            pass
     return ViewEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        bytecode_cache=bytecode_cache,
+        bytecode_cache=QuietBytecodeCache(str(compiled_dir)) if compiled_dir is not None else None,
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -103,7 +98,7 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     """Read the static files (named by content hash) and return a page renderer that links to them.
 
     `search` says that the pages will be indexed (a build to files): the preview, in memory, passes False.
-    `compiled_dir` keeps compiled templates for the next build (the build cache's).
+    `compiled_dir` keeps compiled templates for the next build: this user's, never in a site folder.
     """
     theme = Theme.for_site(site.config.site_dir)
     assets = {}

@@ -1,0 +1,97 @@
+"""A site folder is untrusted input: nothing in it runs as code."""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from jinja2.bccache import bc_magic
+
+from babelsite.build import BuildOptions
+from babelsite.rebuild import LiveSite
+from babelsite.render import jinja_environment
+from babelsite.theme import Theme
+from conftest import run
+
+
+class RunsCode:
+    """Unpickled, it creates the marker file: proof that a planted file ran."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return open, (str(self.marker), "w")
+
+
+def jinja_cache_names(site_dir: Path) -> dict[str, str]:
+    """Return the file name Jinja's FileSystemBytecodeCache reads for each template, with that template's source."""
+    names = {}
+    for folder in Theme.for_site(site_dir).template_dirs:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                name = path.relative_to(folder).as_posix()
+                key = hashlib.sha1(name.encode())
+                key.update(f"|{os.path.normpath(f'{folder}/{name}')}".encode())
+                names[f"__jinja2_{key.hexdigest()}.cache"] = path.read_text()
+    return names
+
+
+def plant(site_dir: Path, marker: Path, kind: str) -> None:
+    """Turn every file of the site's cache into a code-running pickle, and plant compiled templates where Jinja looks."""
+    cache = site_dir / ".babelsite-cache"
+    for path in cache.rglob("*"):
+        if path.is_file():
+            path.write_bytes(pickle.dumps(RunsCode(marker)))
+    (cache / "templates").mkdir(parents=True, exist_ok=True)
+    for name, source in jinja_cache_names(site_dir).items():
+        if kind == "pickle":  # the checksum Jinja unpickles first
+            payload = bc_magic + pickle.dumps(RunsCode(marker))
+        else:  # a valid checksum, then the template's module code, which Jinja runs
+            checksum = hashlib.sha1(source.encode()).hexdigest()
+            payload = bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(compile(f"open({str(marker)!r}, 'w')",
+                                                                                   name, "exec"))
+        (cache / "templates" / name).write_bytes(payload)
+
+
+@pytest.mark.parametrize("kind", ["pickle", "marshal"])
+def test_no_file_of_the_site_cache_runs_code(site, tmp_path, monkeypatch, kind):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    site_dir = site("multi")
+    out, marker = tmp_path / "public", tmp_path / "marker"
+    assert run("build", site_dir, "--out", out) == 0
+    commands = {
+        "build": lambda: run("build", site_dir, "--out", out),
+        "build --no-cache": lambda: run("build", site_dir, "--out", out, "--no-cache"),
+        "check": lambda: run("check", site_dir),
+        "preview": lambda: 0 if LiveSite(BuildOptions(site_dir=site_dir)).rebuild().ok else 1,
+    }
+    for command, execute in commands.items():
+        jinja_environment.cache_clear()  # as in a new process: compiled templates come from the cache folder
+        plant(site_dir, marker, kind)
+        assert execute() == 0, command
+        assert not marker.exists(), command
+
+
+def test_compiled_templates_are_kept_privately_outside_the_site(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    site_dir = site("multi")
+    assert run("build", site_dir, "--out", tmp_path / "public") == 0
+    assert not (site_dir / ".babelsite-cache/templates").exists()
+    (folder,) = (tmp_path / "user-cache/babelsite/templates").iterdir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert any(folder.glob("__jinja2_*.cache"))
+
+
+def test_without_a_private_cache_folder_the_build_compiles_templates_anew(site, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    site_dir = site("multi")
+    assert run("build", site_dir, "--out", tmp_path / "public") == 0
+    assert (tmp_path / "public/index.html").is_file()
+    assert not (site_dir / ".babelsite-cache/templates").exists()
