@@ -77,6 +77,23 @@ def test_no_file_of_the_site_cache_runs_code(site, tmp_path, monkeypatch, kind):
         assert not marker.exists(), command
 
 
+def test_a_site_template_cannot_reach_python(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    site_dir = site("multi")
+    marker = tmp_path / "marker"
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/404.html").write_text(
+        f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}\n")
+    expected = ("templates/404.html:1: error: template error: SecurityError: "
+                "access to attribute '__init__' of 'type' object is unsafe.")
+    jinja_environment.cache_clear()
+    assert run("build", site_dir, "--out", tmp_path / "public") == 1
+    assert run("check", site_dir) == 1
+    result = LiveSite(BuildOptions(site_dir=site_dir)).rebuild()
+    assert not result.ok and [d.format() for d in result.diagnostics] == [expected]
+    assert not marker.exists() and not (tmp_path / "public").exists()
+
+
 def test_compiled_templates_are_kept_privately_outside_the_site(site, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     site_dir = site("multi")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import Collector, SiteError
@@ -44,8 +45,11 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class ViewEnvironment(jinja2.Environment):
-    """A Jinja environment that looks `view.name` up as a key first when the view is a dict.
+class ViewEnvironment(SandboxedEnvironment):
+    """A sandboxed Jinja environment that looks `view.name` up as a key first when the view is a dict.
+
+    Sandboxed: templates come from the site folder, which may come from anyone, and a plain
+    Jinja template reaches Python's internals (`cycler.__init__.__globals__.os`) and runs code.
 
     Every view the renderer passes is a dict, and Jinja tries the attribute first: an
     exception for each of the thousands of lookups in a page. A name that is also a dict
