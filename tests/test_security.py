@@ -6,6 +6,8 @@ import hashlib
 import marshal
 import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,16 @@ def test_without_a_private_cache_folder_the_build_compiles_templates_anew(site, 
     assert run("build", site_dir, "--out", tmp_path / "public") == 0
     assert (tmp_path / "public/index.html").is_file()
     assert not (site_dir / ".babelsite-cache/templates").exists()
+
+
+def test_python_m_babelsite_in_a_site_folder_imports_nothing_from_it(site, tmp_path):
+    site_dir = site("multi")
+    marker = tmp_path / "marker"
+    for module in ("pagefind_bin", "pagefind_bin_extended"):  # imported when the build indexes the site
+        (site_dir / f"{module}.py").write_text(f"open({str(marker)!r}, 'w')\n")
+    result = subprocess.run([sys.executable, "-m", "babelsite", "build", ".", "--out", str(tmp_path / "public")],
+                            cwd=site_dir, capture_output=True, text=True,
+                            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")})
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()
+    assert (tmp_path / "public/pagefind").is_dir()
