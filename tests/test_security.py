@@ -1,4 +1,4 @@
-"""A site folder is untrusted input: nothing in it runs as code."""
+"""A site folder is untrusted input: nothing in it runs as code, and --force never deletes what it must not."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from babelsite.build import BuildOptions
 from babelsite.rebuild import LiveSite
 from babelsite.render import jinja_environment
 from babelsite.theme import Theme
-from conftest import run
+from conftest import run, tree
 
 
 class RunsCode:
@@ -127,3 +127,82 @@ def test_python_m_babelsite_in_a_site_folder_imports_nothing_from_it(site, tmp_p
     assert result.returncode == 0, result.stderr
     assert not marker.exists()
     assert (tmp_path / "public/pagefind").is_dir()
+
+
+def site_with_output_dir(site, value: str | None) -> Path:
+    """Return the multi site with static/ and templates/ folders, and output_dir on line 1 of site.toml."""
+    site_dir = site("multi")
+    for name in ("static/style.css", "templates/extra.html"):
+        (site_dir / name).parent.mkdir()
+        (site_dir / name).write_text("mine\n")
+    if value is not None:
+        config = site_dir / "site.toml"
+        config.write_text(f"output_dir = {value!r}\n" + config.read_text())
+    return site_dir
+
+
+HINT = 'set output_dir to a folder of its own, such as "public"'
+OUT_HINT = "pass --out a folder of its own, such as public/ in the site folder"
+
+
+@pytest.mark.parametrize("value, folder, what", [
+    ("static", "static", "is the site's static folder"),
+    ("templates", "templates", "is the site's templates folder"),
+    ("content", "content", "is the site's content folder"),
+    (".", ".", "is the site folder"),
+    ("..", "..", "contains the site folder"),
+])
+def test_force_never_replaces_the_site_or_its_folders(site, tmp_path, capsys, value, folder, what):
+    site_dir = site_with_output_dir(site, value)
+    before = tree(tmp_path)
+    assert run("build", site_dir, "--force") == 1
+    output = (site_dir / folder).resolve()
+    expected = f"site.toml:1: error: output folder {output} {what}, which a build would delete; {HINT}"
+    assert expected in capsys.readouterr().err.splitlines()
+    assert tree(tmp_path) == before
+
+
+def test_force_never_replaces_the_home_folder(site, tmp_path, capsys, monkeypatch):
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    (home / "notes/todo.txt").write_text("keep")
+    monkeypatch.setenv("HOME", str(home))
+    site_dir = site_with_output_dir(site, None)
+    for out, what in (home, "is your home folder"), (tmp_path, "contains your home folder"):
+        before = tree(tmp_path)
+        assert run("build", site_dir, "--out", out, "--force") == 1
+        expected = f"site.toml: error: output folder {out} (from --out) {what}, which a build would delete; {OUT_HINT}"
+        assert expected in capsys.readouterr().err.splitlines()
+        assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("held, what", [
+    ("site.toml", "a site.toml"), ("content/a.md", "a content/ folder"), ("static/a.css", "a static/ folder"),
+    ("templates/a.html", "a templates/ folder"), (".git/HEAD", "a .git folder"),
+])
+def test_force_never_replaces_a_folder_holding_a_site_or_a_repository(site, tmp_path, capsys, held, what):
+    site_dir = site_with_output_dir(site, None)
+    out = tmp_path / "elsewhere"
+    (out / held).parent.mkdir(parents=True, exist_ok=True)
+    (out / held).write_text("keep")
+    before = tree(tmp_path)
+    assert run("build", site_dir, "--out", out, "--force") == 1
+    expected = (f"site.toml: error: output folder {out} (from --out) holds {what}, which a build would delete; "
+                f"move it out of the folder, or {OUT_HINT}")
+    assert expected in capsys.readouterr().err.splitlines()
+    assert tree(tmp_path) == before
+
+
+def test_a_git_folder_added_to_the_output_is_never_deleted(site, capsys):
+    site_dir = site_with_output_dir(site, "public")
+    assert run("build", site_dir) == 0
+    (site_dir / "public/.git").mkdir()
+    (site_dir / "public/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (site_dir / "content/it/nuovo.md").write_text("---\ntitle: Nuovo\n---\nTesto.\n")  # an edit a cached build applies
+    capsys.readouterr()
+    for force in ((), ("--force",)):
+        assert run("build", site_dir, *force) == 1
+        expected = (f"site.toml:1: error: output folder {site_dir.resolve() / 'public'} holds a .git folder, "
+                    f"which a build would delete; move it out of the folder, or {HINT}")
+        assert expected in capsys.readouterr().err.splitlines()
+        assert (site_dir / "public/.git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"

@@ -106,7 +106,9 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     output_dir = (options.output_dir or config.output_dir).resolve()
     key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
     inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
-    cached, cache_warning = read_cache(config, key) if options.use_cache else (None, None)
+    refused = Collector(config.site_dir)  # checked before a cached build too: a .git folder may have come since
+    check_output_dir(config, output_dir, options.force, refused)
+    cached, cache_warning = read_cache(config, key) if options.use_cache and not refused.has_errors else (None, None)
     if cached is not None:
         from .rebuild import build_from_cache  # rebuild.py builds on this module
 
@@ -116,7 +118,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     forget_cache(config)
     prepared = prepare(options, config, spill=True)
     site, problems = prepared.site, prepared.problems
-    check_output_dir(config, output_dir, options.force, problems)
+    problems.extend(refused.items)
     fail_on_problems(problems, options.strict)
     t = time.perf_counter()
     status = translation_status(site)

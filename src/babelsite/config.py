@@ -78,6 +78,7 @@ class SiteConfig:
     default_language: str
     content_dir: Path
     output_dir: Path
+    output_dir_line: int  # its line in site.toml; 0 when it is not set there
     permalink: str
     default_language_at_root: bool
     fallback: str
@@ -262,6 +263,7 @@ def load_config(
         default_language=default_language,
         content_dir=content_dir,
         output_dir=output_dir,
+        output_dir_line=line_of("output_dir"),
         permalink=permalink,
         default_language_at_root=setting("default_language_at_root", False),
         fallback=fallback,

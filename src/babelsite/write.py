@@ -14,6 +14,7 @@ from .errors import Collector, SiteError
 from .render import OutputFile
 
 MARKER = ".babelsite-output"
+SITE_FOLDERS = (("content", "a content/ folder"), ("static", "a static/ folder"), ("templates", "a templates/ folder"))
 
 
 @dataclass(frozen=True)
@@ -26,33 +27,62 @@ class BuildResult:
 
 
 def check_output_dir(config: SiteConfig, output_dir: Path, force: bool, problems: Collector) -> None:
-    """Refuse an output folder whose replacement would destroy the user's files."""
+    """Refuse an output folder whose replacement would destroy the user's files; --force never overrides that.
+
+    A build replaces its output folder whole: whatever the folder holds is deleted.
+    """
     output_dir = output_dir.resolve()
-    site_dir = config.site_dir.resolve()
-    where = config.config_path
-    if output_dir == site_dir or output_dir in site_dir.parents:
-        problems.error(where, 0, f"output folder {output_dir} contains the site itself",
-                       'set output_dir to a folder of its own, such as "public"', code="output-refused")
-    elif output_dir == config.content_dir.resolve() or output_dir in config.content_dir.resolve().parents:
-        problems.error(where, 0, f"output folder {output_dir} contains content/", "choose another output_dir", code="output-refused")
-    elif any(folder.resolve() in output_dir.parents for folder in inputs_of(config)):
-        problems.error(where, 0, f"output folder {output_dir} is inside the site's content/, templates/ or static/",
-                       "choose an output_dir outside them: the next build would read the pages as input",
-                       code="output-refused")
-    elif output_dir.is_dir():
-        if (output_dir / "site.toml").exists() or (output_dir / "content").exists():
-            problems.error(where, 0, f"output folder {output_dir} holds a site.toml or content/ folder",
-                           "choose another output_dir", code="output-refused")
-        elif not force and not (output_dir / MARKER).exists() and any(output_dir.iterdir()):
-            problems.error(where, 0, f"output folder {output_dir} holds files babelsite did not write",
-                           "empty it, choose another output_dir, or pass --force to replace it", code="output-refused")
-    elif output_dir.exists():
-        problems.error(where, 0, f"output path {output_dir} is a file, not a folder", code="output-refused")
+    from_out = output_dir != config.output_dir.resolve()
+    refusal = protected_by(config, output_dir) or unsafe_contents(output_dir, force)
+    if refusal is None:
+        return
+    what, hint = refusal
+    choose = ("pass --out a folder of its own, such as public/ in the site folder" if from_out
+              else 'set output_dir to a folder of its own, such as "public"')
+    problems.error(config.config_path, 0 if from_out else config.output_dir_line,
+                   f"output folder {output_dir}{' (from --out)' if from_out else ''} {what}",
+                   hint.format(choose=choose), code="output-refused")
 
 
-def inputs_of(config: SiteConfig) -> tuple[Path, ...]:
-    """Return the folders of the site that a build reads."""
-    return config.content_dir, config.site_dir / "templates", config.site_dir / "static"
+def protected_by(config: SiteConfig, output_dir: Path) -> tuple[str, str] | None:
+    """Return why an output folder may not be replaced, by where it lies, with a hint; None when it may."""
+    inputs = [(folder.resolve(), f"the site's {name} folder") for folder, name in inputs_of(config)]
+    protected = [*home_folder(), (config.site_dir.resolve(), "the site folder"),
+                 (config.config_path.resolve(), f"the site's {config.config_path.name}"), *inputs]
+    for folder, name in protected:
+        if output_dir == folder or output_dir in folder.parents:
+            return f"{'is' if output_dir == folder else 'contains'} {name}, which a build would delete", "{choose}"
+    for folder, name in inputs:
+        if folder in output_dir.parents:
+            return f"is inside {name}", "{choose}: the next build would read the pages as input"
+    return None
+
+
+def unsafe_contents(output_dir: Path, force: bool) -> tuple[str, str] | None:
+    """Return why an existing output folder may not be replaced, by what it holds, with a hint; None when it may."""
+    if not output_dir.is_dir():
+        return ("is a file, not a folder", "{choose}") if output_dir.exists() else None
+    written = (output_dir / MARKER).exists()  # babelsite's own output holds a static/ folder, and may a content/ page
+    for name, what in (".git", "a .git folder"), ("site.toml", "a site.toml"), *(() if written else SITE_FOLDERS):
+        if (output_dir / name).exists():
+            return f"holds {what}, which a build would delete", "move it out of the folder, or {choose}"
+    if not force and not written and any(output_dir.iterdir()):
+        return "holds files babelsite did not write", "empty it, {choose}, or pass --force to replace it"
+    return None
+
+
+def home_folder() -> list[tuple[Path, str]]:
+    """Return the user's home folder with its name, or nothing when it is not known."""
+    try:
+        return [(Path.home().resolve(), "your home folder")]
+    except (RuntimeError, OSError):
+        return []
+
+
+def inputs_of(config: SiteConfig) -> tuple[tuple[Path, str], ...]:
+    """Return the folders of the site that a build reads, with their names."""
+    site_dir = config.site_dir
+    return (config.content_dir, "content"), (site_dir / "templates", "templates"), (site_dir / "static", "static")
 
 
 class FolderMaker(threading.Thread):
