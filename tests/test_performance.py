@@ -238,11 +238,12 @@ def test_a_cache_signed_by_someone_else_is_never_unpickled(generated, tmp_path, 
     assert run("build", site_dir, "--out", out) == 0  # signed with this user's key
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # as a CI machine building a pull request
     unpickled = []
-    monkeypatch.setattr(babelsite.cache.pickle, "load", lambda *args: unpickled.append(args))
+    # Jinja too unpickles with it, from this user's own folder of compiled templates: only the site's files count
+    monkeypatch.setattr(babelsite.cache.pickle, "load", lambda file, *args: unpickled.append(file.name))
     EDITS["body"](site_dir)
     capsys.readouterr()
     assert run("build", site_dir, "--out", out) == 0
-    assert unpickled == []
+    assert [name for name in unpickled if not name.startswith(str(tmp_path / "another-user"))] == []
     assert "the build cache file was not written by this user's babelsite" in capsys.readouterr().err
     assert (tmp_path / "another-user/babelsite/cache-key").stat().st_mode & 0o077 == 0
 
