@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,13 +147,7 @@ def load_config(
         problems.error(config_path, raw[: exc.start].count(b"\n") + 1,
                        f"not valid UTF-8 at byte {exc.start} ({exc.reason})", "save site.toml as UTF-8", code="config")
         raise SiteError(problems.items)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", str(exc))
-        line = int(match.group(1)) if match and match.group(1) else max(len(text.splitlines()), 1)
-        problems.error(config_path, line, f"TOML syntax error: {exc}", "fix the syntax of site.toml", code="config")
-        raise SiteError(problems.items)
+    data = parse_toml(text, config_path, problems)
 
     def check_keys(table: Mapping[str, Any], allowed: Mapping[str, type], where: tuple[str, ...]) -> None:
         for key, value in table.items():
@@ -276,6 +271,25 @@ def load_config(
     )
 
 
+def parse_toml(text: str, path: Path, problems: Collector) -> dict[str, Any]:
+    """Parse site.toml's text; raise SiteError saying where it is not TOML that can be read."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", str(exc))
+        line = int(match.group(1)) if match and match.group(1) else max(len(text.splitlines()), 1)
+        problems.error(path, line, f"TOML syntax error: {exc}", "fix the syntax of site.toml", code="config")
+    except ValueError:  # tomllib reads integers with int(), which refuses too many digits
+        digits = max(re.finditer(r"[0-9_]+", text), key=lambda match: len(match.group()), default=None)
+        problems.error(path, text.count("\n", 0, digits.start()) + 1 if digits else 1,
+                       f"an integer with more than {sys.get_int_max_str_digits()} digits",
+                       "write a smaller number, or put it in quotes to make it a string", code="config")
+    except RecursionError:
+        problems.error(path, 1, "arrays or tables nested too deeply to read", "nest them less deeply",
+                       code="config")
+    raise SiteError(problems.items)
+
+
 def read_redirect_files(values: list, problems: Collector, path: Path, line: int) -> tuple[str, ...]:
     """Return the host files redirect_files asks for, in order; report values that name none."""
     chosen: list[str] = []
@@ -316,7 +330,10 @@ def is_site_path(value: str) -> bool:
 
 def is_http_url(value: str) -> bool:
     """Tell whether a value is an absolute http(s) URL with a host and no spaces."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a host in brackets that is not an IPv6 address: "http://[::1"
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"[\s\x00-\x1f\x7f]", value)
 
 
@@ -345,7 +362,10 @@ def normalise_base_url(value: Any) -> str | None:
     """Return base_url ending in '/', or None when it is neither a path nor an http(s) URL."""
     if not isinstance(value, str) or not value:
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a host in brackets that is not an IPv6 address: "http://[::1"
+        return None
     if "?" in value or "#" in value:
         return None
     if parts.scheme:
