@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ TOP_KEYS = {
     "markdown": dict,
     "languages": dict,
     "i18n": dict,
+    "allow_outside": list,
 }
 MARKDOWN_KEYS = {"html": bool}
 LANGUAGE_KEYS = {"name": str, "title": str}
@@ -47,6 +51,7 @@ TYPE_NAMES = {  # what a value of each type is called in messages, and how to wr
     list: ("a list", 'e.g. {key} = ["netlify"]'),
     dict: ("a table", "write it as a [{key}] table"),
 }
+EXAMPLES = {"allow_outside": 'e.g. allow_outside = ["../shared-images"]'}  # where the type's example misleads
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class SiteConfig:
     redirect_files: tuple[str, ...] = ()  # host files to write: "netlify" (_redirects), "nginx"
     redirects: tuple[Redirect, ...] = ()  # old URLs from [redirects], each with a redirect page
     search: bool = True  # the build indexes the site with Pagefind and pages show a search box
+    allow_outside: tuple[Path, ...] = ()  # real folders outside the site that its files may link into
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -133,6 +139,8 @@ def load_config(
     config_path = (config_path or site_dir / "site.toml").resolve()
     problems = Collector(site_dir)
     try:
+        if stat.S_IFMT(os.stat(config_path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):  # a pipe's read never ends
+            raise OSError(errno.EINVAL, "it is a named pipe, socket or device, not a file")
         raw = config_path.read_bytes()
     except FileNotFoundError:
         problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
@@ -158,7 +166,8 @@ def load_config(
                 problems.error(config_path, line, f"unknown key '{name}'", hint, code="config")
             elif not isinstance(value, allowed[key]):
                 kind, example = TYPE_NAMES[allowed[key]]
-                problems.error(config_path, line, f"'{name}' must be {kind}", example.format(key=key), code="config")
+                problems.error(config_path, line, f"'{name}' must be {kind}",
+                               EXAMPLES.get(name) or example.format(key=key), code="config")
 
     def setting(key: str, default: Any) -> Any:
         """Return a top-level value, or `default` when it is absent or of a type already reported."""
@@ -246,6 +255,8 @@ def load_config(
 
     redirect_files = read_redirect_files(setting("redirect_files", []), problems, config_path, line_of("redirect_files"))
     redirects = read_redirects(setting("redirects", {}), problems, config_path, lambda key: line_of("redirects", key))
+    allow_outside = read_allow_outside(site_dir, setting("allow_outside", []), problems, config_path,
+                                       line_of("allow_outside"))
     content_dir = site_dir / setting("content_dir", "content")
     output_dir = site_dir / setting("output_dir", "public")
     problems.raise_if_errors()
@@ -268,6 +279,7 @@ def load_config(
         redirect_files=redirect_files,
         redirects=redirects,
         search=setting("search", True),
+        allow_outside=allow_outside,
     )
 
 
@@ -288,6 +300,21 @@ def parse_toml(text: str, path: Path, problems: Collector) -> dict[str, Any]:
         problems.error(path, 1, "arrays or tables nested too deeply to read", "nest them less deeply",
                        code="config")
     raise SiteError(problems.items)
+
+
+def read_allow_outside(site_dir: Path, values: list, problems: Collector, path: Path, line: int) -> tuple[Path, ...]:
+    """Return the real paths of the folders outside the site that allow_outside names; report what names none."""
+    folders = []
+    for value in values:
+        if not isinstance(value, str) or not value:
+            problems.error(path, line, f"allow_outside has {value!r}, not a folder path in quotes",
+                           EXAMPLES["allow_outside"], code="config")
+        elif not (site_dir / value).is_dir():
+            problems.error(path, line, f"allow_outside names {value!r}, which is not a folder",
+                           "write paths from the site folder to folders that exist, or remove it", code="config")
+        else:
+            folders.append((site_dir / value).resolve())
+    return tuple(folders)
 
 
 def read_redirect_files(values: list, problems: Collector, path: Path, line: int) -> tuple[str, ...]:
