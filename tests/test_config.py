@@ -87,7 +87,7 @@ CONFIG_ERRORS = [
     "site.toml:5: error: default_language 'de' is not in [languages]; use one of en, it, or add a [languages.de] table",
     "site.toml:6: error: permalink has unknown token {title}; use {lang}, {slug} and {category}",
     'site.toml:6: error: permalink must contain {slug}; e.g. permalink = "/{lang}/{slug}/"',
-    "site.toml:7: error: unknown key 'colour'; valid keys: base_url, content_dir, default_language, "
+    "site.toml:7: error: unknown key 'colour'; valid keys: allow_outside, base_url, content_dir, default_language, "
     "default_language_at_root, fallback, i18n, languages, markdown, outdated_notice, output_dir, permalink, "
     "redirect_files, redirects, search, status_page, title",
     "site.toml:10: error: unknown key 'markdown.htm'; did you mean 'html'?",

@@ -149,7 +149,8 @@ def test_symlinks_out_of_static_are_not_published(preview, tmp_path):
     static.mkdir()
     (static / "leak.txt").symlink_to(secret)
     result = server.site.rebuild([static / "leak.txt"])
-    assert result.ok
+    assert not result.ok
+    assert [(d.path, d.code) for d in result.diagnostics] == [("static/leak.txt", "outside-site")]
     assert not any(b"do not publish" in data for data in server.site.outputs.values())
 
 

@@ -88,7 +88,9 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
     timed("load")
     site = resolve(config, corpus, problems)
     timed("links")
-    assets = Theme.for_site(config.site_dir).asset_paths(site.urls, problems)
+    theme = Theme.for_site(config.site_dir, config.allow_outside)
+    theme.check_templates(problems)
+    assets = theme.asset_paths(site.urls, problems)
     fragments = markdown.convert(site, assets, problems, options.jobs, spill)
     check_anchors(site, fragments, problems)
     timed("markdown")
@@ -153,17 +155,29 @@ def pages_per_language(site: LinkedSite) -> dict[str, int]:
 def input_files(config: SiteConfig) -> Iterator[str]:
     """Yield every file a build reads: site.toml, content, and the site's and theme's templates and static files."""
     yield str(config.config_path)
-    theme = Theme.for_site(config.site_dir)
+    theme = Theme.for_site(config.site_dir, config.allow_outside)
     for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs):
+        if not theme.boundary.holds(root):
+            yield str(root)  # refused by the build, which reads nothing of it: neither is it walked
+            continue
         for folder, dirs, names in walk_once(root):
             if names is None:
                 yield folder  # a symlink loop: its appearance must make the next build look
                 continue
             # what discovery and the theme leave out is no input: an editor's lock file changes nothing
             dirs[:] = [d for d in dirs if not d.startswith(".")]
+            # a link out of the site is refused, not walked (a link to / would have the whole disk walked)
+            refused = [d for d in dirs if outside(os.path.join(folder, d), theme)]
+            yield from (os.path.join(folder, d) for d in refused)
+            dirs[:] = [d for d in dirs if d not in refused]
             ignored = is_ignored if root == config.content_dir else (lambda name: name.startswith("."))
             yield from (os.path.join(folder, name) for name in names if not ignored(name))
     yield from map(str, git_state_files(config.site_dir))
+
+
+def outside(folder: str, theme: Theme) -> bool:
+    """Tell whether a folder is a link out of the folders a site's files may lie in."""
+    return os.path.islink(folder) and not theme.boundary.holds(folder)
 
 
 def git_state_files(site_dir: Path) -> Iterator[Path]:
@@ -176,7 +190,8 @@ def git_state_files(site_dir: Path) -> Iterator[Path]:
         git = folder / ".git"
         if git.is_dir():
             yield from (path for path in (git / "HEAD", git / "packed-refs") if path.exists())
-            head = (git / "HEAD").read_text(errors="replace").strip()
+            # is_file: a named pipe in its place would make the read wait forever
+            head = (git / "HEAD").read_text(errors="replace").strip() if (git / "HEAD").is_file() else ""
             if head.startswith("ref: ") and (git / head[5:]).is_file():
                 yield git / head[5:]
             return

@@ -15,6 +15,7 @@ import importlib.metadata
 import os
 import pickle
 import secrets
+import stat
 import sys
 import time
 import uuid
@@ -106,7 +107,8 @@ def stamp_of(path: Path | str, racy_after_ns: int | None = None) -> Stamp:
     """Return a file's size and mtime, with a digest of its bytes when it changed after racy_after_ns."""
     info = os.stat(path)
     digest = ""
-    if racy_after_ns is not None and info.st_mtime_ns >= racy_after_ns:
+    # a named pipe is never read: its reader would wait for a writer forever
+    if racy_after_ns is not None and info.st_mtime_ns >= racy_after_ns and stat.S_ISREG(info.st_mode):
         digest = digest_of(path)
     return info.st_size, info.st_mtime_ns, digest
 

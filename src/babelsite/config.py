@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +34,7 @@ TOP_KEYS = {
     "markdown": dict,
     "languages": dict,
     "i18n": dict,
+    "allow_outside": list,
 }
 MARKDOWN_KEYS = {"html": bool}
 LANGUAGE_KEYS = {"name": str, "title": str}
@@ -46,6 +51,7 @@ TYPE_NAMES = {  # what a value of each type is called in messages, and how to wr
     list: ("a list", 'e.g. {key} = ["netlify"]'),
     dict: ("a table", "write it as a [{key}] table"),
 }
+EXAMPLES = {"allow_outside": 'e.g. allow_outside = ["../shared-images"]'}  # where the type's example misleads
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class SiteConfig:
     redirect_files: tuple[str, ...] = ()  # host files to write: "netlify" (_redirects), "nginx"
     redirects: tuple[Redirect, ...] = ()  # old URLs from [redirects], each with a redirect page
     search: bool = True  # the build indexes the site with Pagefind and pages show a search box
+    allow_outside: tuple[Path, ...] = ()  # real folders outside the site that its files may link into
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -133,6 +140,8 @@ def load_config(
     config_path = (config_path or site_dir / "site.toml").resolve()
     problems = Collector(site_dir)
     try:
+        if stat.S_IFMT(os.stat(config_path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):  # a pipe's read never ends
+            raise OSError(errno.EINVAL, "it is a named pipe, socket or device, not a file")
         raw = config_path.read_bytes()
     except FileNotFoundError:
         problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
@@ -147,13 +156,7 @@ def load_config(
         problems.error(config_path, raw[: exc.start].count(b"\n") + 1,
                        f"not valid UTF-8 at byte {exc.start} ({exc.reason})", "save site.toml as UTF-8", code="config")
         raise SiteError(problems.items)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", str(exc))
-        line = int(match.group(1)) if match and match.group(1) else max(len(text.splitlines()), 1)
-        problems.error(config_path, line, f"TOML syntax error: {exc}", "fix the syntax of site.toml", code="config")
-        raise SiteError(problems.items)
+    data = parse_toml(text, config_path, problems)
 
     def check_keys(table: Mapping[str, Any], allowed: Mapping[str, type], where: tuple[str, ...]) -> None:
         for key, value in table.items():
@@ -164,7 +167,8 @@ def load_config(
                 problems.error(config_path, line, f"unknown key '{name}'", hint, code="config")
             elif not isinstance(value, allowed[key]):
                 kind, example = TYPE_NAMES[allowed[key]]
-                problems.error(config_path, line, f"'{name}' must be {kind}", example.format(key=key), code="config")
+                problems.error(config_path, line, f"'{name}' must be {kind}",
+                               EXAMPLES.get(name) or example.format(key=key), code="config")
 
     def setting(key: str, default: Any) -> Any:
         """Return a top-level value, or `default` when it is absent or of a type already reported."""
@@ -252,6 +256,8 @@ def load_config(
 
     redirect_files = read_redirect_files(setting("redirect_files", []), problems, config_path, line_of("redirect_files"))
     redirects = read_redirects(setting("redirects", {}), problems, config_path, lambda key: line_of("redirects", key))
+    allow_outside = read_allow_outside(site_dir, setting("allow_outside", []), problems, config_path,
+                                       line_of("allow_outside"))
     content_dir = site_dir / setting("content_dir", "content")
     output_dir = site_dir / setting("output_dir", "public")
     problems.raise_if_errors()
@@ -275,7 +281,42 @@ def load_config(
         redirect_files=redirect_files,
         redirects=redirects,
         search=setting("search", True),
+        allow_outside=allow_outside,
     )
+
+
+def parse_toml(text: str, path: Path, problems: Collector) -> dict[str, Any]:
+    """Parse site.toml's text; raise SiteError saying where it is not TOML that can be read."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", str(exc))
+        line = int(match.group(1)) if match and match.group(1) else max(len(text.splitlines()), 1)
+        problems.error(path, line, f"TOML syntax error: {exc}", "fix the syntax of site.toml", code="config")
+    except ValueError:  # tomllib reads integers with int(), which refuses too many digits
+        digits = max(re.finditer(r"[0-9_]+", text), key=lambda match: len(match.group()), default=None)
+        problems.error(path, text.count("\n", 0, digits.start()) + 1 if digits else 1,
+                       f"an integer with more than {sys.get_int_max_str_digits()} digits",
+                       "write a smaller number, or put it in quotes to make it a string", code="config")
+    except RecursionError:
+        problems.error(path, 1, "arrays or tables nested too deeply to read", "nest them less deeply",
+                       code="config")
+    raise SiteError(problems.items)
+
+
+def read_allow_outside(site_dir: Path, values: list, problems: Collector, path: Path, line: int) -> tuple[Path, ...]:
+    """Return the real paths of the folders outside the site that allow_outside names; report what names none."""
+    folders = []
+    for value in values:
+        if not isinstance(value, str) or not value:
+            problems.error(path, line, f"allow_outside has {value!r}, not a folder path in quotes",
+                           EXAMPLES["allow_outside"], code="config")
+        elif not (site_dir / value).is_dir():
+            problems.error(path, line, f"allow_outside names {value!r}, which is not a folder",
+                           "write paths from the site folder to folders that exist, or remove it", code="config")
+        else:
+            folders.append((site_dir / value).resolve())
+    return tuple(folders)
 
 
 def read_redirect_files(values: list, problems: Collector, path: Path, line: int) -> tuple[str, ...]:
@@ -318,7 +359,10 @@ def is_site_path(value: str) -> bool:
 
 def is_http_url(value: str) -> bool:
     """Tell whether a value is an absolute http(s) URL with a host and no spaces."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a host in brackets that is not an IPv6 address: "http://[::1"
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"[\s\x00-\x1f\x7f]", value)
 
 
@@ -347,7 +391,10 @@ def normalise_base_url(value: Any) -> str | None:
     """Return base_url ending in '/', or None when it is neither a path nor an http(s) URL."""
     if not isinstance(value, str) or not value:
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a host in brackets that is not an IPv6 address: "http://[::1"
+        return None
     if "?" in value or "#" in value:
         return None
     if parts.scheme:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -11,6 +12,10 @@ from typing import Iterable
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
+# What would break a `path:line: message` line or hide what a name says: control characters, line and
+# paragraph separators, bidirectional overrides, and the bytes of a name that is not UTF-8 (surrogateescape).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +34,21 @@ class Diagnostic:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.severity}: {self.message}"
         return f"{text}; {self.hint}" if self.hint else text
+
+
+def printable(text: str) -> str:
+    """Return a file name with what a terminal would not show as written escaped: `bad\\xff.md`, `a\\nb.md`."""
+    return UNPRINTABLE.sub(lambda match: escape(match.group()), text)
+
+
+def escape(char: str) -> str:
+    """Return the escape of one character: \\n, \\xff for an undecodable byte, \\u202e."""
+    code = ord(char)
+    if char in ESCAPES:
+        return ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # the byte os.fsdecode could not decode
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class SiteError(Exception):
@@ -52,13 +72,13 @@ class Collector:
         self._resolved_site_dir: Path | None = None
 
     def display_path(self, path: Path | str) -> str:
-        """Return `path` relative to the site folder when it is inside it."""
+        """Return `path` relative to the site folder when it is inside it, printable (see `printable`)."""
         if self._resolved_site_dir is None:
             self._resolved_site_dir = self.site_dir.resolve()
         try:  # symlinks stay as written: the user knows the path under content/, not its target
-            return Path(os.path.abspath(path)).relative_to(self._resolved_site_dir).as_posix()
+            return printable(Path(os.path.abspath(path)).relative_to(self._resolved_site_dir).as_posix())
         except ValueError:
-            return str(path)
+            return printable(str(path))
 
     def error(self, path: Path | str, line: int, message: str, hint: str = "", code: str = "") -> None:
         """Record an error at `path:line`."""

@@ -14,6 +14,7 @@ from .frontmatter import FrontMatterError, ParsedFile, parse_file
 from .i18n import collation_key, remember_collation_keys
 from .model import Article, Corpus, RelatedRef, Source, SourceFile
 from .parallel import map_in_processes
+from .sources import is_utf8
 
 KNOWN_KEYS = {
     "title", "category", "sources", "related", "description", "date", "updated",
@@ -97,6 +98,10 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         error(where, f"language '{lang}' from {said_by} is not in site.toml",
               f"use one of {', '.join(config.language_codes)}, or add [languages.{lang}] to site.toml",
               code="unknown-language")
+
+    if not is_utf8(str(source.path.relative_to(config.content_dir))):
+        # Discovery leaves such a file out (sources.usable); a cached build meets it among its changes.
+        error((), "the path is not valid UTF-8", "rename it using UTF-8 characters", code="file-name")
 
     slug = meta.get("slug", source.slug)
     where = ("slug",) if "slug" in meta else ()

@@ -104,7 +104,7 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     `search` says that the pages will be indexed (a build to files): the preview, in memory, passes False.
     `compiled_dir` keeps compiled templates for the next build: this user's, never in a site folder.
     """
-    theme = Theme.for_site(site.config.site_dir)
+    theme = Theme.for_site(site.config.site_dir, site.config.allow_outside)
     assets = {}
     static = []
     for name, path, site_path, data in theme.published_files(site.urls, problems):

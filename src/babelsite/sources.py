@@ -3,18 +3,44 @@
 from __future__ import annotations
 
 import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .config import SiteConfig
-from .errors import Collector
+from .errors import Collector, printable
 from .i18n import parse_locale
 from .model import SourceFile
+
+SPECIAL_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+                 stat.S_IFBLK: "a block device"}
 
 
 def looks_like_language(name: str) -> bool:
     """Tell whether a folder name or file suffix is meant as a language code."""
     return 2 <= len(name.split("-")[0]) <= 3 and parse_locale(name) is not None
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The real folders a site's files may lie in: the site's own and those site.toml allows outside it."""
+
+    roots: tuple[str, ...]  # real paths, each ending with a separator
+
+    @classmethod
+    def around(cls, *folders: Path | str) -> Boundary:
+        """Return the boundary holding these folders, as their real paths."""
+        return cls(tuple(os.path.join(os.path.realpath(folder), "") for folder in folders))
+
+    @classmethod
+    def of_site(cls, config: SiteConfig) -> Boundary:
+        """Return the boundary of a site: its folder and the allow_outside folders of site.toml."""
+        return cls.around(config.site_dir, *config.allow_outside)
+
+    def holds(self, path: Path | str) -> bool:
+        """Tell whether a path's real path, symlinks followed, lies in one of the folders."""
+        return os.path.join(os.path.realpath(path), "").startswith(self.roots)
 
 
 def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
@@ -25,7 +51,7 @@ def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
         problems.error(config.config_path, 0, f"content folder {problems.display_path(content_dir)} does not exist",
                        "create it or set content_dir in site.toml", code="content-folder")
         return ()
-    for path in walk_files(content_dir, problems):
+    for path in walk_files(content_dir, problems, Boundary.of_site(config)):
         if path.suffix != ".md":
             problems.warning(path, 0, "not a Markdown file, ignored", "keep images and other files in static/", code="not-markdown")
             continue
@@ -54,22 +80,61 @@ def describe_file(config: SiteConfig, path: Path, problems: Collector) -> Source
     return SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, stem)
 
 
-def walk_files(root: Path, problems: Collector) -> list[Path]:
-    """List files under root, sorted, following symlinks but never around a loop."""
+def is_ignored(name: str) -> bool:
+    """Tell whether a file in content/ is left alone: hidden, or an editor's backup or lock file."""
+    return name.startswith(".") or name.endswith("~")
+
+
+def walk_files(root: Path, problems: Collector, boundary: Boundary,
+               ignored: Callable[[str], bool] = is_ignored) -> list[Path]:
+    """List the files under root, sorted, following symlinks that stay within boundary, never around a loop.
+
+    What is refused is reported: links out of the boundary, names that are not UTF-8, named pipes,
+    sockets and devices (never opened: reading a pipe waits forever).
+    """
+    if not usable(root, problems, boundary, is_root=True):
+        return []
     files: list[Path] = []
     for folder, dirs, names in walk_once(root):
         if names is None:
             problems.error(folder, 0, "symlink loop: this folder was already read through another path",
                            "remove the symlink", code="symlink-loop")
             continue
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.extend(Path(folder) / name for name in sorted(names) if not is_ignored(name))
+        dirs[:] = [d for d in sorted(dirs) if not d.startswith(".") and usable(Path(folder, d), problems, boundary)]
+        files.extend(path for path in (Path(folder, name) for name in sorted(names) if not ignored(name))
+                     if usable(path, problems, boundary))
     return sorted(files)
 
 
-def is_ignored(name: str) -> bool:
-    """Tell whether a file in content/ is left alone: hidden, or an editor's backup or lock file."""
-    return name.startswith(".") or name.endswith("~")
+def usable(path: Path, problems: Collector, boundary: Boundary, is_root: bool = False) -> bool:
+    """Tell whether a file or folder may be read, reporting why not: its name, where it lies, what it is."""
+    if not is_utf8(path.name):
+        problems.error(path, 0, f"the {'folder' if path.is_dir() else 'file'} name is not valid UTF-8",
+                       "rename it using UTF-8 characters", code="file-name")
+        return False
+    try:
+        mode = os.lstat(path).st_mode
+        # Only a symlink can lead out of a folder already known to lie inside; the walk's root may be anywhere.
+        if stat.S_ISLNK(mode) or is_root:
+            if not boundary.holds(path):
+                problems.error(path, 0, f"lies outside the site folder, at {printable(os.path.realpath(path))}",
+                               "copy it into the site folder, or name the folder it lies in under allow_outside "
+                               "in site.toml", code="outside-site")
+                return False
+            mode = os.stat(path).st_mode
+    except OSError:
+        return True  # a broken link, a loop, or gone since listed: whoever reads it says so
+    kind = SPECIAL_KINDS.get(stat.S_IFMT(mode))
+    if kind is not None:
+        problems.warning(path, 0, f"is {kind}, not a file; it is skipped without being read",
+                         "remove it, or put a regular file in its place", code="special-file")
+        return False
+    return True
+
+
+def is_utf8(name: str) -> bool:
+    """Tell whether a file name read from the disk was valid UTF-8 (Python keeps other bytes as surrogates)."""
+    return not any("\udc80" <= char <= "\udcff" for char in name)
 
 
 def walk_once(root: Path | str) -> Iterator[tuple[str, list[str], list[str] | None]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import Collector
+from .sources import Boundary, walk_files
 from .urls import UrlScheme
 
 
@@ -17,28 +18,44 @@ class Theme:
 
     template_dirs: tuple[Path, ...]
     static_dirs: tuple[Path, ...]
+    boundary: Boundary  # where their files may lie: the site's folder, the theme's, the allow_outside folders
+    outside: Boundary  # the allow_outside folders
 
     @classmethod
-    def for_site(cls, site_dir: Path) -> Theme:
+    def for_site(cls, site_dir: Path, allow_outside: tuple[Path, ...] = ()) -> Theme:
+        """Return the site's own template and static folders, then the theme's."""
         packaged = Path(__file__).parent / "theme"
-        theme_root = packaged if packaged.is_dir() else Path(__file__).resolve().parents[2]
-        template_dirs = dict.fromkeys(d.resolve() for d in (site_dir / "templates", theme_root / "templates") if d.is_dir())
-        static_dirs = dict.fromkeys(d.resolve() for d in (site_dir / "static", theme_root / "static") if d.is_dir())
-        return cls(tuple(template_dirs), tuple(static_dirs))
+        theme_root = (packaged if packaged.is_dir() else Path(__file__).parents[2]).resolve()
+        site_dir = site_dir.resolve()
+        # A site's folder keeps its name (a diagnostic says "static", not where a link leads) but is
+        # told from the theme's by its real path: the sample site's folders are the theme's.
+        template_dirs: dict[Path, Path] = {}
+        static_dirs: dict[Path, Path] = {}
+        for root in (site_dir, theme_root):
+            for folder, found in ((root / "templates", template_dirs), (root / "static", static_dirs)):
+                if folder.is_dir():
+                    found.setdefault(folder.resolve(), folder)
+        return cls(tuple(template_dirs.values()), tuple(static_dirs.values()),
+                   Boundary.around(site_dir, theme_root, *allow_outside), Boundary.around(*allow_outside))
+
+    def check_templates(self, problems: Collector) -> None:
+        """Report template files a build must not read: outside the site, not UTF-8, pipes and devices."""
+        for folder in self.template_dirs:
+            walk_files(folder, problems, self.boundary, is_hidden)
 
     def static_files(self, problems: Collector) -> dict[str, Path]:
         """Map each static file's relative name to the file that wins (site before theme)."""
         files: dict[str, Path] = {}
         for folder in self.static_dirs:
-            for path in sorted(folder.rglob("*")):
-                name = path.relative_to(folder).as_posix()
-                if not path.is_file() or any(p.startswith(".") for p in name.split("/")):
+            inside = Boundary.around(folder)
+            for path in walk_files(folder, problems, self.boundary, is_hidden):
+                if not path.is_file():
                     continue
-                if folder not in path.resolve().parents:
+                if not (inside.holds(path) or self.outside.holds(path)):
                     problems.warning(path, 0, "links to a file outside static/; it is not published",
                                      "copy the file into static/ instead of linking to it", code="static-outside")
                     continue
-                files.setdefault(name, path)
+                files.setdefault(path.relative_to(folder).as_posix(), path)
         return dict(sorted(files.items()))
 
     def published_files(self, urls: UrlScheme, problems: Collector) -> Iterator[tuple[str, Path, str, bytes]]:
@@ -50,6 +67,11 @@ class Theme:
     def asset_paths(self, urls: UrlScheme, problems: Collector) -> dict[str, str]:
         """Map each static file's name (`img/logo.png`) to the site path it is published at."""
         return {name: site_path for name, _, site_path, _ in self.published_files(urls, problems)}
+
+
+def is_hidden(name: str) -> bool:
+    """Tell whether a file in static/ or templates/ is left alone: its name starts with a dot."""
+    return name.startswith(".")
 
 
 def hashed_name(name: str, data: bytes) -> str:
