@@ -13,7 +13,7 @@ from typing import Iterable, NoReturn
 from .config import SiteConfig
 from .errors import Collector, SiteError
 from .urls import UrlScheme
-from .write import reuse_added
+from .write import fault_point, reuse_added
 
 # Languages written without spaces between words: only Pagefind's extended build splits them into words.
 EXTENDED_LANGUAGES = frozenset({"zh", "ja"})
@@ -49,8 +49,8 @@ def index_site(staging: Path, config: SiteConfig, languages: Iterable[str]) -> N
         run_pagefind(staging, staging / folder, glob, config)
 
 
-def reindex_site(output_dir: Path, config: SiteConfig, languages: Iterable[str], changed: Iterable[str]) -> None:
-    """Index the bundles whose pages changed again: each into a new folder beside the old, which it then replaces."""
+def reindex_site(staging: Path, config: SiteConfig, languages: Iterable[str], changed: Iterable[str]) -> None:
+    """Index the bundles of the staged site whose pages changed again, keeping the unchanged index files' mtime."""
     if not config.search:
         return
     changed_pages = [name for name in changed if name.endswith(".html")]
@@ -58,16 +58,14 @@ def reindex_site(output_dir: Path, config: SiteConfig, languages: Iterable[str],
         prefix = glob.removesuffix("**/*.html")
         if not any(name.startswith(prefix) for name in changed_pages):
             continue
-        bundle = output_dir / folder
-        fresh, old = bundle.with_name(f".{bundle.name}.new"), bundle.with_name(f".{bundle.name}.old")
-        for leftover in (fresh, old):
-            shutil.rmtree(leftover, ignore_errors=True)
-        run_pagefind(output_dir, fresh, glob, config)
-        reuse_added(bundle, fresh, sorted(os.listdir(fresh)))  # unchanged index files keep their mtime
+        bundle = staging / folder
+        previous = bundle.with_name(f".{bundle.name}.previous")  # hard links to the previous site's files
         if bundle.exists():
-            bundle.rename(old)
-        fresh.rename(bundle)
-        shutil.rmtree(old, ignore_errors=True)
+            bundle.rename(previous)
+        run_pagefind(staging, bundle, glob, config)
+        if previous.exists():
+            reuse_added(previous, bundle, sorted(os.listdir(bundle)))
+            shutil.rmtree(previous)
 
 
 def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> None:
@@ -81,6 +79,7 @@ def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> Non
     except OSError as exc:
         fail(config, f"search indexing failed: cannot run Pagefind ({command[0]}): {exc.strerror or exc}",
              f"reinstall babelsite so that its pagefind dependency is complete, {TURN_OFF}")
+    fault_point("during-index")
     if result.returncode != 0:
         fail(config, f"search indexing failed: Pagefind {exit_reason(result.returncode)}{last_lines(result)}",
              f"fix what Pagefind reports, {TURN_OFF}")
