@@ -1,9 +1,10 @@
-"""A killed build leaves the previous site or the new one, whole, and the next build removes what it left."""
+"""A killed build leaves the previous site or the new one, whole; a full disk is a diagnostic, not a traceback."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -94,3 +95,60 @@ def test_a_build_killed_between_two_renames_gets_the_previous_site_back(sites):
     assert listing(root / "public") == old and ".public.old-999999999" not in beside(root)
     assert build(root).returncode == 0
     assert listing(root / "public") == new and beside(root) == entries
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """Mount a 4 MB tmpfs and return its folder; skip where mounting needs rights the tests lack."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here: " + mounted.stderr.decode(errors="replace").strip())
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill the disk with a file until `leave` bytes are free."""
+    free = shutil.disk_usage(disk).free - leave
+    with open(disk / "filler", "wb") as filler:
+        while free > 0:
+            free -= filler.write(b"\0" * min(free, 1 << 16))
+
+
+# An edit, the languages it is made in, and what the build then reports with 64 KB left on the disk.
+FULL_DISK = {
+    "pages": ("tramontana " * 20_000, "en", "No space left on device: {output}/en/venti/index.html"),
+    "index": ("tramontana", "en it", "No space left on device for the search index: {output}/pagefind/en"),
+}
+
+
+@pytest.mark.parametrize("cold", [True, False], ids=["cold", "cached"])
+@pytest.mark.parametrize("step", list(FULL_DISK))
+def test_a_full_disk_is_a_diagnostic_and_the_previous_output_stays(tmp_path, small_disk, cold, step):
+    root, output = tmp_path / "search", small_disk / "public"
+    shutil.copytree(SITES / "search", root)
+    assert build(root, "--out", output).returncode == 0
+    before = listing(output)
+    paragraph, languages, reason = FULL_DISK[step]
+    edit(root, paragraph, languages)
+    fill(small_disk, 64 << 10)
+    failed = build(root, "--out", output, *(["--no-cache"] if cold else []))
+    assert (failed.returncode, failed.stderr.splitlines()[0]) == (1, (
+        f"{output}: error: the disk is full while writing the site ({reason.format(output=output)}); "
+        "free space or choose another output_dir"))
+    assert listing(output) == before and beside(small_disk) == ["filler", "public"]
+
+
+def test_another_write_error_is_a_diagnostic(sites):
+    root, old, new = sites
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))  # the edited pages are larger
+
+    failed = build(root, preexec_fn=limit_file_size)
+    assert (failed.returncode, failed.stderr.splitlines()[0]) == (1, (
+        "public: error: cannot write the site (File too large: public/en/venti/index.html); "
+        "check that the output folder's disk can be written, or choose another output_dir"))
+    assert listing(root / "public") == old

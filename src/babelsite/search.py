@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import os
@@ -18,6 +19,8 @@ from .write import fault_point, reuse_added
 # Languages written without spaces between words: only Pagefind's extended build splits them into words.
 EXTENDED_LANGUAGES = frozenset({"zh", "ja"})
 TURN_OFF = "or set search = false in site.toml to build without search"
+# Less free space than this after Pagefind left empty files means it could not write them: it does not say so.
+LOW_SPACE = 1 << 20
 # Marks the Markdown adds to article text that would only clutter search excerpts: heading anchors, [1] citations.
 NOT_TEXT = ".header-anchor, sup.citation"
 
@@ -80,10 +83,27 @@ def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> Non
         fail(config, f"search indexing failed: cannot run Pagefind ({command[0]}): {exc.strerror or exc}",
              f"reinstall babelsite so that its pagefind dependency is complete, {TURN_OFF}")
     fault_point("during-index")
+    if (result.returncode != 0 or incomplete(bundle)) and low_space(bundle):
+        # Pagefind leaves files empty on a full disk, and may even exit with status 0
+        raise OSError(errno.ENOSPC, "No space left on device for the search index", str(bundle))
     if result.returncode != 0:
         fail(config, f"search indexing failed: Pagefind {exit_reason(result.returncode)}{last_lines(result)}",
              f"fix what Pagefind reports, {TURN_OFF}")
     sort_entry(bundle / "pagefind-entry.json", config)
+
+
+def incomplete(bundle: Path) -> bool:
+    """Tell whether Pagefind left a bundle without its entry file or with empty files, as on a full disk."""
+    entry = bundle / "pagefind-entry.json"
+    return not entry.is_file() or any(path.is_file() and path.stat().st_size == 0 for path in bundle.rglob("*"))
+
+
+def low_space(folder: Path) -> bool:
+    """Tell whether the disk holding a folder has almost no space left."""
+    try:
+        return shutil.disk_usage(folder.parent).free < LOW_SPACE
+    except OSError:
+        return False
 
 
 def pagefind_command(config: SiteConfig) -> list[str]:

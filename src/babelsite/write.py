@@ -22,6 +22,7 @@ from .render import OutputFile
 MARKER = ".babelsite-output"
 MARKER_TEXT = b"This folder is written by babelsite build; it replaces it whole.\n"
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,18 @@ def restage_site(output_dir: Path, site_dir: Path, previous: Iterable[str], outp
 
 @contextmanager
 def staged(output_dir: Path, site_dir: Path) -> Iterator[Path]:
-    """Yield a new staging folder beside the output; swap it in whole when the block succeeds, else remove it."""
+    """Yield a new staging folder beside the output; swap it in whole when the block succeeds, else remove it.
+
+    An OSError meanwhile, such as a full disk, becomes a diagnostic on the output folder.
+    """
     staging = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
     try:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
     except OSError as exc:
+        if exc.errno in DISK_FULL:
+            raise write_failure(exc, staging, output_dir, site_dir) from None
         problems = Collector(site_dir)
         problems.error(output_dir, 0, f"cannot create the output folder: {exc.strerror or exc} ({exc.filename})",
                        "choose an output folder whose parent folders can be created and written",
@@ -158,8 +164,10 @@ def staged(output_dir: Path, site_dir: Path) -> Iterator[Path]:
     try:
         yield staging
         previous = swap(staging, output_dir)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise write_failure(exc, staging, output_dir, site_dir) from None
         raise
     shutil.rmtree(previous, ignore_errors=True)
 
@@ -224,6 +232,21 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(second))
 
 
+def write_failure(exc: OSError, staging: Path, output_dir: Path, site_dir: Path) -> SiteError:
+    """Describe an OSError met while staging the site (a full disk above all) as a diagnostic on the output."""
+    problems = Collector(site_dir)
+    where = str(exc.filename or staging).replace(str(staging), str(output_dir), 1)
+    reason = f"{exc.strerror or exc}: {problems.display_path(where)}"
+    if exc.errno in DISK_FULL:
+        problems.error(output_dir, 0, f"the disk is full while writing the site ({reason})",
+                       "free space or choose another output_dir", code="disk-full")
+    else:
+        problems.error(output_dir, 0, f"cannot write the site ({reason})",
+                       "check that the output folder's disk can be written, or choose another output_dir",
+                       code="output-failed")
+    return SiteError(problems.items)
+
+
 def remove_leftovers(output_dir: Path) -> None:
     """Remove the staging and previous-site folders that killed builds left beside the output folder.
 
@@ -280,8 +303,11 @@ def reuse_unchanged(previous: Path, target: Path, data: bytes) -> bool:
             return True
     except OSError:
         pass
-    with open(target, "xb") as file:  # a new file: never written through a hard link to the previous site
-        file.write(data)
+    try:
+        with open(target, "xb") as file:  # a new file: never written through a hard link to the previous site
+            file.write(data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None  # a failed write() names no file
     return False
 
 
@@ -290,7 +316,7 @@ def link_or_copy(previous: Path, target: Path) -> None:
     try:
         os.link(previous, target)
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        if exc.errno in DISK_FULL:
             raise
         shutil.copy2(previous, target)  # another device, or a file system without hard links
 
