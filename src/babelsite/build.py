@@ -24,7 +24,7 @@ from .state import BuildState, store_state
 from .sources import discover, is_ignored, walk_once
 from .status import translation_status
 from .theme import Theme
-from .write import check_output_dir, output_files, write_site
+from .write import check_output_dir, output_files, remove_leftovers, write_site
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     started = time.perf_counter()
     config = load_config(options.site_dir, options.config_path, options.base_url)
     output_dir = (options.output_dir or config.output_dir).resolve()
+    remove_leftovers(output_dir)
     key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
     inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
     refused = Collector(config.site_dir)  # checked before a cached build too: a .git folder may have come since
@@ -129,7 +130,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
                                        compiled_dir=compiled_templates_dir(config))
     outputs = itertools.chain(static, renderer.pages(options.jobs))
-    result = write_site(output_dir, counted(outputs, progress),
+    result = write_site(output_dir, counted(outputs, progress), config.site_dir,
                         finish=lambda staging: index_site(staging, config, renderer.searchable),
                         folders=[os.path.dirname(site.urls.output_file(page.path)) for page in site.pages])
     prepared.timings["render+write"] = time.perf_counter() - t

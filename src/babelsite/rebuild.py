@@ -27,7 +27,7 @@ from .state import BuildState, StoredState, linked_slugs, referring, related_slu
 from .status import TranslationStatus, translation_status, update_status
 from .theme import Theme
 from .urls import UrlScheme
-from .write import output_files, update_site
+from .write import output_files, restage_site
 
 
 @dataclass(frozen=True)
@@ -349,8 +349,8 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
 
     Nothing changed and the output is as it was written: nothing to do. Only Markdown files
     changed: the previous build's state, read from the cache as far as the edits reach, is
-    updated as the preview does, only the pages the edits reach are rendered, and only files
-    whose bytes changed are replaced.
+    updated as the preview does, only the pages the edits reach are rendered, and the site is
+    staged anew from the previous output's files (hard links) and those whose bytes changed.
     """
     changed_names = changed_files(cached.inputs, inputs)
     paths = tuple(Path(name) for name in changed_names)
@@ -384,14 +384,8 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         return None, None  # a language gained or lost its search index, which every page of it links to
     if options.strict and any(d.severity == WARNING for d in new_state.diagnostics):
         return None, None  # the cold build reports them as errors
-    update = update_site(output_dir, outputs, gone)
-    written = update.changed
-    try:
-        reindex_site(output_dir, config, renderer.searchable, written)
-    except BaseException:
-        update.roll_back()  # a failed build leaves the previous output as it was
-        raise
-    update.commit()
+    written = restage_site(output_dir, config.site_dir, cached.outputs, outputs, gone,
+                           lambda staging, changed: reindex_site(staging, config, renderer.searchable, changed))
     stamped = {name: stamp for name, stamp in cached.outputs.items()
                if name not in gone and not name.startswith(BUNDLE + "/")}
     stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))

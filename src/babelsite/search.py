@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import os
@@ -13,11 +14,13 @@ from typing import Iterable, NoReturn
 from .config import SiteConfig
 from .errors import Collector, SiteError
 from .urls import UrlScheme
-from .write import reuse_added
+from .write import fault_point, reuse_added
 
 # Languages written without spaces between words: only Pagefind's extended build splits them into words.
 EXTENDED_LANGUAGES = frozenset({"zh", "ja"})
 TURN_OFF = "or set search = false in site.toml to build without search"
+# Less free space than this after Pagefind left empty files means it could not write them: it does not say so.
+LOW_SPACE = 1 << 20
 # Marks the Markdown adds to article text that would only clutter search excerpts: heading anchors, [1] citations.
 NOT_TEXT = ".header-anchor, sup.citation"
 
@@ -49,8 +52,8 @@ def index_site(staging: Path, config: SiteConfig, languages: Iterable[str]) -> N
         run_pagefind(staging, staging / folder, glob, config)
 
 
-def reindex_site(output_dir: Path, config: SiteConfig, languages: Iterable[str], changed: Iterable[str]) -> None:
-    """Index the bundles whose pages changed again: each into a new folder beside the old, which it then replaces."""
+def reindex_site(staging: Path, config: SiteConfig, languages: Iterable[str], changed: Iterable[str]) -> None:
+    """Index the bundles of the staged site whose pages changed again, keeping the unchanged index files' mtime."""
     if not config.search:
         return
     changed_pages = [name for name in changed if name.endswith(".html")]
@@ -58,16 +61,14 @@ def reindex_site(output_dir: Path, config: SiteConfig, languages: Iterable[str],
         prefix = glob.removesuffix("**/*.html")
         if not any(name.startswith(prefix) for name in changed_pages):
             continue
-        bundle = output_dir / folder
-        fresh, old = bundle.with_name(f".{bundle.name}.new"), bundle.with_name(f".{bundle.name}.old")
-        for leftover in (fresh, old):
-            shutil.rmtree(leftover, ignore_errors=True)
-        run_pagefind(output_dir, fresh, glob, config)
-        reuse_added(bundle, fresh, sorted(os.listdir(fresh)))  # unchanged index files keep their mtime
+        bundle = staging / folder
+        previous = bundle.with_name(f".{bundle.name}.previous")  # hard links to the previous site's files
         if bundle.exists():
-            bundle.rename(old)
-        fresh.rename(bundle)
-        shutil.rmtree(old, ignore_errors=True)
+            bundle.rename(previous)
+        run_pagefind(staging, bundle, glob, config)
+        if previous.exists():
+            reuse_added(previous, bundle, sorted(os.listdir(bundle)))
+            shutil.rmtree(previous)
 
 
 def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> None:
@@ -81,10 +82,28 @@ def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> Non
     except OSError as exc:
         fail(config, f"search indexing failed: cannot run Pagefind ({command[0]}): {exc.strerror or exc}",
              f"reinstall babelsite so that its pagefind dependency is complete, {TURN_OFF}")
+    fault_point("during-index")
+    if (result.returncode != 0 or incomplete(bundle)) and low_space(bundle):
+        # Pagefind leaves files empty on a full disk, and may even exit with status 0
+        raise OSError(errno.ENOSPC, "No space left on device for the search index", str(bundle))
     if result.returncode != 0:
         fail(config, f"search indexing failed: Pagefind {exit_reason(result.returncode)}{last_lines(result)}",
              f"fix what Pagefind reports, {TURN_OFF}")
     sort_entry(bundle / "pagefind-entry.json", config)
+
+
+def incomplete(bundle: Path) -> bool:
+    """Tell whether Pagefind left a bundle without its entry file or with empty files, as on a full disk."""
+    entry = bundle / "pagefind-entry.json"
+    return not entry.is_file() or any(path.is_file() and path.stat().st_size == 0 for path in bundle.rglob("*"))
+
+
+def low_space(folder: Path) -> bool:
+    """Tell whether the disk holding a folder has almost no space left."""
+    try:
+        return shutil.disk_usage(folder.parent).free < LOW_SPACE
+    except OSError:
+        return False
 
 
 def pagefind_command(config: SiteConfig) -> list[str]:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import re
 import shutil
+import signal
+import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
@@ -15,6 +21,9 @@ from .render import OutputFile
 
 MARKER = ".babelsite-output"
 SITE_FOLDERS = (("content", "a content/ folder"), ("static", "a static/ folder"), ("templates", "a templates/ folder"))
+MARKER_TEXT = b"This folder is written by babelsite build; it replaces it whole.\n"
+AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass(frozen=True)
@@ -113,62 +122,207 @@ class FolderMaker(threading.Thread):
         self.join()
 
 
-def write_site(output_dir: Path, files: Iterable[OutputFile], finish: Callable[[Path], None] | None = None,
-               folders: Iterable[str] = ()) -> BuildResult:
+def write_site(output_dir: Path, files: Iterable[OutputFile], site_dir: Path,
+               finish: Callable[[Path], None] = lambda staging: None, folders: Iterable[str] = ()) -> BuildResult:
     """Write files into a staging folder, reusing unchanged files, let `finish` add to it, then swap it in.
 
     `folders` are folders (relative to the output) that the files will need, made ahead by a FolderMaker.
     """
     output_dir = output_dir.resolve()
+    written: list[str] = []
+    changed = 0
+    with staged(output_dir, site_dir) as staging:
+        maker = FolderMaker(str(staging), folders)
+        try:
+            made_dirs: set[str] = {str(staging)}
+            for file in files:
+                target = staged_path(staging, file.path, made_dirs)
+                changed += not reuse_unchanged(output_dir / file.path, Path(target), file.data)
+                written.append(file.path)
+        finally:
+            maker.stop()
+        before = set(os.listdir(staging)) | {MARKER}
+        finish_staging(output_dir, staging, lambda: finish(staging))
+        added, added_changed = reuse_added(output_dir, staging, sorted(set(os.listdir(staging)) - before))
+        written += added
+        changed += added_changed
+    return BuildResult(output_dir, tuple(written), changed)
+
+
+def restage_site(output_dir: Path, site_dir: Path, previous: Iterable[str], outputs: Mapping[str, bytes],
+                 gone: Iterable[str], finish: Callable[[Path, list[str]], None]) -> list[str]:
+    """Stage the previous site again with `outputs` written over it and `gone` left out, then swap it in.
+
+    For a build that only re-rendered some pages: the `previous` files of the output are
+    hard-linked into the staging folder (unchanged files keep their mtime and cost no space),
+    `finish` gets the staging folder and the files whose bytes changed or went, to index
+    them again. Returns those files.
+    """
+    output_dir = output_dir.resolve()
+    gone = set(gone)
+    with staged(output_dir, site_dir) as staging:
+        made_dirs: set[str] = {str(staging)}
+        changed = [name for name, data in sorted(outputs.items())
+                   if not reuse_unchanged(output_dir / name, Path(staged_path(staging, name, made_dirs)), data)]
+        for name in previous:
+            if name not in outputs and name not in gone:
+                link_or_copy(output_dir / name, Path(staged_path(staging, name, made_dirs)))
+        changed += sorted(name for name in gone if (output_dir / name).exists())
+        finish_staging(output_dir, staging, lambda: finish(staging, changed))
+    return changed
+
+
+@contextmanager
+def staged(output_dir: Path, site_dir: Path) -> Iterator[Path]:
+    """Yield a new staging folder beside the output; swap it in whole when the block succeeds, else remove it.
+
+    An OSError meanwhile, such as a full disk, becomes a diagnostic on the output folder.
+    """
     staging = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
-    retired = output_dir.with_name(f".{output_dir.name}.old-{os.getpid()}")
     try:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
     except OSError as exc:
-        problems = Collector(Path.cwd())
+        if exc.errno in DISK_FULL:
+            raise write_failure(exc, staging, output_dir, site_dir) from None
+        problems = Collector(site_dir)
         problems.error(output_dir, 0, f"cannot create the output folder: {exc.strerror or exc} ({exc.filename})",
                        "choose an output folder whose parent folders can be created and written",
                        code="output-refused")
         raise SiteError(problems.items) from None
-    written: list[str] = []
-    changed = 0
-    maker = FolderMaker(str(staging), folders)
     try:
-        made_dirs: set[str] = {str(staging)}
-        inside = str(staging) + os.sep
-        for file in files:
-            # The staging folder is new and holds no symlinks, so normalising the path is enough
-            # to tell whether it stays inside (Path.resolve would cost a system call per part).
-            target = os.path.normpath(os.path.join(staging, file.path))
-            if not target.startswith(inside):
-                raise SiteError([])  # never write outside the output folder; links.py reports the cause
-            folder = os.path.dirname(target)
-            if folder not in made_dirs:
-                os.makedirs(folder, exist_ok=True)
-                made_dirs.add(folder)
-            changed += not reuse_unchanged(output_dir / file.path, Path(target), file.data)
-            written.append(file.path)
-        maker.stop()
-        (staging / MARKER).write_text("This folder is written by babelsite build; it replaces it whole.\n")
-        if finish is not None:
-            before = set(os.listdir(staging))
-            finish(staging)
-            added, added_changed = reuse_added(output_dir, staging, sorted(set(os.listdir(staging)) - before))
-            written += added
-            changed += added_changed
-        if output_dir.exists():
-            output_dir.rename(retired)
+        yield staging
+        previous = swap(staging, output_dir)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise write_failure(exc, staging, output_dir, site_dir) from None
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def staged_path(staging: Path, name: str, made_dirs: set[str]) -> str:
+    """Return where a file of the site goes in the staging folder, making its folder; refuse a path outside."""
+    # The staging folder is new and holds no symlinks, so normalising the path is enough
+    # to tell whether it stays inside (Path.resolve would cost a system call per part).
+    target = os.path.normpath(os.path.join(staging, name))
+    if not target.startswith(str(staging) + os.sep):
+        raise SiteError([])  # never write outside the output folder; links.py reports the cause
+    folder = os.path.dirname(target)
+    if folder not in made_dirs:
+        os.makedirs(folder, exist_ok=True)
+        made_dirs.add(folder)
+    return target
+
+
+def finish_staging(output_dir: Path, staging: Path, finish: Callable[[], None]) -> None:
+    """Mark the staged pages as babelsite's, then let `finish` add to them (the search index)."""
+    reuse_unchanged(output_dir / MARKER, staging / MARKER, MARKER_TEXT)
+    fault_point("after-pages")
+    finish()
+
+
+def swap(staging: Path, output_dir: Path) -> Path:
+    """Put the staging folder in the output's place; return where the previous site went, to remove.
+
+    Where the system can (Linux), both folders are exchanged in one step, so that the output
+    folder is always a whole site; elsewhere the previous site is renamed aside first.
+    """
+    if output_dir.exists() and exchange(staging, output_dir):
+        fault_point("during-swap")
+        return staging
+    retired = output_dir.with_name(f".{output_dir.name}.old-{os.getpid()}")
+    if output_dir.exists():
+        output_dir.rename(retired)
+    fault_point("during-swap")
+    try:
         staging.rename(output_dir)
     except BaseException:
-        maker.stop()
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not output_dir.exists():
+        if retired.exists():
             retired.rename(output_dir)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return BuildResult(output_dir, tuple(written), changed)
+    return retired
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Exchange two folders in one step with renameat2(RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False  # a C library without it
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EPERM):
+        return False  # an old kernel, or a file system that cannot exchange
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def write_failure(exc: OSError, staging: Path, output_dir: Path, site_dir: Path) -> SiteError:
+    """Describe an OSError met while staging the site (a full disk above all) as a diagnostic on the output."""
+    problems = Collector(site_dir)
+    where = str(exc.filename or staging).replace(str(staging), str(output_dir), 1)
+    reason = f"{exc.strerror or exc}: {problems.display_path(where)}"
+    if exc.errno in DISK_FULL:
+        problems.error(output_dir, 0, f"the disk is full while writing the site ({reason})",
+                       "free space or choose another output_dir", code="disk-full")
+    else:
+        problems.error(output_dir, 0, f"cannot write the site ({reason})",
+                       "check that the output folder's disk can be written, or choose another output_dir",
+                       code="output-failed")
+    return SiteError(problems.items)
+
+
+def remove_leftovers(output_dir: Path) -> None:
+    """Remove the staging and previous-site folders that killed builds left beside the output folder.
+
+    A build killed between the two renames of a swap left no output folder: the previous site
+    goes back in its place.
+    """
+    output_dir = output_dir.resolve()
+    try:
+        entries = sorted(os.listdir(output_dir.parent))
+    except OSError:
+        return
+    pattern = re.compile(rf"\.{re.escape(output_dir.name)}\.(staging|old)-(\d+)")
+    for entry in entries:
+        found = pattern.fullmatch(entry)
+        if found is None or running(int(found[2])):
+            continue
+        leftover = output_dir.with_name(entry)
+        if found[1] == "old" and not output_dir.exists():
+            leftover.rename(output_dir)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def running(pid: int) -> bool:
+    """Tell whether another process with this id runs (a build of this process is never left running)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it runs, as another user
+    return True
+
+
+def fault_point(step: str) -> None:
+    """Kill this process at `step` when BABELSITE_FAULT names it: a testing hook for crash safety.
+
+    The steps are after-pages (pages staged, not yet indexed), during-index (after Pagefind
+    indexed one bundle) and during-swap (the staging folder in the output's place, the
+    previous site not yet removed). tests/test_atomic.py checks that the output is then
+    still a whole site.
+    """
+    if os.environ.get("BABELSITE_FAULT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def reuse_unchanged(previous: Path, target: Path, data: bytes) -> bool:
@@ -179,8 +333,22 @@ def reuse_unchanged(previous: Path, target: Path, data: bytes) -> bool:
             return True
     except OSError:
         pass
-    target.write_bytes(data)
+    try:
+        with open(target, "xb") as file:  # a new file: never written through a hard link to the previous site
+            file.write(data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None  # a failed write() names no file
     return False
+
+
+def link_or_copy(previous: Path, target: Path) -> None:
+    """Hard-link a file of the previous site into the staging folder, or copy it with its mtime."""
+    try:
+        os.link(previous, target)
+    except OSError as exc:
+        if exc.errno in DISK_FULL:
+            raise
+        shutil.copy2(previous, target)  # another device, or a file system without hard links
 
 
 def reuse_added(output_dir: Path, staging: Path, entries: list[str]) -> tuple[list[str], int]:
@@ -212,67 +380,3 @@ def output_files(output_dir: Path) -> Iterator[str]:
         for name in names:
             if name != MARKER or folder != str(output_dir):
                 yield os.path.join(folder, name)
-
-
-@dataclass
-class SiteUpdate:
-    """Files replaced in a written site, the previous ones kept aside until the update is committed."""
-
-    output_dir: Path
-    changed: list[str]  # relative paths of the files replaced, added or removed
-    kept: dict[str, Path | None]  # relative path -> the previous file kept aside, None where there was none
-
-    def commit(self) -> None:
-        """Let the previous files go."""
-        for previous in self.kept.values():
-            if previous is not None:
-                previous.unlink(missing_ok=True)
-
-    def roll_back(self) -> None:
-        """Put the previous files back where they were, and remove the added ones."""
-        for name, previous in self.kept.items():
-            if previous is None:
-                (self.output_dir / name).unlink(missing_ok=True)
-            else:
-                os.replace(previous, self.output_dir / name)
-
-
-def update_site(output_dir: Path, outputs: Mapping[str, bytes], gone: Iterable[str]) -> SiteUpdate:
-    """Replace the changed files of a written site one by one, and remove gone ones, keeping the old aside.
-
-    For a build that only re-rendered some pages: each file is swapped in whole (written beside
-    it, then renamed over it), and files whose bytes did not change keep their mtime. Until
-    commit() or roll_back(), the previous files stay beside the new ones under hidden names.
-    """
-    update = SiteUpdate(output_dir, [], {})
-    try:
-        for name, data in sorted(outputs.items()):
-            target = output_dir / name
-            try:
-                if target.stat().st_size == len(data) and target.read_bytes() == data:
-                    continue
-            except OSError:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
-            temporary.write_bytes(data)
-            update.kept[name] = keep_aside(target, link=True)
-            os.replace(temporary, target)
-            update.changed.append(name)
-        for name in sorted(gone):
-            if (output_dir / name).exists():
-                update.kept[name] = keep_aside(output_dir / name, link=False)
-                update.changed.append(name)
-    except BaseException:
-        update.roll_back()
-        raise
-    return update
-
-
-def keep_aside(path: Path, link: bool) -> Path | None:
-    """Keep a file under a hidden name beside it (a hard link, or the file moved); None when there is none."""
-    if not path.exists():
-        return None
-    aside = path.with_name(f".{path.name}.{os.getpid()}.previous")
-    aside.unlink(missing_ok=True)
-    os.link(path, aside) if link else os.replace(path, aside)
-    return aside
