@@ -6,6 +6,7 @@ import http.client
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -58,10 +59,11 @@ def preview(tmp_path):
     assert not set(threading.enumerate()) - threads_before, "threads leaked"
 
 
-def get(server: PreviewServer, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
+def get(server: PreviewServer, path: str, method: str = "GET", headers: dict | None = None,
+        timeout: float = 5) -> tuple[int, dict, bytes]:
     host, port = server.httpd.server_address[:2]
-    connection = http.client.HTTPConnection(host, port, timeout=5)
-    connection.request(method, path)
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    connection.request(method, path, headers=headers or {})
     response = connection.getresponse()
     body = response.read()
     connection.close()
@@ -265,6 +267,99 @@ def test_fifty_clients_holding_the_stream_all_get_the_reload(preview):
     assert not [line for line in server.log.lines if "Traceback" in line or "error" in line]
     for client in clients:
         client.close()
+
+
+def test_two_hundred_clients_beside_twenty_idle_sockets_all_get_answers(preview):
+    server = preview()
+    address = server.httpd.server_address[:2]
+    idle = [socket.create_connection(address, timeout=5) for _ in range(20)]
+    idle[0].sendall(b"GET /it/alpha/ HTTP/1.1\r\nHo")  # one of them stops in the middle of a request
+    statuses: list[int] = []
+    failures: list[str] = []
+    together = threading.Barrier(200)
+
+    def client() -> None:
+        together.wait(30)
+        for _ in range(5):
+            try:
+                statuses.append(get(server, "/it/alpha/", timeout=10)[0])
+            except OSError as exc:
+                failures.append(repr(exc))
+
+    clients = [threading.Thread(target=client, daemon=True) for _ in range(200)]
+    for thread in clients:
+        thread.start()
+    deadline = time.monotonic() + 120  # generous: only there so that a regression fails instead of hanging
+    for thread in clients:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    assert failures == [] and len(statuses) == 1000 and set(statuses) == {200}
+    for sock in idle:
+        sock.close()
+
+
+@pytest.mark.parametrize("host,status", [
+    ("evil.example", 403), ("evil.example:{port}", 403), ("localhost.evil.example:{port}", 403), ("", 403),
+    ("localhost:{port}", 200), ("127.0.0.1:{port}", 200), ("[::1]:{port}", 200), ("localhost", 200),
+    ("LocalHost:{port}", 200), ("app.localhost:{port}", 200), ("192.168.1.20:{port}", 200),
+])
+def test_requests_for_another_host_are_refused(preview, host, status):
+    server = preview()
+    port = server.httpd.server_address[1]
+    address = server.httpd.server_address[:2]
+    with socket.create_connection(address, timeout=5) as sock:  # raw, to send no Host at all
+        header = f"Host: {host.format(port=port)}\r\n" if host else ""
+        sock.sendall(f"GET /it/alpha/ HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == str(status).encode()
+    if status == 403:
+        assert b"Content-Type: text/plain; charset=utf-8" in head
+        assert body.startswith(b"Blocked: this babelsite preview does not serve the host ")
+        assert b"<h1>" not in body
+    else:
+        assert b"live.js" in body
+
+
+def test_events_and_preview_files_check_the_host_too(preview):
+    server = preview()
+    host, port = server.httpd.server_address[:2]
+    for path in ("/__babelsite/events", "/__babelsite/live.js", "/nowhere/"):
+        connection = http.client.HTTPConnection(host, port, timeout=5)
+        connection.request("GET", path, headers={"Host": "evil.example"})
+        assert connection.getresponse().status == 403  # the body is not read: a stream would never end
+        connection.close()
+
+
+def test_the_machine_name_is_served_only_when_listening_on_every_address():
+    from babelsite.serve import is_served_host, served_host_names
+
+    machine = socket.gethostname().lower()
+    assert is_served_host(f"{machine}:8000", served_host_names("0.0.0.0"))
+    assert not is_served_host(f"{machine}:8000", served_host_names("127.0.0.1")) or machine == "localhost"
+    assert is_served_host("preview.lan:8000", served_host_names("preview.lan"))
+    assert not is_served_host("evil.example", served_host_names("0.0.0.0"))
+
+
+def test_an_idle_connection_is_closed_but_the_event_stream_stays_open(preview):
+    server = preview()
+    server.idle_timeout = 0.3
+    address = server.httpd.server_address[:2]
+    silent = socket.create_connection(address, timeout=10)
+    halfway = socket.create_connection(address, timeout=10)
+    halfway.sendall(b"GET /it/alpha/ HTTP/1.1\r\nHost: local")
+    assert silent.recv(1) == b"" and halfway.recv(1) == b""  # closed by the server; a timeout error otherwise
+    silent.close()
+    halfway.close()
+    client = EventClient(server)
+    client.start()
+    assert client.connected.wait(5)
+    time.sleep(1.0)  # several idle timeouts: the stream's keep-alives keep it going
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text() + "\nStill listening.\n")
+    assert wait_for(lambda: "reload" in client.events)
+    client.close()
 
 
 OVERRIDE = '{% extends "base.html" %}{% block main %}<h1>MARK</h1>{% endblock %}\n'

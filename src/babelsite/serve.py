@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import json
 import mimetypes
 import posixpath
+import socket
 import sys
 import threading
 import time
@@ -30,6 +32,11 @@ NO_SITE_YET = b"<!DOCTYPE html><html><head><title>babelsite</title></head><body>
 QUIET_SECONDS = 0.03  # a burst of events ends when none came for this long (an editor saves within a few ms)
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, so a constant stream still rebuilds
 STOP_SECONDS = 0.5  # how long Ctrl-C waits for the threads, so that the preview stops within a second
+IDLE_SECONDS = 5.0  # a connection that sends nothing for this long is closed, so idle sockets hold no thread
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+HOST_REFUSED = ("Blocked: this babelsite preview does not serve the host {host} (a guard against DNS rebinding). "
+                "It answers to localhost, 127.0.0.1, [::1] or another IP address, the --host name, and the machine's "
+                "name when listening on 0.0.0.0.\n")
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp",
                     "___jb_tmp___", "___jb_old___")
 
@@ -121,7 +128,8 @@ class PreviewServer:
         self.broadcast = Broadcast()
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
-        self.httpd: ThreadingHTTPServer | None = None
+        self.httpd: PreviewHTTPServer | None = None
+        self.idle_timeout = IDLE_SECONDS
         self.observer = None
         self.changes: ChangeCollector | None = None
         self.watched_folders: list[Path] = []
@@ -143,12 +151,11 @@ class PreviewServer:
         self.publish(result)  # a broken site still starts: its tabs show the errors until it is fixed
         config_dir = self.options.site_dir.resolve()
         try:
-            self.httpd = ThreadingHTTPServer((self.host, self.port), make_handler(self))
+            self.httpd = PreviewHTTPServer(self)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise PortBusy(f"port {self.port} on {self.host} is busy; pass --port 0 to pick a free one") from None
             raise
-        self.httpd.daemon_threads = True
         self.start_watching(config_dir)
         self.spawn(self.httpd.serve_forever, "babelsite-http", 0.1)
         self.spawn(self.build_loop, "babelsite-builder")
@@ -249,88 +256,160 @@ class PortBusy(Exception):
     """The port asked for is taken by another program."""
 
 
-def make_handler(preview: PreviewServer):
-    """Return the request handler class bound to one preview server."""
+class PreviewHTTPServer(ThreadingHTTPServer):
+    """The preview's HTTP listener: a deep listen queue, a daemon thread per connection, a Host check."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "babelsite"
+    request_queue_size = 1024  # the default 5 drops connections when many tabs and assets arrive at once
+    daemon_threads = True
 
-        def log_message(self, format, *args):  # noqa: A002 - the base class's name
-            pass  # the terminal shows rebuilds and diagnostics, not every request
+    def __init__(self, preview: PreviewServer):
+        self.preview = preview
+        self.host_names = served_host_names(preview.host)
+        super().__init__((preview.host, preview.port), PreviewHandler)
 
-        def do_HEAD(self):
-            self.respond(head=True)
 
-        def do_GET(self):
-            self.respond(head=False)
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Answers one connection's requests from the preview's in-memory site."""
 
-        def respond(self, head: bool) -> None:
-            path = urlsplit(self.path).path
-            if path == PREVIEW + "events" and not head:
-                return self.stream_events()
-            if path.startswith(PREVIEW):
-                return self.send_preview_file(path[len(PREVIEW):], head)
-            status, key = resolve_request(path, preview.base_path, preview.site.get)
-            if status == HTTPStatus.MOVED_PERMANENTLY:
-                return self.send_bytes(status, b"", "text/plain", head, location=key)
-            data = preview.site.get(key) if key else None
-            if data is None:
-                status, key = HTTPStatus.NOT_FOUND if status == HTTPStatus.OK else status, not_found_page(key, preview.site.get)
-                data = preview.site.get(key) or NO_SITE_YET
-            content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
-            if content_type == "text/html":
-                data = inject_live_script(data)
-            self.send_bytes(status, data, content_type, head)
+    protocol_version = "HTTP/1.1"
+    server_version = "babelsite"
+    server: PreviewHTTPServer
 
-        def send_bytes(self, status, data: bytes, content_type: str, head: bool, location: str = "") -> None:
-            self.send_response(status)
-            if content_type.startswith("text/") or content_type in ("application/javascript", "application/json",
-                                                                     "application/xml", "image/svg+xml"):
-                content_type += "; charset=utf-8"
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            if location:
-                self.send_header("Location", location)
-            self.end_headers()
-            if not head:
-                self.wfile.write(data)
+    @property
+    def timeout(self) -> float:
+        """Return how long the socket may stay silent: a client that sends nothing is dropped after it.
 
-        def send_preview_file(self, name: str, head: bool) -> None:
-            if name not in ("live.js", "worker.js"):
-                return self.send_bytes(HTTPStatus.NOT_FOUND, b"Not found", "text/plain", head)
-            data = resources.files("babelsite").joinpath("preview", name).read_bytes()
-            self.send_bytes(HTTPStatus.OK, data, "application/javascript", head)
+        It bounds each read and write, not a response: the event stream writes a keep-alive
+        every half second, so it only ends when the tab stops reading.
+        """
+        return self.server.preview.idle_timeout
 
-        def stream_events(self) -> None:
-            """Hold a Server-Sent Events stream open and send each rebuild's message."""
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "keep-alive")
-            self.end_headers()
-            broadcast = preview.broadcast
-            with broadcast.condition:
-                seen, failing = broadcast.number, broadcast.failing
-            try:
-                self.wfile.write(b"retry: 500\n\n")
-                if failing is not None:
-                    self.wfile.write(f"event: errors\ndata: {failing}\n\n".encode())
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # the terminal shows rebuilds and diagnostics, not every request
+
+    def do_HEAD(self):
+        """Answer a HEAD request: the headers of what GET would send."""
+        self.respond(head=True)
+
+    def do_GET(self):
+        """Answer a GET request."""
+        self.respond(head=False)
+
+    def respond(self, head: bool) -> None:
+        """Refuse a request addressed to another host, else answer with the preview's file or page."""
+        host = self.headers.get("Host")
+        if not is_served_host(host, self.server.host_names):
+            refusal = HOST_REFUSED.format(host=json.dumps(host)).encode()
+            return self.send_bytes(HTTPStatus.FORBIDDEN, refusal, "text/plain", head)
+        path = urlsplit(self.path).path
+        if path == PREVIEW + "events" and not head:
+            return self.stream_events()
+        if path.startswith(PREVIEW):
+            return self.send_preview_file(path[len(PREVIEW):], head)
+        self.send_page(path, head)
+
+    def send_page(self, path: str, head: bool) -> None:
+        """Send the site's file for a path, the 404 page when it has none, or a redirect."""
+        site = self.server.preview.site
+        status, key = resolve_request(path, self.server.preview.base_path, site.get)
+        if status == HTTPStatus.MOVED_PERMANENTLY:
+            return self.send_bytes(status, b"", "text/plain", head, location=key)
+        data = site.get(key) if key else None
+        if data is None:
+            status, key = HTTPStatus.NOT_FOUND if status == HTTPStatus.OK else status, not_found_page(key, site.get)
+            data = site.get(key) or NO_SITE_YET
+        content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        if content_type == "text/html":
+            data = inject_live_script(data)
+        self.send_bytes(status, data, content_type, head)
+
+    def send_bytes(self, status, data: bytes, content_type: str, head: bool, location: str = "") -> None:
+        """Send a whole response that is never cached."""
+        self.send_response(status)
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json",
+                                                                 "application/xml", "image/svg+xml"):
+            content_type += "; charset=utf-8"
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        if location:
+            self.send_header("Location", location)
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def send_preview_file(self, name: str, head: bool) -> None:
+        """Send the live-reload script or its shared worker."""
+        if name not in ("live.js", "worker.js"):
+            return self.send_bytes(HTTPStatus.NOT_FOUND, b"Not found", "text/plain", head)
+        data = resources.files("babelsite").joinpath("preview", name).read_bytes()
+        self.send_bytes(HTTPStatus.OK, data, "application/javascript", head)
+
+    def stream_events(self) -> None:
+        """Hold a Server-Sent Events stream open and send each rebuild's message."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "keep-alive")
+        self.end_headers()
+        preview = self.server.preview
+        broadcast = preview.broadcast
+        with broadcast.condition:
+            seen, failing = broadcast.number, broadcast.failing
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            if failing is not None:
+                self.wfile.write(f"event: errors\ndata: {failing}\n\n".encode())
+            self.wfile.flush()
+            while not preview.stopping.is_set():
+                messages = broadcast.wait(seen, timeout=0.5)
+                for number, event, payload in messages:
+                    self.wfile.write(f"event: {event}\ndata: {payload}\n\n".encode())
+                    seen = number
+                if not messages:
+                    self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
-                while not preview.stopping.is_set():
-                    messages = broadcast.wait(seen, timeout=0.5)
-                    for number, event, payload in messages:
-                        self.wfile.write(f"event: {event}\ndata: {payload}\n\n".encode())
-                        seen = number
-                    if not messages:
-                        self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError, ValueError):
-                pass
-            self.close_connection = True
+        except (OSError, ValueError):  # the tab went away or stopped reading for `timeout` seconds
+            pass
+        self.close_connection = True
 
-    return Handler
+
+def served_host_names(host: str) -> frozenset[str]:
+    """Return the host names the preview answers to besides IP addresses: localhost, --host, the machine's name.
+
+    The machine's name counts only when the server listens on every address (0.0.0.0 or ::).
+    """
+    names = {"localhost", host.strip("[]").lower()}
+    if host in WILDCARD_HOSTS:
+        machine = socket.gethostname().lower()
+        names |= {machine, f"{machine}.local"}
+    return frozenset(names - {""})
+
+
+def is_served_host(header: str | None, names: frozenset[str]) -> bool:
+    """Tell whether a Host header addresses the preview: an IP address, localhost or one of its names.
+
+    A page of a DNS-rebinding attack reaches the preview under its own domain name and sends that
+    name as Host; an IP address cannot be rebound. A missing Host is refused, as Vite and
+    webpack-dev-server do: browsers always send one.
+    """
+    if not header:
+        return False
+    header = header.strip().lower()
+    if header.startswith("["):
+        address, _, port = header[1:].partition("]")
+        return is_ip_address(address) and (port == "" or port[1:].isdigit() and port[0] == ":")
+    name = header.partition(":")[0]
+    return is_ip_address(name) or name in names or name.endswith(".localhost")
+
+
+def is_ip_address(text: str) -> bool:
+    """Tell whether a text is an IPv4 or IPv6 address."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def resolve_request(path: str, base_path: str, lookup) -> tuple[HTTPStatus, str]:
