@@ -167,3 +167,15 @@ def test_images_and_links_to_static_files_use_their_published_names(site, tmp_pa
     assert run("build", site_dir, "--out", out) == 1
     assert (f"content/en/gamma.md:{lines + 2}: error: '/static/img/nowhere.png' names no file in static/; "
             "put the file at static/img/nowhere.png, or fix the path") in capsys.readouterr().err
+
+
+def test_a_citation_in_image_alt_text_keeps_its_text(site, tmp_path):
+    site_dir = site("multi")
+    page = site_dir / "content/en/alpha.md"
+    page.write_text(page.read_text() + "\n![see [1]](https://example.org/x.png) ![see [1, 2]](https://example.org/y.png)\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    body = next(d for d in find_all(parse_html(tmp_path / "out/en/alpha/index.html"), "div")
+                if d.get("class") == "article-body")
+    assert [img.get("alt") for img in body.iter(XHTML + "img")] == ["see [1]", "see [1, 2]"]
+    assert [a.get("id") for a in body.iter(XHTML + "a") if a.get("href", "").startswith("#source-")] == ["cite-1-1", "cite-2-1"]
+
