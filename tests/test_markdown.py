@@ -167,3 +167,42 @@ def test_images_and_links_to_static_files_use_their_published_names(site, tmp_pa
     assert run("build", site_dir, "--out", out) == 1
     assert (f"content/en/gamma.md:{lines + 2}: error: '/static/img/nowhere.png' names no file in static/; "
             "put the file at static/img/nowhere.png, or fix the path") in capsys.readouterr().err
+
+
+def test_a_citation_in_image_alt_text_keeps_its_text(site, tmp_path):
+    site_dir = site("multi")
+    page = site_dir / "content/en/alpha.md"
+    page.write_text(page.read_text() + "\n![see [1]](https://example.org/x.png) ![see [1, 2]](https://example.org/y.png)\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    body = next(d for d in find_all(parse_html(tmp_path / "out/en/alpha/index.html"), "div")
+                if d.get("class") == "article-body")
+    assert [img.get("alt") for img in body.iter(XHTML + "img")] == ["see [1]", "see [1, 2]"]
+    assert [a.get("id") for a in body.iter(XHTML + "a") if a.get("href", "").startswith("#source-")] == ["cite-1-1", "cite-2-1"]
+
+
+@pytest.mark.parametrize("headings,expected", [
+    ("# x\n\n# x\n\n# x\n", ["x", "x-1", "x-2"]),
+    ("# x\n\n# x-1\n\n# x\n", ["x", "x-1", "x-2"]),
+    ("# x\n\n# x\n\n# x-1\n\n# x-1\n", ["x", "x-1", "x-1-1", "x-1-2"]),
+    ("# Main\n\n# Main\n\n# Main 1\n", ["main-2", "main-1", "main-1-1"]),
+])
+def test_repeated_and_colliding_headings_get_distinct_ids(headings, expected):
+    _, fragment = render(headings)
+    assert [h.get("id") for h in tags(fragment, "h1")] == expected
+    assert [h.find(XHTML + "a").get("href") for h in tags(fragment, "h1")] == [f"#{i}" for i in expected]
+
+
+@pytest.mark.parametrize("source,links", [
+    ("Visit www.commonmark.org/help.", [("http://www.commonmark.org/help", "www.commonmark.org/help")]),
+    ("(See https://en.wikipedia.org/wiki/Foo_(bar)).", [("https://en.wikipedia.org/wiki/Foo_(bar)",) * 2]),
+    ("www.a.org/search?q=(business)))", [("http://www.a.org/search?q=(business)", "www.a.org/search?q=(business)")]),
+    ("www.a.org/x&hl; and *http://localhost:5000/p*", [("http://www.a.org/x", "www.a.org/x"),
+                                                      ("http://localhost:5000/p",) * 2]),
+    ("Mail user.name+tag@example.net, or mailto:a@b.org.", [("mailto:user.name+tag@example.net", "user.name+tag@example.net"),
+                                                            ("mailto:a@b.org",) * 2]),
+    ("xmpp:me@example.org/phone", [("xmpp:me@example.org/phone",) * 2]),
+    ("None: a.www.b.org, x@y, http://a_b.c_d, http://, config.py, www.a, [www.a.org](/x)", [("/x", "www.a.org")]),
+])
+def test_gfm_autolinks(source, links):
+    _, fragment = render(source + "\n")
+    assert [(a.get("href"), a.text) for a in tags(fragment, "a")] == links

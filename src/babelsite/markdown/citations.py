@@ -58,16 +58,29 @@ def citation_lines(state: StateCore) -> None:
             line = block.map[0]
         if block.type != "inline" or not block.children:
             continue
+        token_line, counted = line, 0  # line breaks are counted once per block, up to each citation
         for token in block.children:
+            if token.type == "image":
+                keep_alt_text(token)
             if token.type != "citation":
                 continue
-            token_line = line + block.content.count("\n", 0, token.meta["pos"])
+            token_line += block.content.count("\n", counted, token.meta["pos"])
+            counted = token.meta["pos"]
             token.meta["ids"] = []
             for number in token.meta["numbers"]:
                 citations.append((number, token_line))
                 uses = ids.setdefault(number, [])
                 uses.append(f"cite-{number}-{len(uses) + 1}")
                 token.meta["ids"].append(uses[-1])
+
+
+def keep_alt_text(image: Token) -> None:
+    """Turn citations in an image's alt text back into their text: alt text holds no links."""
+    for index, child in enumerate(image.children or []):
+        if child.type == "citation":
+            image.children[index] = Token("text", "", 0, content=child.markup)
+        elif child.type == "image":
+            keep_alt_text(child)
 
 
 def render_citation(self, tokens: Sequence[Token], idx: int, options, env) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from functools import cache
 from typing import Sequence
@@ -11,19 +10,18 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..urls import slugify
+from .autolinks import autolinks_plugin
 from .citations import citations_plugin
+from .tasklists import tasklists_plugin
 
 # Ids the default theme's pages use, and those of citations, sources and footnotes: no heading takes them.
 THEME_IDS = frozenset({"main", "toc-heading", "sources-heading", "related-heading", "not-translated",
@@ -39,14 +37,12 @@ def create_parser(html: bool) -> MarkdownIt:
     """Return the shared parser; raw HTML is kept only when the site allows it."""
     md = MarkdownIt("commonmark", {"html": html, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
-    md.use(gfm_autolink_plugin)
+    md.use(autolinks_plugin)
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(tasklists_plugin)
     # One block rule for every kind of admonition: seven rules would each look at every line.
     md.use(container_plugin, "admonition", validate=is_admonition, render=render_admonition)
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify, permalink=True,
-           permalinkSymbol="#", permalinkBefore=False)
     md.core.ruler.push("headings", collect_headings)
     md.core.ruler.after("inline", "article_links", rewrite_article_links)
     md.use(citations_plugin)
@@ -85,29 +81,52 @@ def render_admonition(self, tokens: Sequence[Token], idx: int, options, env) -> 
             f'<p class="admonition-title">{escapeHtml(title)}</p>\n')
 
 
+class UniqueIds:
+    """Hands out ids never handed out before: `x`, then `x-1`, `x-2`, … in constant time each."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.next_suffix: dict[str, int] = {}  # for each id asked for: the first suffix not yet tried
+
+    def take(self, ident: str) -> str:
+        """Return ident if it is free, else ident-n with the smallest free n, and mark it used."""
+        if ident in self.used:
+            n = self.next_suffix.get(ident, 1)
+            while f"{ident}-{n}" in self.used:
+                n += 1
+            self.next_suffix[ident] = n + 1
+            ident = f"{ident}-{n}"
+        self.used.add(ident)
+        return ident
+
+
 def collect_headings(state: StateCore) -> None:
-    """Record (level, id, text) of each heading in env['toc'] and label its anchor link.
+    """Give each heading a unique id and an anchor link, and record (level, id, text) in env['toc'].
 
     A heading whose id the page already uses (the theme's `main`, `source-1`, a citation's
     `cite-1-1`) gets another one, so that links to either still land where they should.
     """
     toc = state.env.setdefault("toc", [])
     label = state.env.get("ui", {}).get("anchor_label", "Link to this section")
-    headings = [(index, token) for index, token in enumerate(state.tokens) if token.type == "heading_open"]
-    taken = {token.attrGet("id") for _, token in headings}
-    for index, token in headings:
-        children = state.tokens[index + 1].children or []
-        ident = token.attrGet("id")
-        if ident in THEME_IDS or PAGE_ID.match(ident or ""):
-            ident = next(f"{ident}-{n}" for n in itertools.count(1) if f"{ident}-{n}" not in taken)
-            taken.add(ident)
-            token.attrSet("id", ident)
-        text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+    headings = [(token, state.tokens[index + 1].children or [])
+                for index, token in enumerate(state.tokens) if token.type == "heading_open"]
+    ids = UniqueIds()
+    texts = ["".join(c.content for c in children if c.type in ("text", "code_inline")) for _, children in headings]
+    idents = [ids.take(slugify(text)) for text in texts]
+    idents = [ids.take(i) if i in THEME_IDS or PAGE_ID.match(i) else i for i in idents]
+    for (token, children), ident, text in zip(headings, idents, texts):
+        token.attrSet("id", ident)
+        children.extend(anchor_link(ident, label))
         toc.append((int(token.tag[1]), ident, text.strip()))
-        for child in children:
-            if child.type == "link_open" and child.attrGet("class") == "header-anchor":
-                child.attrSet("aria-label", label)
-                child.attrSet("href", f"#{ident}")
+
+
+def anchor_link(ident: str, label: str) -> list[Token]:
+    """Return the tokens of a heading's ` #` link to itself."""
+    link_open = Token("link_open", "a", 1)
+    for attr, value in (("class", "header-anchor"), ("href", f"#{ident}"), ("aria-label", label)):
+        link_open.attrSet(attr, value)
+    return [Token("text", "", 0, content=" "), link_open, Token("html_block", "", 0, content="#"),
+            Token("link_close", "a", -1)]
 
 
 def rewrite_article_links(state: StateCore) -> None:
@@ -128,6 +147,7 @@ def rewrite_article_links(state: StateCore) -> None:
             line = block.map[0]
         children = block.children or []
         breaks = 0  # line breaks so far in this block: inline tokens carry no line of their own
+        marks: dict[int, Token] = {}  # index of a link's last token -> the mark to put after it
         for index, token in enumerate(children):
             if token.type in ("softbreak", "hardbreak"):
                 breaks += 1
@@ -145,19 +165,22 @@ def rewrite_article_links(state: StateCore) -> None:
             new_href, language = resolve(href, line + breaks)
             token.attrSet("href", new_href)
             if language is not None:
-                mark_language(children, index, *language)
+                marks.update([mark_language(children, index, *language)])
+        if marks:  # one pass, not an insertion per link: a list insertion moves every token after it
+            block.children = [t for i, token in enumerate(children) for t in (token, marks.get(i)) if t is not None]
 
 
-def mark_language(children: list[Token], link_index: int, code: str, direction: str, name: str) -> None:
-    """Give the link at link_index the language of its target, and name it after the link."""
+def mark_language(children: list[Token], link_index: int, code: str, direction: str,
+                  name: str) -> tuple[int, Token]:
+    """Give the link at link_index the language of its target; return where it ends and the mark naming it."""
     link = children[link_index]
     for attr, value in (("hreflang", code), ("lang", code), ("dir", direction)):
         link.attrSet(attr, value)
+    mark = Token("html_inline", "", 0)
+    mark.content = f' <span class="language-mark">({escapeHtml(name)})</span>'
     depth = 0
     for index in range(link_index, len(children)):
         depth += children[index].nesting if children[index].type.startswith("link_") else 0
         if depth == 0:
-            mark = Token("html_inline", "", 0)
-            mark.content = f' <span class="language-mark">({escapeHtml(name)})</span>'
-            children.insert(index + 1, mark)
-            return
+            return index, mark
+    return len(children) - 1, mark
