@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate  # noqa: E402
 
 from babelsite.build import BuildOptions  # noqa: E402
-from babelsite.serve import PreviewServer  # noqa: E402
+from babelsite.serve.server import PreviewServer  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from babelsite import load
+from babelsite.content import load
 
 from conftest import REPO, SITES, XHTML, find_all, parse_html, run, tree
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from babelsite.build import BuildOptions
-from babelsite.serve import PreviewServer
+from babelsite.serve.server import PreviewServer
 from conftest import SITES
 from test_serve import Log
 

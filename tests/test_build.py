@@ -365,7 +365,7 @@ def test_a_category_spelled_differently_in_one_language_writes_no_broken_link(si
 
 
 def test_template_views_are_looked_up_by_key_and_dict_methods_stay_methods():
-    from babelsite.render import ViewEnvironment
+    from babelsite.render.pages import ViewEnvironment
 
     template = ViewEnvironment(undefined=jinja2.StrictUndefined).from_string(
         "{{ v.title }}|{% for key, _ in v.items() %}{{ key }},{% endfor %}|{{ v.get('title') }}|{{ v.missing is defined }}")

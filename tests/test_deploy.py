@@ -18,7 +18,7 @@ import html5lib
 import pytest
 import yaml
 
-from babelsite.hosts import accept_language_patterns
+from babelsite.output.hosts import accept_language_patterns
 from conftest import REPO, SITES, crawl, find_all, parse_html, run
 
 BASE = "https://example.org/docs/"

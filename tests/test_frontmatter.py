@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from babelsite.frontmatter import FrontMatterError, parse_file
+from babelsite.content.frontmatter import FrontMatterError, parse_file
 
 
 def error_of(data: bytes) -> tuple[int, str]:

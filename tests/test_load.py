@@ -9,8 +9,8 @@ import pytest
 
 from babelsite.config import load_config
 from babelsite.errors import Collector
-from babelsite.load import load_corpus
-from babelsite.sources import discover
+from babelsite.content.load import load_corpus
+from babelsite.content.sources import discover
 
 from conftest import run
 

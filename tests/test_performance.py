@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 import babelsite.build
-import babelsite.cache
-import babelsite.i18n
+import babelsite.incremental.cache
+import babelsite.locale
 
 from conftest import REPO, run, tree
 
@@ -187,7 +187,7 @@ def test_another_babelsite_version_or_options_do_not_use_the_cache(generated, tm
     real_prepare = babelsite.build.prepare
     monkeypatch.setattr(babelsite.build, "prepare",
                         lambda *args, **kwargs: calls.append(1) or real_prepare(*args, **kwargs))
-    monkeypatch.setattr(babelsite.cache, "__version__", "99.0")
+    monkeypatch.setattr(babelsite.incremental.cache, "__version__", "99.0")
     assert run("build", site_dir, "--out", out) == 0
     assert calls == [1]
     assert run("build", site_dir, "--out", out) == 0
@@ -239,7 +239,7 @@ def test_a_cache_signed_by_someone_else_is_never_unpickled(generated, tmp_path, 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # as a CI machine building a pull request
     unpickled = []
     # Jinja too unpickles with it, from this user's own folder of compiled templates: only the site's files count
-    monkeypatch.setattr(babelsite.cache.pickle, "load", lambda file, *args: unpickled.append(file.name))
+    monkeypatch.setattr(babelsite.incremental.cache.pickle, "load", lambda file, *args: unpickled.append(file.name))
     EDITS["body"](site_dir)
     capsys.readouterr()
     assert run("build", site_dir, "--out", out) == 0
@@ -250,7 +250,7 @@ def test_a_cache_signed_by_someone_else_is_never_unpickled(generated, tmp_path, 
 
 def stored_index(site_dir: Path) -> tuple[str, dict]:
     """Return the pack file the build cache's state names, and its index: slug -> (offset, length, signature)."""
-    stored, warning = babelsite.cache.read_pickle(site_dir / ".babelsite-cache/state.pickle")
+    stored, warning = babelsite.incremental.cache.read_pickle(site_dir / ".babelsite-cache/state.pickle")
     assert warning is None
     return stored[2], stored[3]
 
@@ -260,8 +260,8 @@ def test_an_edit_reads_and_writes_only_the_parts_of_the_state_it_reaches(generat
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     pack_before, index_before = stored_index(site_dir)
     loaded = []
-    real_load = babelsite.cache.Pack.load
-    monkeypatch.setattr(babelsite.cache.Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
+    real_load = babelsite.incremental.cache.Pack.load
+    monkeypatch.setattr(babelsite.incremental.cache.Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     related = set(yaml.safe_load(article_file(site_dir, "term_00003", "en").read_text().split("---\n")[1])["related"])
@@ -318,8 +318,8 @@ def test_a_body_edit_built_from_the_cache_sorts_nothing_again(generated, tmp_pat
     site_dir = copy_site(generated, tmp_path)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     collators = []
-    monkeypatch.setattr(babelsite.i18n, "_collation_keys", {})  # as in a new process
-    monkeypatch.setattr(babelsite.i18n, "_collator", lambda: collators.append(1) or pytest.fail("collator loaded"))
+    monkeypatch.setattr(babelsite.locale, "_collation_keys", {})  # as in a new process
+    monkeypatch.setattr(babelsite.locale, "_collator", lambda: collators.append(1) or pytest.fail("collator loaded"))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     assert collators == []  # loading the Unicode collation table alone would take about 0.1 s

@@ -15,10 +15,10 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import expect
 
-import babelsite.search
+import babelsite.output.search
 from babelsite.build import BuildOptions, build
 from babelsite.config import load_config
-from babelsite.rebuild import LiveSite
+from babelsite.incremental.rebuild import LiveSite
 from conftest import SITES, XHTML, find_all, parse_html, run, tree
 from test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
@@ -108,7 +108,7 @@ def test_a_failing_pagefind_leaves_the_previous_output_untouched(site, tmp_path,
     before = tree(root / "public")
     (root / "content/it/venti.md").write_text((root / "content/it/venti.md").read_text() + "\nNuovo testo.\n")
     failing = [sys.executable, "-c", "import sys; print('Error: the index is on fire', file=sys.stderr); sys.exit(3)"]
-    monkeypatch.setattr(babelsite.search, "pagefind_command", lambda config: failing)
+    monkeypatch.setattr(babelsite.output.search, "pagefind_command", lambda config: failing)
     capsys.readouterr()
     assert run("build", root) == 1
     err = capsys.readouterr().err
@@ -121,7 +121,7 @@ def test_a_failing_pagefind_leaves_the_previous_output_untouched(site, tmp_path,
 
 def test_a_missing_pagefind_binary_is_a_diagnostic(site, tmp_path, monkeypatch, capsys):
     root = site("search")
-    monkeypatch.setattr(babelsite.search, "pagefind_command", lambda config: [str(tmp_path / "no-such-pagefind")])
+    monkeypatch.setattr(babelsite.output.search, "pagefind_command", lambda config: [str(tmp_path / "no-such-pagefind")])
     assert run("build", root) == 1
     err = capsys.readouterr().err
     assert "site.toml: error: search indexing failed: cannot run Pagefind" in err and "Traceback" not in err
@@ -154,9 +154,9 @@ def test_unchanged_index_files_keep_their_mtime(site):
 
 def test_chinese_or_japanese_sites_use_the_extended_pagefind(tmp_path):
     (tmp_path / "site.toml").write_text('title = "T"\ndefault_language = "en"\n[languages.en]\n[languages.zh-Hans]\n')
-    assert Path(babelsite.search.pagefind_command(load_config(tmp_path))[0]).name.startswith("pagefind_extended")
+    assert Path(babelsite.output.search.pagefind_command(load_config(tmp_path))[0]).name.startswith("pagefind_extended")
     (tmp_path / "site.toml").write_text('title = "T"\ndefault_language = "en"\n[languages.en]\n[languages.it]\n')
-    assert Path(babelsite.search.pagefind_command(load_config(tmp_path))[0]).name in ("pagefind", "pagefind.exe")
+    assert Path(babelsite.output.search.pagefind_command(load_config(tmp_path))[0]).name in ("pagefind", "pagefind.exe")
 
 
 # -- in a real browser ---------------------------------------------------------------------

@@ -14,9 +14,9 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from babelsite.build import BuildOptions
-from babelsite.rebuild import LiveSite
-from babelsite.render import jinja_environment
-from babelsite.theme import Theme
+from babelsite.incremental.rebuild import LiveSite
+from babelsite.render.pages import jinja_environment
+from babelsite.render.theme import Theme
 from conftest import run, tree
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import html5lib
 import pytest
 
-import babelsite.rebuild
+import babelsite.incremental.rebuild
 from babelsite.build import BuildOptions
-from babelsite.rebuild import LiveSite
-from babelsite.serve import PreviewServer
+from babelsite.incremental.rebuild import LiveSite
+from babelsite.serve.server import PreviewServer
 from conftest import SITES
 
 
@@ -333,7 +333,7 @@ def test_events_and_preview_files_check_the_host_too(preview):
 
 
 def test_the_machine_name_is_served_only_when_listening_on_every_address():
-    from babelsite.serve import is_served_host, served_host_names
+    from babelsite.serve.server import is_served_host, served_host_names
 
     machine = socket.gethostname().lower()
     assert is_served_host(f"{machine}:8000", served_host_names("0.0.0.0"))
@@ -391,7 +391,7 @@ def test_a_static_folder_made_while_serving_is_watched(preview):
 
 
 def test_busy_port_gives_a_clear_message(preview, capsys):
-    from babelsite.serve import serve
+    from babelsite.serve.server import serve
 
     server = preview()
     port = server.httpd.server_address[1]
@@ -530,19 +530,19 @@ def test_a_template_edit_renders_every_page_again_without_converting_markdown_ag
     live = LiveSite(BuildOptions(site_dir=site_dir))
     assert live.rebuild().ok
     prepared = []
-    real_prepare = babelsite.rebuild.prepare
-    monkeypatch.setattr(babelsite.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args))
+    real_prepare = babelsite.incremental.rebuild.prepare
+    monkeypatch.setattr(babelsite.incremental.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args))
     (site_dir / "templates").mkdir()
     template = site_dir / "templates/article.html"
     template.write_text('{% extends "base.html" %}{% block main %}<h1 class="mine">{{ page.title }}</h1>{% endblock %}\n')
     result = live.rebuild([site_dir / "templates", template])
     assert result.ok and not result.incremental and prepared == []
     assert "/en/beta/" in result.changed
-    monkeypatch.setattr(babelsite.rebuild, "prepare", real_prepare)
+    monkeypatch.setattr(babelsite.incremental.rebuild, "prepare", real_prepare)
     assert live.outputs == fresh_outputs(site_dir)  # what a full build makes of the new template
     assert b'<h1 class="mine">' in live.outputs["en/beta/index.html"]
     (site_dir / "static/css").mkdir(parents=True)
     (site_dir / "static/css/extra.css").write_text("h1 { color: teal; }\n")
-    monkeypatch.setattr(babelsite.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args) or real_prepare(*args))
+    monkeypatch.setattr(babelsite.incremental.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args) or real_prepare(*args))
     assert live.rebuild([site_dir / "static/css/extra.css"]).ok
     assert len(prepared) == 1  # a static file can change bodies (their /static/ links): a full build

@@ -14,8 +14,8 @@ import html5lib
 import pytest
 import yaml
 
-from babelsite.frontmatter import parse_file
-from babelsite.new import front_matter
+from babelsite.content.frontmatter import parse_file
+from babelsite.quality.new import front_matter
 from conftest import XHTML, crawl, find_all, parse_html, run, tree
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

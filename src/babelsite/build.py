@@ -10,21 +10,21 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from . import markdown
-from .cache import CachedBuild, cache_key, compiled_templates_dir, forget_cache, new_state_id, read_cache, stamps
+from .incremental.cache import CachedBuild, cache_key, compiled_templates_dir, forget_cache, new_state_id, read_cache, stamps
 from .config import SiteConfig, load_config
-from .checks import check_anchors, check_orphans, check_translations
+from .quality.checks import check_anchors, check_orphans, check_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
-from .links import LinkedSite, resolve
+from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
 from .model import SourceFile
-from .load import load_corpus
-from .render import OutputFile, render_site, start_rendering
-from .search import index_site
-from .state import BuildState, store_state
-from .sources import discover, is_ignored, walk_once
-from .status import translation_status
-from .theme import Theme
-from .write import check_output_dir, output_files, remove_leftovers, write_site
+from .content.load import load_corpus
+from .render.pages import OutputFile, render_site, start_rendering
+from .output.search import index_site
+from .incremental.state import BuildState, store_state
+from .content.sources import discover, is_ignored, walk_once
+from .quality.status import translation_status
+from .render.theme import Theme
+from .output.write import check_output_dir, output_files, remove_leftovers, write_site
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     check_output_dir(config, output_dir, options.force, refused)
     cached, cache_warning = read_cache(config, key) if options.use_cache and not refused.has_errors else (None, None)
     if cached is not None:
-        from .rebuild import build_from_cache  # rebuild.py builds on this module
+        from .incremental.rebuild import build_from_cache  # rebuild.py builds on this module
 
         report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started)
         if report is not None:

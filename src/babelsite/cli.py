@@ -155,7 +155,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve the site with live reload until Ctrl-C."""
     from .build import BuildOptions
     from .errors import SiteError
-    from .serve import serve
+    from .serve.server import serve
 
     options = BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts)
     try:
@@ -173,7 +173,7 @@ def run_status(args: argparse.Namespace) -> int:
 
     from .build import BuildOptions, fail_on_problems, prepare
     from .errors import SiteError
-    from .status import to_html, to_json, to_text, translation_status
+    from .quality.status import to_html, to_json, to_text, translation_status
 
     try:
         prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts))
@@ -206,7 +206,7 @@ def run_status(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace) -> int:
     """Write the file of a new article or translation and print its path."""
     from .errors import SiteError
-    from .new import new_article
+    from .quality.new import new_article
 
     try:
         path = new_article(args.site_dir, args.config, args.slug, args.lang, args.source_lang)
@@ -224,7 +224,7 @@ def run_new(args: argparse.Namespace) -> int:
 def run_init(args: argparse.Namespace) -> int:
     """Write a new site into an empty folder and print what to do next."""
     from .errors import SiteError
-    from .init import init_site
+    from .quality.init import init_site
 
     try:
         written = init_site(args.site_dir)

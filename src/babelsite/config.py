@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from .errors import Collector, SiteError, did_you_mean
-from .i18n import describe_language
+from .locale import describe_language
 
 TOP_KEYS = {
     "title": str,

@@ -9,8 +9,8 @@ from urllib.parse import unquote
 from typing import Iterable, Iterator, Mapping
 
 from ..errors import Collector, Diagnostic
-from ..i18n import ui_strings
-from ..links import ArticlePage, LinkedSite, slug_of_md_link
+from ..locale import ui_strings
+from ..links.resolve import ArticlePage, LinkedSite, slug_of_md_link
 from ..parallel import map_in_processes
 from .parser import STATIC_PREFIX, create_parser
 

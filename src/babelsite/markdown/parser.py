@@ -18,7 +18,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from ..urls import slugify
+from ..links.urls import slugify
 from .autolinks import autolinks_plugin
 from .citations import citations_plugin
 from .tasklists import tasklists_plugin

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .config import SiteConfig
-from .errors import Collector, printable
-from .i18n import parse_locale
-from .model import SourceFile
+from ..config import SiteConfig
+from ..errors import Collector, printable
+from ..locale import parse_locale
+from ..model import SourceFile
 
 SPECIAL_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
                  stat.S_IFBLK: "a block device"}

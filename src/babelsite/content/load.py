@@ -8,12 +8,12 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from .config import SiteConfig
-from .errors import Collector, Diagnostic
+from ..config import SiteConfig
+from ..errors import Collector, Diagnostic
 from .frontmatter import FrontMatterError, ParsedFile, parse_file
-from .i18n import collation_key, remember_collation_keys
-from .model import Article, Corpus, RelatedRef, Source, SourceFile
-from .parallel import map_in_processes
+from ..locale import collation_key, remember_collation_keys
+from ..model import Article, Corpus, RelatedRef, Source, SourceFile
+from ..parallel import map_in_processes
 from .sources import is_utf8
 
 KNOWN_KEYS = {

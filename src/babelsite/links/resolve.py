@@ -9,9 +9,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping
 
-from .config import SiteConfig
-from .errors import Collector, did_you_mean
-from .model import Article, Corpus
+from ..config import SiteConfig
+from ..errors import Collector, did_you_mean
+from ..model import Article, Corpus
 from .urls import UrlScheme
 
 

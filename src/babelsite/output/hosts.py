@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, urlsplit
 
-from .config import is_http_url
-from .errors import ERROR, Collector, did_you_mean
-from .links import LinkedSite, category_files
+from ..config import is_http_url
+from ..errors import ERROR, Collector, did_you_mean
+from ..links.resolve import LinkedSite, category_files
 
 if TYPE_CHECKING:
-    from .render import OutputFile
+    from ..render.pages import OutputFile
 
 NETLIFY_FILE = "_redirects"
 NGINX_FILE = "babelsite-nginx.conf"
@@ -135,7 +135,7 @@ def check_redirects(site: LinkedSite, problems: Collector) -> int:
 
 def host_files(site: LinkedSite) -> list[OutputFile]:
     """Return the host files that redirect_files in site.toml asks for."""
-    from .render import OutputFile  # render imports this module, so import its type on use
+    from ..render.pages import OutputFile  # render imports this module, so import its type on use
 
     writers = {"netlify": netlify_redirects, "nginx": nginx_config}
     return [OutputFile(HOST_FILES[name], writers[name](site).encode("utf-8")) for name in site.config.redirect_files]

@@ -14,13 +14,13 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import Collector, SiteError
-from .hosts import check_redirects, host_files, redirect_moves
-from .i18n import collation_key, ui_strings
-from .links import ArticlePage, Link, LinkedSite
-from .markdown import Fragment
-from .parallel import map_in_processes
-from .status import OUTDATED, TranslationStatus, to_html
+from ..errors import Collector, SiteError
+from ..output.hosts import check_redirects, host_files, redirect_moves
+from ..locale import collation_key, ui_strings
+from ..links.resolve import ArticlePage, Link, LinkedSite
+from ..markdown import Fragment
+from ..parallel import map_in_processes
+from ..quality.status import OUTDATED, TranslationStatus, to_html
 from .theme import Theme
 
 

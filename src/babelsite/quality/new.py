@@ -8,12 +8,12 @@ from typing import Any
 
 import yaml
 
-from .config import SiteConfig, load_config
-from .errors import ERROR, Collector, did_you_mean
-from .links import resolve
-from .load import INVALID_SLUG, load_corpus
-from .model import Article
-from .sources import discover
+from ..config import SiteConfig, load_config
+from ..errors import ERROR, Collector, did_you_mean
+from ..links.resolve import resolve
+from ..content.load import INVALID_SLUG, load_corpus
+from ..model import Article
+from ..content.sources import discover
 from .status import content_hash, recorded_hash
 
 TRANSLATE_TITLE = "TODO translate: {}"

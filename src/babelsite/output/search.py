@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 from typing import Iterable, NoReturn
 
-from .config import SiteConfig
-from .errors import Collector, SiteError
-from .urls import UrlScheme
+from ..config import SiteConfig
+from ..errors import Collector, SiteError
+from ..links.urls import UrlScheme
 from .write import fault_point, reuse_added
 
 # Languages written without spaces between words: only Pagefind's extended build splits them into words.

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Mapping
 
-from . import __version__
-from .config import SiteConfig
-from .errors import Diagnostic, WARNING
+from .. import __version__
+from ..config import SiteConfig
+from ..errors import Diagnostic, WARNING
 
 CACHE_DIR = ".babelsite-cache"
 CACHE_FILE = "build.pickle"  # the stamps: read by every build

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .errors import Collector
-from .sources import Boundary, walk_files
-from .urls import UrlScheme
+from ..errors import Collector
+from ..content.sources import Boundary, walk_files
+from ..links.urls import UrlScheme
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class Theme:
     @classmethod
     def for_site(cls, site_dir: Path, allow_outside: tuple[Path, ...] = ()) -> Theme:
         """Return the site's own template and static folders, then the theme's."""
-        packaged = Path(__file__).parent / "theme"
-        theme_root = (packaged if packaged.is_dir() else Path(__file__).parents[2]).resolve()
+        packaged = Path(__file__).parents[1] / "theme"
+        theme_root = (packaged if packaged.is_dir() else Path(__file__).parents[3]).resolve()
         site_dir = site_dir.resolve()
         # A site's folder keeps its name (a diagnostic says "static", not where a link leads) but is
         # told from the theme's by its real path: the sample site's folders are the theme's.

@@ -20,8 +20,8 @@ from typing import Any, Iterable, Mapping
 
 import jinja2
 
-from .links import LinkedSite
-from .model import Article
+from ..links.resolve import LinkedSite
+from ..model import Article
 
 ORIGINAL, TRANSLATED, OUTDATED, MISSING = "original", "translated", "outdated", "missing"
 BY_HASH, BY_GIT, UNKNOWN = "hash", "git", "unknown"  # how a translation's freshness was decided

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from .config import SiteConfig
-from .errors import Collector, SiteError
-from .render import OutputFile
+from ..config import SiteConfig
+from ..errors import Collector, SiteError
+from ..render.pages import OutputFile
 
 MARKER = ".babelsite-output"
 SITE_FOLDERS = (("content", "a content/ folder"), ("static", "a static/ folder"), ("templates", "a templates/ folder"))

@@ -22,10 +22,10 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildOptions
-from .errors import SiteError
-from .rebuild import LiveSite, RebuildResult
-from .theme import Theme
+from ..build import BuildOptions
+from ..errors import SiteError
+from ..incremental.rebuild import LiveSite, RebuildResult
+from ..render.theme import Theme
 
 PREVIEW = "/__babelsite/"
 NO_SITE_YET = b"<!DOCTYPE html><html><head><title>babelsite</title></head><body></body></html>"
@@ -171,7 +171,7 @@ class PreviewServer:
         theme = Theme.for_site(site_dir)
         content = (site_dir / "content").resolve()
         try:
-            from .config import load_config
+            from ..config import load_config
 
             config = load_config(site_dir, self.options.config_path)
             content, output = config.content_dir.resolve(), config.output_dir.resolve()
@@ -342,7 +342,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Send the live-reload script or its shared worker."""
         if name not in ("live.js", "worker.js"):
             return self.send_bytes(HTTPStatus.NOT_FOUND, b"Not found", "text/plain", head)
-        data = resources.files("babelsite").joinpath("preview", name).read_bytes()
+        data = resources.files("babelsite.serve").joinpath("preview", name).read_bytes()
         self.send_bytes(HTTPStatus.OK, data, "application/javascript", head)
 
     def stream_events(self) -> None:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .config import SiteConfig
+from ..config import SiteConfig
 
 
 def slugify(text: str) -> str:

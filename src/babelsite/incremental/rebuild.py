@@ -10,24 +10,24 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from .build import BuildOptions, BuildReport, fail_on_problems, pages_per_language, prepare
+from ..build import BuildOptions, BuildReport, fail_on_problems, pages_per_language, prepare
 from .cache import CachedBuild, DamagedCache, Stamp, changed_files, compiled_templates_dir, new_state_id, read_state, stamps
-from .config import SiteConfig
-from .checks import check_anchors
-from .errors import Collector, Diagnostic, SiteError, WARNING
-from .i18n import ui_strings
-from .links import ArticlePage, LinkedSite, check_collisions, pages_of, resolve_related
-from .load import load_article
-from .markdown import Fragment, convert_page
-from .model import Article, Corpus, SourceFile, with_changes
-from .render import PageRenderer, jinja_environment, searchable_languages, start_rendering
-from .search import BUNDLE, reindex_site
-from .sources import describe_file
+from ..config import SiteConfig
+from ..quality.checks import check_anchors
+from ..errors import Collector, Diagnostic, SiteError, WARNING
+from ..locale import ui_strings
+from ..links.resolve import ArticlePage, LinkedSite, check_collisions, pages_of, resolve_related
+from ..content.load import load_article
+from ..markdown import Fragment, convert_page
+from ..model import Article, Corpus, SourceFile, with_changes
+from ..render.pages import PageRenderer, jinja_environment, searchable_languages, start_rendering
+from ..output.search import BUNDLE, reindex_site
+from ..content.sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
-from .status import TranslationStatus, translation_status, update_status
-from .theme import Theme
-from .urls import UrlScheme
-from .write import output_files, restage_site
+from ..quality.status import TranslationStatus, translation_status, update_status
+from ..render.theme import Theme
+from ..links.urls import UrlScheme
+from ..output.write import output_files, restage_site
 
 
 @dataclass(frozen=True)

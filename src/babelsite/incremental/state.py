@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .cache import CachedBuild, Pack, write_cache
-from .config import SiteConfig
-from .errors import Diagnostic
-from .i18n import remember_collation_keys
-from .links import ArticlePage, LinkedSite
-from .markdown import Fragment
-from .model import Article, Corpus, LazyMapping, SourceFile
-from .status import TranslationStatus
-from .urls import UrlScheme
+from ..config import SiteConfig
+from ..errors import Diagnostic
+from ..locale import remember_collation_keys
+from ..links.resolve import ArticlePage, LinkedSite
+from ..markdown import Fragment
+from ..model import Article, Corpus, LazyMapping, SourceFile
+from ..quality.status import TranslationStatus
+from ..links.urls import UrlScheme
 
 if TYPE_CHECKING:
-    from .render import PageRenderer
+    from ..render.pages import PageRenderer
 
 PageKey = tuple[str, str]  # (slug, language) of an article page
 References = Mapping[str, frozenset[PageKey]]  # slug -> the pages that refer to it

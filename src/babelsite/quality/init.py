@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import load_config
-from .errors import Collector, SiteError
-from .load import load_corpus
-from .sources import discover
+from ..config import load_config
+from ..errors import Collector, SiteError
+from ..content.load import load_corpus
+from ..content.sources import discover
 from .status import content_hash
 
 IGNORED_ENTRIES = {".git"}  # what a new site's folder may already hold: `git init` first is fine

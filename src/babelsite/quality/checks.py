@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from .errors import Collector
-from .links import ArticlePage, LinkedSite
-from .markdown import Fragment
+from ..errors import Collector
+from ..links.resolve import ArticlePage, LinkedSite
+from ..markdown import Fragment
 
 
 def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
