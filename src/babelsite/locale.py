@@ -6,12 +6,9 @@ import tomllib
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import Iterable, Mapping
 
 from babel import Locale, UnknownLocaleError
-
-if TYPE_CHECKING:
-    from .config import SiteConfig
 
 
 def parse_locale(code: str) -> Locale | None:
@@ -38,17 +35,17 @@ def theme_strings() -> Mapping[str, Mapping[str, str]]:
     return tomllib.loads(text)
 
 
-def ui_strings(config: SiteConfig) -> Mapping[str, Mapping[str, str]]:
-    """Return interface strings per site language: English, then the theme's, then site.toml's."""
+def ui_strings(codes: Iterable[str], overrides: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
+    """Return interface strings per language code: English, then the theme's, then the site's `overrides`."""
     shipped = theme_strings()
     result = {}
-    for language in config.languages:
-        base = language.code.split("-")[0].lower()
+    for code in codes:
+        base = code.split("-")[0].lower()
         strings = dict(shipped["en"])
         strings.update(shipped.get(base, {}))
-        strings.update(shipped.get(language.code, {}))
-        strings.update(config.i18n.get(language.code, {}))
-        result[language.code] = MappingProxyType(strings)
+        strings.update(shipped.get(code, {}))
+        strings.update(overrides.get(code, {}))
+        result[code] = MappingProxyType(strings)
     return MappingProxyType(result)
 
 

@@ -66,7 +66,7 @@ def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
     `assets` maps each static file's name to the site path it is published at. With `spill`,
     the bodies' HTML is kept in a temporary file rather than in memory (SpilledFragments).
     """
-    ui = ui_strings(site.config)
+    ui = ui_strings(site.config.language_codes, site.config.i18n)
 
     def convert_one(page: ArticlePage) -> tuple[Fragment, list[Diagnostic]]:
         found = Collector(problems.site_dir)

@@ -121,7 +121,7 @@ class PageRenderer:
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if search and self.config.search else set()
-        self.ui = ui_strings(site.config)
+        self.ui = ui_strings(site.config.language_codes, site.config.i18n)
         self.env = jinja_environment(theme.template_dirs, compiled_dir)
         # each language's listing: category -> (weight, slug, link view) of its articles, sorted
         self.listings: dict[str, dict[str | None, list[ListEntry]]] = {}
