@@ -16,9 +16,10 @@ from .quality.checks import check_anchors, check_orphans, check_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
-from .model import SourceFile
 from .content.load import load_corpus
-from .render.pages import OutputFile, render_site, start_rendering
+from .model import OutputFile, SourceFile
+from .render.pages import render_site, start_rendering
+from .output.hosts import host_files
 from .output.search import index_site
 from .incremental.state import BuildState, store_state
 from .content.sources import discover, is_ignored, walk_once
@@ -129,7 +130,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     t = time.perf_counter()
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
                                        compiled_dir=compiled_templates_dir(config))
-    outputs = itertools.chain(static, renderer.pages(options.jobs))
+    outputs = itertools.chain(static, renderer.pages(options.jobs), host_files(site))
     result = write_site(output_dir, counted(outputs, progress), config.site_dir,
                         finish=lambda staging: index_site(staging, config, renderer.searchable),
                         folders=[os.path.dirname(site.urls.output_file(page.path)) for page in site.pages])

@@ -61,6 +61,14 @@ class Article:
 
 
 @dataclass(frozen=True)
+class OutputFile:
+    """A file of the built site: its path relative to the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Every article, grouped by slug, then by language in site order."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -21,6 +22,7 @@ from ..content.load import load_article
 from ..markdown import Fragment, convert_page
 from ..model import Article, Corpus, SourceFile, with_changes
 from ..render.pages import PageRenderer, jinja_environment, searchable_languages, start_rendering
+from ..output.hosts import host_files
 from ..output.search import BUNDLE, reindex_site
 from ..content.sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
@@ -134,7 +136,7 @@ class LiveSite:
         """Render the static files and every page into memory, keeping the renderer for the next edits."""
         self.renderer, static = start_rendering(site, fragments, problems, status, search=False)
         outputs = {f.path: f.data for f in static}
-        outputs.update((f.path, f.data) for f in self.renderer.pages())
+        outputs.update((f.path, f.data) for f in itertools.chain(self.renderer.pages(), host_files(site)))
         return outputs
 
     def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:

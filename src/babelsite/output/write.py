@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from ..config import SiteConfig
 from ..errors import Collector, SiteError
-from ..render.pages import OutputFile
+from ..model import OutputFile
 
 MARKER = ".babelsite-output"
 SITE_FOLDERS = (("content", "a content/ folder"), ("static", "a static/ folder"), ("templates", "a templates/ folder"))

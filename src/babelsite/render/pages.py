@@ -15,21 +15,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..errors import Collector, SiteError
-from ..output.hosts import check_redirects, host_files, redirect_moves
+from ..links.redirects import check_redirects, redirect_moves
 from ..locale import collation_key, ui_strings
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
+from ..model import OutputFile
 from ..parallel import map_in_processes
 from ..quality.status import OUTDATED, TranslationStatus, to_html
 from .theme import Theme
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """A file of the built site: its path relative to the output folder and its bytes."""
-
-    path: str
-    data: bytes
 
 
 class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -270,7 +263,6 @@ class PageRenderer:
             yield self.status_page()
         yield self.sitemap_file()
         yield OutputFile(self.urls.robots, self.robots())
-        yield from host_files(self.site)
 
     @property
     def language_chooser(self) -> str:
