@@ -23,7 +23,7 @@ from .output.hosts import host_files
 from .output.search import index_site
 from .incremental.state import BuildState, store_state
 from .content.sources import discover, is_ignored, walk_once
-from .quality.status import translation_status
+from .links.translations import translation_status
 from .render.theme import Theme
 from .output.write import check_output_dir, output_files, remove_leftovers, write_site
 

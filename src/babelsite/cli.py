@@ -173,7 +173,9 @@ def run_status(args: argparse.Namespace) -> int:
 
     from .build import BuildOptions, fail_on_problems, prepare
     from .errors import SiteError
-    from .quality.status import to_html, to_json, to_text, translation_status
+    from .links.translations import translation_status
+    from .quality.status import to_json, to_text
+    from .render.dashboard import to_html
 
     try:
         prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts))

@@ -26,7 +26,7 @@ from ..output.hosts import host_files
 from ..output.search import BUNDLE, reindex_site
 from ..content.sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
-from ..quality.status import TranslationStatus, translation_status, update_status
+from ..links.translations import TranslationStatus, translation_status, update_status
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
 from ..output.write import output_files, restage_site

@@ -18,7 +18,7 @@ from ..locale import remember_collation_keys
 from ..links.resolve import ArticlePage, LinkedSite
 from ..markdown import Fragment
 from ..model import Article, Corpus, LazyMapping, SourceFile
-from ..quality.status import TranslationStatus
+from ..links.translations import TranslationStatus
 from ..links.urls import UrlScheme
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from ..config import load_config
 from ..errors import Collector, SiteError
 from ..content.load import load_corpus
 from ..content.sources import discover
-from .status import content_hash
+from ..links.translations import content_hash
 
 IGNORED_ENTRIES = {".git"}  # what a new site's folder may already hold: `git init` first is fine
 ARTICLE = Path("getting-started/welcome.md")  # under content/<lang>/

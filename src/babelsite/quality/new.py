@@ -14,7 +14,7 @@ from ..links.resolve import resolve
 from ..content.load import INVALID_SLUG, load_corpus
 from ..model import Article
 from ..content.sources import discover
-from .status import content_hash, recorded_hash
+from ..links.translations import content_hash, recorded_hash
 
 TRANSLATE_TITLE = "TODO translate: {}"
 TRANSLATE_BODY = "TODO: translate this text, then delete this line."

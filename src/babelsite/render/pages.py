@@ -21,7 +21,8 @@ from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
 from ..model import OutputFile
 from ..parallel import map_in_processes
-from ..quality.status import OUTDATED, TranslationStatus, to_html
+from ..links.translations import OUTDATED, TranslationStatus
+from .dashboard import to_html
 from .theme import Theme
 
 
