@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 import babelsite.output.search
-from babelsite.build import BuildOptions, build
+from babelsite.build import BuildOptions
+from babelsite.incremental.cached import build
 from babelsite.config import load_config
 from babelsite.incremental.rebuild import LiveSite
 from conftest import SITES, XHTML, find_all, parse_html, run, tree

@@ -1,4 +1,8 @@
-"""The build pipeline: site.toml and content/ in, a complete static site per language out."""
+"""The cold build: site.toml and content/ in, a complete static site per language out, stage by stage.
+
+It knows nothing of the build cache: whoever runs a build (the command line, the preview)
+picks a cached one (`incremental`) or this one.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from . import markdown
-from .incremental.cache import CachedBuild, cache_key, compiled_templates_dir, forget_cache, new_state_id, read_cache, stamps
 from .config import SiteConfig, load_config
 from .quality.checks import check_anchors, check_orphans, check_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
@@ -18,14 +21,13 @@ from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
 from .content.load import load_corpus
 from .model import OutputFile, SourceFile
-from .render.pages import render_site, start_rendering
+from .render.pages import PageRenderer, compiled_templates_dir, render_site, start_rendering
 from .output.hosts import host_files
 from .output.search import index_site
-from .incremental.state import BuildState, store_state
-from .content.sources import discover, is_ignored, walk_once
-from .links.translations import translation_status
+from .content.sources import discover
+from .links.translations import TranslationStatus, translation_status
 from .render.theme import Theme
-from .output.write import check_output_dir, output_files, remove_leftovers, write_site
+from .output.write import write_site
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,17 @@ class Prepared:
     timings: dict[str, float]
 
 
+@dataclass(frozen=True)
+class ColdBuild:
+    """What a cold build wrote and knew: its report, and what a later build may start from."""
+
+    report: BuildReport
+    prepared: Prepared
+    status: TranslationStatus
+    renderer: PageRenderer
+    diagnostics: tuple[Diagnostic, ...]
+
+
 def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool = False) -> Prepared:
     """Run the pipeline up to rendering, collecting every problem; SiteError only for site.toml.
 
@@ -98,28 +111,13 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
     return Prepared(files, site, fragments, problems, timings)
 
 
-def build(options: BuildOptions, progress: Callable[[int], None] | None = None) -> BuildReport:
-    """Run the pipeline; raise SiteError with every diagnostic when the site has errors.
+def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: Collector,
+          progress: Callable[[int], None] | None = None) -> ColdBuild:
+    """Run the whole pipeline and write the site; raise SiteError with every diagnostic when the site has errors.
 
-    With the build cache of a previous build, an unchanged site is not built again and Markdown
-    edits re-render only the pages they reach (rebuild.build_from_cache); else the build is cold.
+    `refused` holds what the caller found wrong with the output folder: reported with the rest.
     """
     started = time.perf_counter()
-    config = load_config(options.site_dir, options.config_path, options.base_url)
-    output_dir = (options.output_dir or config.output_dir).resolve()
-    remove_leftovers(output_dir)
-    key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
-    inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
-    refused = Collector(config.site_dir)  # checked before a cached build too: a .git folder may have come since
-    check_output_dir(config, output_dir, options.force, refused)
-    cached, cache_warning = read_cache(config, key) if options.use_cache and not refused.has_errors else (None, None)
-    if cached is not None:
-        from .incremental.rebuild import build_from_cache  # rebuild.py builds on this module
-
-        report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started)
-        if report is not None:
-            return report
-    forget_cache(config)
     prepared = prepare(options, config, spill=True)
     site, problems = prepared.site, prepared.problems
     problems.extend(refused.items)
@@ -129,21 +127,17 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
-                                       compiled_dir=compiled_templates_dir(config))
+                                       compiled_dir=compiled_templates_dir(config.site_dir))
     outputs = itertools.chain(static, renderer.pages(options.jobs), host_files(site))
     result = write_site(output_dir, counted(outputs, progress), config.site_dir,
                         finish=lambda staging: index_site(staging, config, renderer.searchable),
                         folders=[os.path.dirname(site.urls.output_file(page.path)) for page in site.pages])
     prepared.timings["render+write"] = time.perf_counter() - t
     diagnostics = problems.sorted()
-    state = BuildState.after_full_build(site, prepared.fragments, prepared.files, status, diagnostics)
     warnings = tuple(d for d in diagnostics if d.severity == WARNING)
-    outputs_written = stamps(output_files(output_dir), output_dir)
-    pages = pages_per_language(site)
-    store_state(config, CachedBuild(key, inputs, outputs_written, pages, warnings, new_state_id()), state, renderer)
-    return BuildReport(output_dir, pages, len(outputs_written), result.changed,
-                       warnings + ((cache_warning,) if cache_warning else ()),
-                       time.perf_counter() - started, prepared.timings)
+    report = BuildReport(output_dir, pages_per_language(site), len(result.files), result.changed, warnings,
+                         time.perf_counter() - started, prepared.timings)
+    return ColdBuild(report, prepared, status, renderer, diagnostics)
 
 
 def pages_per_language(site: LinkedSite) -> dict[str, int]:
@@ -152,51 +146,6 @@ def pages_per_language(site: LinkedSite) -> dict[str, int]:
     for _, lang in site.page_keys():
         pages[lang] += 1
     return pages
-
-
-def input_files(config: SiteConfig) -> Iterator[str]:
-    """Yield every file a build reads: site.toml, content, and the site's and theme's templates and static files."""
-    yield str(config.config_path)
-    theme = Theme.for_site(config.site_dir, config.allow_outside)
-    for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs):
-        if not theme.boundary.holds(root):
-            yield str(root)  # refused by the build, which reads nothing of it: neither is it walked
-            continue
-        for folder, dirs, names in walk_once(root):
-            if names is None:
-                yield folder  # a symlink loop: its appearance must make the next build look
-                continue
-            # what discovery and the theme leave out is no input: an editor's lock file changes nothing
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            # a link out of the site is refused, not walked (a link to / would have the whole disk walked)
-            refused = [d for d in dirs if outside(os.path.join(folder, d), theme)]
-            yield from (os.path.join(folder, d) for d in refused)
-            dirs[:] = [d for d in dirs if d not in refused]
-            ignored = is_ignored if root == config.content_dir else (lambda name: name.startswith("."))
-            yield from (os.path.join(folder, name) for name in names if not ignored(name))
-    yield from map(str, git_state_files(config.site_dir))
-
-
-def outside(folder: str, theme: Theme) -> bool:
-    """Tell whether a folder is a link out of the folders a site's files may lie in."""
-    return os.path.islink(folder) and not theme.boundary.holds(folder)
-
-
-def git_state_files(site_dir: Path) -> Iterator[Path]:
-    """Yield the files of the enclosing git repository that a commit or checkout changes.
-
-    Translations without translated_from are dated by their last commits, so those are inputs
-    too; not the index, which `git status` rewrites without changing any commit.
-    """
-    for folder in (site_dir, *site_dir.parents):
-        git = folder / ".git"
-        if git.is_dir():
-            yield from (path for path in (git / "HEAD", git / "packed-refs") if path.exists())
-            # is_file: a named pipe in its place would make the read wait forever
-            head = (git / "HEAD").read_text(errors="replace").strip() if (git / "HEAD").is_file() else ""
-            if head.startswith("ref: ") and (git / head[5:]).is_file():
-                yield git / head[5:]
-            return
 
 
 def check(options: BuildOptions) -> tuple[Diagnostic, ...]:

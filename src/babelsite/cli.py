@@ -100,7 +100,8 @@ class Progress:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build the site and print its diagnostics and a summary line."""
-    from .build import BuildOptions, build
+    from .build import BuildOptions
+    from .incremental.cached import build
     from .errors import SiteError
     from .parallel import default_jobs
 

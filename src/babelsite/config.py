@@ -403,3 +403,8 @@ def normalise_base_url(value: Any) -> str | None:
     elif not value.startswith("/") or parts.netloc:
         return None
     return value if value.endswith("/") else value + "/"
+
+
+def user_cache_dir() -> Path:
+    """Return this user's babelsite folder, outside any site, for what only this user's babelsite may write."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "babelsite"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Mapping
 
 from .. import __version__
-from ..config import SiteConfig
+from ..config import SiteConfig, user_cache_dir
 from ..errors import Diagnostic, WARNING
 
 CACHE_DIR = ".babelsite-cache"
@@ -58,27 +58,6 @@ class CachedBuild:
 def cache_path(config: SiteConfig, name: str = CACHE_FILE) -> Path:
     """Return the path of a file of the build cache."""
     return config.site_dir / CACHE_DIR / name
-
-
-def compiled_templates_dir(config: SiteConfig) -> Path | None:
-    """Return this user's private folder of the site's compiled templates; None when it cannot be made.
-
-    Jinja loads compiled templates with marshal, which runs what is stored: they are kept outside
-    every site folder, keyed by the site's real path, where no site from anyone can plant them.
-    """
-    site = hashlib.blake2b(str(config.site_dir.resolve()).encode("utf-8", "surrogateescape"), digest_size=16)
-    try:
-        folder = user_cache_dir() / "templates" / site.hexdigest()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.chmod(0o700)  # fails unless this user owns it
-    except (OSError, RuntimeError):  # RuntimeError: no home folder
-        return None
-    return folder
-
-
-def user_cache_dir() -> Path:
-    """Return this user's babelsite folder, outside any site, for what only this user's babelsite may write."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "babelsite"
 
 
 def cache_key(config: SiteConfig, output_dir: Path, options: tuple) -> tuple:

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from ..build import BuildOptions, BuildReport, fail_on_problems, pages_per_language, prepare
-from .cache import CachedBuild, DamagedCache, Stamp, changed_files, compiled_templates_dir, new_state_id, read_state, stamps
+from .cache import CachedBuild, DamagedCache, Stamp, changed_files, new_state_id, read_state, stamps
 from ..config import SiteConfig
 from ..quality.checks import check_anchors
 from ..errors import Collector, Diagnostic, SiteError, WARNING
@@ -21,7 +21,7 @@ from ..links.resolve import ArticlePage, LinkedSite, check_collisions, pages_of,
 from ..content.load import load_article
 from ..markdown import Fragment, convert_page
 from ..model import Article, Corpus, SourceFile, with_changes
-from ..render.pages import PageRenderer, jinja_environment, searchable_languages, start_rendering
+from ..render.pages import PageRenderer, compiled_templates_dir, jinja_environment, searchable_languages, start_rendering
 from ..output.hosts import host_files
 from ..output.search import BUNDLE, reindex_site
 from ..content.sources import describe_file
@@ -371,7 +371,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     live = LiveSite(options)
     live.state = state
     live.renderer, _ = start_rendering(state.site, state.fragments, Collector(config.site_dir), state.status,
-                                       compiled_dir=compiled_templates_dir(config))
+                                       compiled_dir=compiled_templates_dir(config.site_dir))
     renderer = live.renderer
     renderer.listings.update(stored.listings)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import traceback
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from ..config import user_cache_dir
 from ..errors import Collector, SiteError
 from ..links.redirects import check_redirects, redirect_moves
 from ..locale import collation_key, ui_strings
@@ -24,6 +26,22 @@ from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
 from .dashboard import to_html
 from .theme import Theme
+
+
+def compiled_templates_dir(site_dir: Path) -> Path | None:
+    """Return this user's private folder of the site's compiled templates; None when it cannot be made.
+
+    Jinja loads compiled templates with marshal, which runs what is stored: they are kept outside
+    every site folder, keyed by the site's real path, where no site from anyone can plant them.
+    """
+    site = hashlib.blake2b(str(site_dir.resolve()).encode("utf-8", "surrogateescape"), digest_size=16)
+    try:
+        folder = user_cache_dir() / "templates" / site.hexdigest()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # fails unless this user owns it
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
+        return None
+    return folder
 
 
 class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -66,7 +84,7 @@ def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None
     Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast;
     compiled templates are also kept in `compiled_dir`, keyed by their source, for the next build.
     Jinja runs what it loads from there: it must be a private folder outside any site
-    (cache.compiled_templates_dir).
+    (compiled_templates_dir).
     """
     return ViewEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),

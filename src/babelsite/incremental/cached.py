@@ -1,0 +1,98 @@
+"""A build that starts from the last build's cache when it can, and else runs the cold build and caches it.
+
+The command line runs builds through here; the cold pipeline (`babelsite.build`) knows
+nothing of the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..build import BuildOptions, BuildReport, build as cold_build
+from ..config import load_config
+from ..content.sources import is_ignored, walk_once
+from ..errors import Collector
+from ..output.write import check_output_dir, output_files, remove_leftovers
+from ..render.theme import Theme
+from .cache import CachedBuild, cache_key, forget_cache, new_state_id, read_cache, stamps
+from .rebuild import build_from_cache
+from .state import BuildState, store_state
+
+
+def build(options: BuildOptions, progress: Callable[[int], None] | None = None) -> BuildReport:
+    """Build the site, from the cache when only Markdown changed; raise SiteError with every diagnostic on errors.
+
+    With the build cache of a previous build, an unchanged site is not built again and Markdown
+    edits re-render only the pages they reach (rebuild.build_from_cache); else the build is cold.
+    """
+    started = time.perf_counter()
+    config = load_config(options.site_dir, options.config_path, options.base_url)
+    output_dir = (options.output_dir or config.output_dir).resolve()
+    remove_leftovers(output_dir)
+    key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
+    inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
+    refused = Collector(config.site_dir)  # checked before a cached build too: a .git folder may have come since
+    check_output_dir(config, output_dir, options.force, refused)
+    cached, cache_warning = read_cache(config, key) if options.use_cache and not refused.has_errors else (None, None)
+    if cached is not None:
+        report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started)
+        if report is not None:
+            return report
+    forget_cache(config)
+    cold = cold_build(options, config, output_dir, refused, progress)
+    prepared, report = cold.prepared, cold.report
+    state = BuildState.after_full_build(prepared.site, prepared.fragments, prepared.files, cold.status, cold.diagnostics)
+    outputs_written = stamps(output_files(output_dir), output_dir)
+    store_state(config, CachedBuild(key, inputs, outputs_written, report.pages_per_language, report.warnings,
+                                    new_state_id()), state, cold.renderer)
+    return BuildReport(output_dir, report.pages_per_language, len(outputs_written), report.changed,
+                       report.warnings + ((cache_warning,) if cache_warning else ()),
+                       time.perf_counter() - started, report.stage_seconds)
+
+
+def input_files(config: SiteConfig) -> Iterator[str]:
+    """Yield every file a build reads: site.toml, content, and the site's and theme's templates and static files."""
+    yield str(config.config_path)
+    theme = Theme.for_site(config.site_dir, config.allow_outside)
+    for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs):
+        if not theme.boundary.holds(root):
+            yield str(root)  # refused by the build, which reads nothing of it: neither is it walked
+            continue
+        for folder, dirs, names in walk_once(root):
+            if names is None:
+                yield folder  # a symlink loop: its appearance must make the next build look
+                continue
+            # what discovery and the theme leave out is no input: an editor's lock file changes nothing
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            # a link out of the site is refused, not walked (a link to / would have the whole disk walked)
+            refused = [d for d in dirs if outside(os.path.join(folder, d), theme)]
+            yield from (os.path.join(folder, d) for d in refused)
+            dirs[:] = [d for d in dirs if d not in refused]
+            ignored = is_ignored if root == config.content_dir else (lambda name: name.startswith("."))
+            yield from (os.path.join(folder, name) for name in names if not ignored(name))
+    yield from map(str, git_state_files(config.site_dir))
+
+
+def outside(folder: str, theme: Theme) -> bool:
+    """Tell whether a folder is a link out of the folders a site's files may lie in."""
+    return os.path.islink(folder) and not theme.boundary.holds(folder)
+
+
+def git_state_files(site_dir: Path) -> Iterator[Path]:
+    """Yield the files of the enclosing git repository that a commit or checkout changes.
+
+    Translations without translated_from are dated by their last commits, so those are inputs
+    too; not the index, which `git status` rewrites without changing any commit.
+    """
+    for folder in (site_dir, *site_dir.parents):
+        git = folder / ".git"
+        if git.is_dir():
+            yield from (path for path in (git / "HEAD", git / "packed-refs") if path.exists())
+            # is_file: a named pipe in its place would make the read wait forever
+            head = (git / "HEAD").read_text(errors="replace").strip() if (git / "HEAD").is_file() else ""
+            if head.startswith("ref: ") and (git / head[5:]).is_file():
+                yield git / head[5:]
+            return
