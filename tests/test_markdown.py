@@ -206,3 +206,23 @@ def test_repeated_and_colliding_headings_get_distinct_ids(headings, expected):
 def test_gfm_autolinks(source, links):
     _, fragment = render(source + "\n")
     assert [(a.get("href"), a.text) for a in tags(fragment, "a")] == links
+
+
+@pytest.mark.parametrize("source,ids,texts", [
+    ("## Install {#setup}\n\n## Usage { #use .wide data-x=1 }\n", ["setup", "use"], ["Install", "Usage"]),
+    ("## A *b* {#a-b_c}\n", ["a-b_c"], ["A b"]),
+    ("## Setup\n\n## Install {#setup}\n\n## Again {#setup}\n", ["setup-2", "setup", "setup-1"],
+     ["Setup", "Install", "Again"]),
+    ("## Use `{#code}`\n", ["use-code"], ["Use {#code}"]),
+    ("## {#only}\n", ["only"], ["{#only}"]),
+    ("## Main {#main}\n", ["main-1"], ["Main"]),
+])
+def test_explicit_heading_ids_win_and_leave_the_heading_text(source, ids, texts):
+    env: dict = {}
+    text, fragment = render(source, env=env)
+    headings = tags(fragment, "h2")
+    assert [h.get("id") for h in headings] == ids
+    assert [h.find(XHTML + "a").get("href") for h in headings] == [f"#{i}" for i in ids]
+    assert [(level, ident, words) for level, ident, words in env["toc"]] == [(2, i, t) for i, t in zip(ids, texts)]
+    assert [("".join(h.itertext()).removesuffix(" #")) for h in headings] == texts
+    assert "{#" not in text.replace("{#code}", "").replace("{#only}", "")

@@ -21,6 +21,7 @@ from pygments.util import ClassNotFound
 from ..links.urls import slugify
 from .autolinks import autolinks_plugin
 from .citations import citations_plugin
+from .headings import heading_attrs_plugin
 from .tasklists import tasklists_plugin
 
 # Ids the default theme's pages use, and those of citations, sources and footnotes: no heading takes them.
@@ -44,6 +45,7 @@ def create_parser(html: bool) -> MarkdownIt:
     # One block rule for every kind of admonition: seven rules would each look at every line.
     md.use(container_plugin, "admonition", validate=is_admonition, render=render_admonition)
     md.core.ruler.push("headings", collect_headings)
+    md.use(heading_attrs_plugin)
     md.core.ruler.after("inline", "article_links", rewrite_article_links)
     md.use(citations_plugin)
     return md
@@ -103,6 +105,8 @@ class UniqueIds:
 def collect_headings(state: StateCore) -> None:
     """Give each heading a unique id and an anchor link, and record (level, id, text) in env['toc'].
 
+    An explicit `{#id}` (see headings.py) wins over the id made from the text.
+
     A heading whose id the page already uses (the theme's `main`, `source-1`, a citation's
     `cite-1-1`) gets another one, so that links to either still land where they should.
     """
@@ -110,14 +114,20 @@ def collect_headings(state: StateCore) -> None:
     label = state.env.get("ui", {}).get("anchor_label", "Link to this section")
     headings = [(token, state.tokens[index + 1].children or [])
                 for index, token in enumerate(state.tokens) if token.type == "heading_open"]
-    ids = UniqueIds()
     texts = ["".join(c.content for c in children if c.type in ("text", "code_inline")) for _, children in headings]
-    idents = [ids.take(slugify(text)) for text in texts]
-    idents = [ids.take(i) if i in THEME_IDS or PAGE_ID.match(i) else i for i in idents]
+    idents = heading_ids([token.meta.get("explicit_id") for token, _ in headings], texts)
     for (token, children), ident, text in zip(headings, idents, texts):
         token.attrSet("id", ident)
         children.extend(anchor_link(ident, label))
         toc.append((int(token.tag[1]), ident, text.strip()))
+
+
+def heading_ids(explicit: list[str | None], texts: list[str]) -> list[str]:
+    """Return unique ids: explicit ones first, so no generated id takes them, then ids from the texts."""
+    ids = UniqueIds()
+    chosen = {index: ids.take(ident) for index, ident in enumerate(explicit) if ident}
+    idents = [chosen[index] if index in chosen else ids.take(slugify(text)) for index, text in enumerate(texts)]
+    return [ids.take(i) if i in THEME_IDS or PAGE_ID.match(i) else i for i in idents]
 
 
 def anchor_link(ident: str, label: str) -> list[Token]:
