@@ -50,11 +50,11 @@ def test_check_json_gives_one_object_per_diagnostic(site, capsys):
 
 def test_check_reports_build_errors_and_exits_1(site, capsys):
     site_dir = site("translations")
-    broken = site_dir / "content/en/target.md"
-    broken.write_text(broken.read_text().replace("Text.", "Text [3]."))
+    broken = site_dir / "content/en/origin.md"
+    broken.write_text(broken.read_text().replace("then [2].", "then [3]."))
     assert run("check", site_dir) == 1
     out = capsys.readouterr().out
-    assert "content/en/target.md:9: error: citation [3] but the article has 0 sources" in out
+    assert "content/en/origin.md:12: error: citation [3] but the article has 2 sources" in out
     assert "content/it/origin.md:16: warning: link to 'target#the-details'" in out  # still all at once
 
 

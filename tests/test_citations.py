@@ -9,6 +9,8 @@ from markdown_it.utils import read_fixture_file
 from babelsite.markdown.citations import citations_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from conftest import XHTML, find_all, parse_html, run
+
 FIXTURES = Path(__file__).parent / "markdown" / "citations.md"
 
 
@@ -32,3 +34,23 @@ def test_citations_record_body_lines():
 def test_text_without_citations_renders_as_plain_commonmark():
     source = "Some *text* with [a link](x) and [ref]\n\n[ref]: /y\n"
     assert make_parser().render(source, {}) == MarkdownIt("commonmark").enable("table").use(footnote_plugin).render(source)
+
+
+def test_without_sources_numbers_in_brackets_stay_text():
+    source = "Claim [1] and hl[18,22].\n\n| a | b |\n|---|---|\n| x [2] | y |\n"
+    html = make_parser().render(source, {"source_count": 0})
+    assert html == MarkdownIt("commonmark").enable("table").render(source)
+    assert "<sup" not in html and "<td>x [2]</td>" in html
+
+
+def test_a_page_without_sources_builds_its_brackets_as_text(site, tmp_path, capsys):
+    site_dir = site("translations")
+    page = site_dir / "content/en/target.md"
+    page.write_text(page.read_text() + "\nSee [3].\n\n| Term | Note |\n|---|---|\n| one | [1] |\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    assert "citation" not in capsys.readouterr().err
+    document = parse_html(tmp_path / "out/en/target/index.html")
+    body = next(d for d in find_all(document, "div") if d.get("class") == "article-body")
+    assert not list(body.iter(XHTML + "sup"))
+    assert [td.text for td in body.iter(XHTML + "td")] == ["one", "[1]"]
+    assert [p.text for p in body.iter(XHTML + "p")][-1] == "See [3]."

@@ -3,7 +3,8 @@
 It runs after the `link` and `image` rules, so real links and reference-style links whose
 label is a number win. Per-document data lives in `env`:
 
-- in: `env["source_count"]`, how many sources the article has;
+- in: `env["source_count"]`, how many sources the article has: with none, `[1]` is plain text
+  (hand-written table footnotes, `hl[18,22]`), neither a link nor a citation to report;
 - out: `env["citations"]`, a list of (number, body line) in document order, and
   `env["citation_ids"]`, source number -> ids of the places that cite it.
 """
@@ -30,10 +31,10 @@ def citations_plugin(md: MarkdownIt) -> None:
 
 
 def citation_rule(state: StateInline, silent: bool) -> bool:
-    """Match `[n]` or `[n, m]` that is not a link, inside a link, or a defined reference."""
+    """Match `[n]` or `[n, m]` that is not a link, inside a link, or a defined reference, in an article with sources."""
     # Silent mode only runs while a link label is being measured: there a citation must
     # count as plain brackets, or `[see [1]](url)` would stop being a link.
-    if silent or state.src[state.pos] != "[" or state.linkLevel > 0:
+    if silent or state.src[state.pos] != "[" or state.linkLevel > 0 or not state.env.get("source_count"):
         return False
     match = CITATION.match(state.src, state.pos)
     if not match:
