@@ -1,4 +1,4 @@
-"""Checks across pages: heading anchors, translations that disagree with the original, orphans."""
+"""Checks across pages: heading anchors, translations that disagree with the original, orphans, foreign syntax."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Iterable, Mapping
 from ..errors import Collector
 from ..links.resolve import ArticlePage, LinkedSite
 from ..markdown import Fragment
+from ..markdown.foreign import foreign_syntax
 
 
 def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
@@ -100,3 +101,10 @@ def check_orphans(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment
             original = site.original(slug)
             problems.info(original.path, original.title_line, f"no article links to '{slug}'",
                           "add it to the related list of an article on the same subject", code="orphan")
+
+
+def check_foreign_syntax(site: LinkedSite, problems: Collector) -> None:
+    """Warn at each body line holding another generator's syntax (Hugo, Liquid, MkDocs, MDX, kramdown)."""
+    for article in site.corpus.articles():
+        for line, message, hint in foreign_syntax(article.body, site.config.markdown_html):
+            problems.warning(article.path, article.body_offset + line + 1, message, hint, code="foreign-syntax")
