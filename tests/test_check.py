@@ -10,12 +10,14 @@ EXPECTED = [
     "content/en/hermit.md:2: info: no article links to 'hermit'",
     "content/fr/origin.md:5: warning: number of sources differs from the en original content/en/origin.md: 1 here, 2 there",
     "content/fr/origin.md:10: warning: sequence of citations differs from the en original content/en/origin.md: [1] here, [1, 2] there",
+    "content/fr/target.md:7: warning: no heading has the id 'the-details', which content/en/origin.md:16 links to (and 1 other link): the heading 'The details' of the en original content/en/target.md",
     "content/it/origin.md:2: warning: category differs from the en original content/en/origin.md: Fondamenti here, Basics there",
     "content/it/origin.md:5: warning: source 1 URL differs from the en original content/en/origin.md: https://example.org/uno here, https://example.org/one there",
     "content/it/origin.md:9: warning: related list differs from the en original content/en/origin.md: ['lonely'] here, ['target'] there",
     "content/it/origin.md:12: warning: number of headings differs from the en original content/en/origin.md: 1 here, 2 there",
     "content/it/origin.md:12: warning: sequence of citations differs from the en original content/en/origin.md: [2, 1] here, [1, 2] there",
     "content/it/origin.md:16: warning: link to 'target#the-details': 'Bersaglio' has no heading with that id",
+    "content/it/target.md:7: warning: no heading has the id 'the-details', which content/en/origin.md:16 links to (and 1 other link): the heading 'The details' of the en original content/en/target.md",
 ]
 
 
@@ -25,7 +27,7 @@ def test_check_reports_every_inconsistency_naming_both_files(site, capsys):
     assert run("check", site_dir) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("; ")[0] for line in lines] == EXPECTED
-    anchor = lines[-1]
+    anchor = lines[-2]
     assert "the heading is 'the-details' in en, but its translation here has the id 'i-dettagli'" in anchor
     assert tree(site_dir) == before  # nothing written
 
@@ -45,7 +47,7 @@ def test_check_json_gives_one_object_per_diagnostic(site, capsys):
     assert set(first) == {"path", "line", "severity", "code", "message", "hint"}
     assert (first["path"], first["line"], first["severity"], first["code"]) == (
         "content/fr/origin.md", 5, "warning", "translation-mismatch")
-    assert {r["code"] for r in records} == {"orphan", "translation-mismatch", "anchor-missing"}
+    assert {r["code"] for r in records} == {"orphan", "translation-mismatch", "anchor-missing", "anchor-untranslated"}
 
 
 def test_check_reports_build_errors_and_exits_1(site, capsys):
@@ -68,3 +70,18 @@ def test_build_warns_about_broken_anchors_but_not_about_consistency(site, tmp_pa
 def test_sample_site_passes_check_strict(site, capsys):
     assert run("check", site("sample"), "--strict") == 0
     assert capsys.readouterr().out == ""
+
+
+def test_an_explicit_id_in_the_translation_keeps_the_originals_anchor(site, capsys):
+    site_dir = site("translations")
+    assert run("check", site_dir) == 0
+    out = capsys.readouterr().out
+    assert ("content/it/target.md:7: warning: no heading has the id 'the-details', which content/en/origin.md:16 "
+            "links to (and 1 other link): the heading 'The details' of the en original content/en/target.md; "
+            "add {#the-details} to the matching heading, 'I dettagli'") in out
+    page = site_dir / "content/it/target.md"
+    page.write_text(page.read_text().replace("### I dettagli", "### I dettagli {#the-details}"))
+    assert run("check", site_dir) == 0
+    out = capsys.readouterr().out
+    assert "content/it/target.md" not in out and "content/it/origin.md:16: warning: link to" not in out
+    assert "content/fr/target.md:7: warning: no heading has the id 'the-details'" in out

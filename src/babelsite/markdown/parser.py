@@ -130,6 +130,11 @@ def heading_ids(explicit: list[str | None], texts: list[str]) -> list[str]:
     return [ids.take(i) if i in THEME_IDS or PAGE_ID.match(i) else i for i in idents]
 
 
+def heading_lines(body: str, html: bool) -> list[int]:
+    """Return the body line of each heading, in the order of the table of contents."""
+    return [token.map[0] for token in create_parser(html).parse(body, {}) if token.type == "heading_open" and token.map]
+
+
 def anchor_link(ident: str, label: str) -> list[Token]:
     """Return the tokens of a heading's ` #` link to itself."""
     link_open = Token("link_open", "a", 1)

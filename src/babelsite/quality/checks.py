@@ -8,6 +8,7 @@ from ..errors import Collector
 from ..links.resolve import ArticlePage, LinkedSite
 from ..markdown import Fragment
 from ..markdown.foreign import foreign_syntax
+from ..markdown.parser import heading_lines
 
 
 def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
@@ -83,6 +84,52 @@ def check_translations(site: LinkedSite, fragments: Mapping[tuple[str, str], Fra
                 differs(line, "sequence of citations", mine, theirs)
             if len(fragment.toc) != len(original_fragment.toc):
                 differs(first_body_line(article), "number of headings", len(fragment.toc), len(original_fragment.toc))
+    check_translated_anchors(site, fragments, problems)
+
+
+def check_translated_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
+                             problems: Collector) -> None:
+    """Warn at a translation that lacks a heading id of its original which some page links to."""
+    for slug, anchors in linked_anchors(site, fragments).items():
+        original = site.original(slug)
+        headings = {ident: index for index, (_, ident, _) in enumerate(fragments[slug, original.lang].toc)}
+        for article in site.corpus.groups[slug].values():
+            ids = {ident for _, ident, _ in fragments[slug, article.lang].toc}
+            missing = [anchor for anchor in anchors if anchor in headings and anchor not in ids]
+            if article is original or not missing:
+                continue
+            lines = heading_lines(article.body, site.config.markdown_html)
+            for anchor in missing:
+                report_untranslated_anchor(site, fragments, problems, article, anchor, headings[anchor],
+                                           anchors[anchor], lines)
+
+
+def report_untranslated_anchor(site: LinkedSite, fragments, problems: Collector, article, anchor: str,
+                               index: int, links: list[str], lines: list[int]) -> None:
+    """Warn at the translation's heading in the original's place (or its body) that `anchor` is missing."""
+    original = site.original(article.slug)
+    text = fragments[article.slug, original.lang].toc[index][2]
+    toc = fragments[article.slug, article.lang].toc
+    where, *others = links
+    also = f" (and {len(others)} other link{'s' * (len(others) != 1)})" if others else ""
+    mine = f", '{toc[index][2]}'" if index < len(toc) else ""
+    line = article.body_offset + lines[index] + 1 if index < len(lines) else first_body_line(article)
+    problems.warning(article.path, line,
+                     f"no heading has the id '{anchor}', which {where} links to{also}: "
+                     f"the heading '{text}' of the {original.lang} original {original.display_path}",
+                     f"add {{#{anchor}}} to the matching heading{mine}", code="anchor-untranslated")
+
+
+def linked_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment]) -> dict[str, dict[str, list[str]]]:
+    """Return, for each linked page, the anchors links point at and the `path:line` of each such link."""
+    linked: dict[str, dict[str, list[str]]] = {}
+    for page in site.pages:
+        if page.is_fallback:
+            continue
+        for slug, anchor, line in fragments[page.slug, page.lang].links:
+            if anchor:
+                linked.setdefault(slug, {}).setdefault(anchor, []).append(f"{page.article.display_path}:{line}")
+    return linked
 
 
 def first_body_line(article) -> int:
