@@ -91,7 +91,9 @@ def generate(out: Path, articles: int, languages: int, seed: int = 1, shape: str
     if out.exists():
         shutil.rmtree(out)
     codes = LANGUAGES[:languages]
-    config = ['title = "Benchmark"', 'default_language = "en"', ""] + [f"[languages.{c}]" for c in codes]
+    # The glossary keeps flat URLs, where folders only organise; the tree takes the default /{lang}/{path}/.
+    flat = ['permalink = "/{lang}/{slug}/"'] if shape == "flat" else []
+    config = ['title = "Benchmark"', 'default_language = "en"', *flat, ""] + [f"[languages.{c}]" for c in codes]
     out.mkdir(parents=True)
     (out / "site.toml").write_text("\n".join(config) + "\n")
     if shape == "flat":

@@ -27,7 +27,7 @@ CASES = [
         "content/en/gamma.md:3: error: character U+0007 is not allowed in YAML; "
         "remove it, or write it as \\u0007 inside double quotes"]),
     ("line-separator-in-yaml", {GAMMA: "bad_edits/line-separator.md"}, [
-        "content/en/gamma.md:3: error: related must be a list of slugs; e.g. related: [vae, unet]"]),
+        "content/en/gamma.md:3: error: related must be a list of pages; e.g. related: [vae, guide/unet]"]),
     ("front-matter-list", {GAMMA: "bad_edits/front-matter-list.md"}, [
         "content/en/gamma.md:2: error: front matter is a list, not a mapping of keys; write it as 'key: value' lines"]),
     ("front-matter-scalar", {GAMMA: "bad_edits/front-matter-scalar.md"}, [
@@ -38,7 +38,7 @@ CASES = [
     ("empty-file", {GAMMA: "bad_edits/empty.md"}, [
         "content/en/gamma.md:1: error: the file is empty; add front matter with at least a title"]),
     ("missing-title", {GAMMA: "load_errors/content/en/no-title.md"}, [
-        "content/en/gamma.md:1: error: missing title; add title: to the front matter"]),
+        "content/en/gamma.md:1: error: missing title; add title: to the front matter, or start the text with a '# Title' heading"]),
     ("empty-title", {GAMMA: "load_errors/content/en/empty-title.md"}, [
         "content/en/gamma.md:3: error: title is empty; write the article's title after title:"]),
     ("sources-not-list", {GAMMA: "load_errors/content/en/sources-not-list.md"}, [
@@ -52,16 +52,16 @@ CASES = [
         "content/en/gamma.md:9: error: source 3 has a control character in its url; "
         "remove tabs, line breaks and other invisible characters from it"]),
     ("related-not-list", {GAMMA: "load_errors/content/en/related-not-list.md"}, [
-        "content/en/gamma.md:3: error: related must be a list of slugs; e.g. related: [vae, unet]"]),
+        "content/en/gamma.md:3: error: related must be a list of pages; e.g. related: [vae, guide/unet]"]),
     ("related-not-strings", {GAMMA: "load_errors/content/en/related-not-strings.md"}, [
-        "content/en/gamma.md:5: error: related item 2 is not a slug; e.g. related: [vae, unet]"]),
+        "content/en/gamma.md:5: error: related item 2 is not a page; e.g. related: [vae, guide/unet]"]),
     ("latin-1", {GAMMA: "bad_edits/latin1.md"}, [
         "content/en/gamma.md:4: error: not valid UTF-8 at byte 24 (invalid continuation byte); save the file as UTF-8"]),
     ("nul-byte", {GAMMA: "bad_edits/nul.md"}, [
         "content/en/gamma.md:4: error: NUL byte at byte 25; this looks like a binary file; save it as UTF-8 text"]),
-    ("duplicate-slug", {"content/topics/gamma.en.md": "load_errors/content/topics/dup.en.md"}, [
-        "content/topics/gamma.en.md:3: error: slug 'gamma' in language 'en' is also defined by content/en/gamma.md; "
-        "rename one of the two files or set a different slug: in its front matter"]),
+    ("duplicate-key", {"content/en/gamma/index.md": "load_errors/content/topics/dup.en.md"}, [
+        "content/en/gamma.md:2: error: page 'gamma' in language 'en' is also defined by content/en/gamma/index.md; "
+        "keep one of the two files, or set translation_key: in one of them"]),
     ("language-folder", {"content/de/x.md": "load_errors/content/de/x.md"}, [
         "content/de/x.md:1: error: language 'de' from the file's path is not in site.toml; "
         "use one of en, it, or add [languages.de] to site.toml"]),
@@ -105,7 +105,7 @@ CASES = [
     ("language-code", {"site.toml": "bad_edits/language-code.toml"}, [
         "site.toml:6: error: 'deutsch' is not a valid BCP 47 language code; use codes such as en, pt-BR or zh-Hans"]),
     ("permalink-without-slug", {"site.toml": "bad_edits/permalink-no-slug.toml"}, [
-        'site.toml:3: error: permalink must contain {slug}; e.g. permalink = "/{lang}/{slug}/"']),
+        'site.toml:3: error: permalink must contain {path} or {slug}; e.g. permalink = "/{lang}/{path}/"']),
     ("permalink-collision", {"site.toml": "bad_edits/permalink-html.toml", GAMMA: "bad_edits/slug-index.md"}, [
         "content/en/gamma.md:2: error: page /en/index.html is reserved for the site's own pages; "
         "choose another slug or alias"]),

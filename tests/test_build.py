@@ -222,7 +222,7 @@ def test_html_permalink_writes_files(site, tmp_path):
     site_dir = site("multi")
     config = site_dir / "site.toml"
     config.write_text(config.read_text() + "")
-    text = config.read_text().replace('default_language = "it"', 'default_language = "it"\npermalink = "/{lang}/{category}/{slug}.html"')
+    text = config.read_text().replace('permalink = "/{lang}/{slug}/"', 'permalink = "/{lang}/{category}/{slug}.html"')
     config.write_text(text)
     out = tmp_path / "public"
     assert build(site_dir, out) == 0

@@ -85,10 +85,10 @@ CONFIG_ERRORS = [
     "site.toml:4: error: base_url 'docs' is not a path or an http(s) URL; "
     'use "/", "/docs/" or "https://example.org/docs/"',
     "site.toml:5: error: default_language 'de' is not in [languages]; use one of en, it, or add a [languages.de] table",
-    "site.toml:6: error: permalink has unknown token {title}; use {lang}, {slug} and {category}",
-    'site.toml:6: error: permalink must contain {slug}; e.g. permalink = "/{lang}/{slug}/"',
+    "site.toml:6: error: permalink has unknown token {title}; use {lang}, {path}, {slug} and {category}",
+    'site.toml:6: error: permalink must contain {path} or {slug}; e.g. permalink = "/{lang}/{path}/"',
     "site.toml:7: error: unknown key 'colour'; valid keys: allow_outside, base_url, content_dir, default_language, "
-    "default_language_at_root, fallback, i18n, languages, markdown, outdated_notice, output_dir, permalink, "
+    "default_language_at_root, exclude, fallback, i18n, languages, markdown, outdated_notice, output_dir, permalink, "
     "redirect_files, redirects, search, status_page, title",
     "site.toml:10: error: unknown key 'markdown.htm'; did you mean 'html'?",
     "site.toml:13: error: unknown key 'languages.en.nmae'; did you mean 'name'?",

@@ -379,7 +379,8 @@ def test_init_creates_a_site_that_builds_and_checks_strictly(tmp_path, capsys):
     assert not (site_dir / "templates").exists() and not (site_dir / "static").exists()
     assert run("build", site_dir, "--strict") == 0
     assert "0 warnings" in capsys.readouterr().out
-    assert (site_dir / "public/en/welcome/index.html").is_file() and (site_dir / "public/fr/welcome/index.html").is_file()
+    assert (site_dir / "public/en/getting-started/welcome/index.html").is_file()
+    assert (site_dir / "public/fr/getting-started/welcome/index.html").is_file()
     assert run("check", site_dir, "--strict") == 0
     assert not any(": warning:" in line or ": error:" in line for line in capsys.readouterr().out.splitlines())
     assert run("status", site_dir, "--format", "json") == 0

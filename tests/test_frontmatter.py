@@ -174,7 +174,6 @@ def test_yaml_syntax_errors_name_the_absolute_line(data, line, start):
         (b"---\n", 1, "front matter is not closed"),
         (b"", 1, "the file is empty"),
         (b"\xef\xbb\xbf \r\n\n", 1, "the file is empty"),
-        (b"# Title\n\ntitle: x\n", 1, "no front matter"),
         (b"---\ntitle: a\ncategory: b\ntitle: c\n---\n", 4, "key 'title' appears twice"),
         (b"---\ntitle: x\ndate: 2024-13-45\n---\n", 3,
          "'2024-13-45' is not a valid date (month must be in 1..12)"),
@@ -194,3 +193,14 @@ def test_every_error_carries_a_hint():
         with pytest.raises(FrontMatterError) as caught:
             parse_file(data)
         assert caught.value.hint
+
+
+def test_a_file_without_front_matter_is_all_body():
+    parsed = parse_file(b"# Install\n\nSteps.\n")
+    assert (dict(parsed.metadata), parsed.body, parsed.body_offset) == ({}, "# Install\n\nSteps.\n", 0)
+
+
+def test_front_matter_keys_match_whatever_their_case_and_lower_case_wins():
+    parsed = parse_file(b"---\nTitle: Upper\nWeight: 3\ntitle: lower\n---\nx\n")
+    assert dict(parsed.metadata) == {"title": "lower", "weight": 3}
+    assert parsed.lines[("weight",)] == 3

@@ -35,9 +35,9 @@ def test_dangling_related_slugs_are_warnings_with_a_suggestion(site, tmp_path, c
     out = tmp_path / "out"
     assert run("build", site("scripts"), "--out", out) == 0
     err = capsys.readouterr().err.splitlines()
-    assert "content/pt-BR/intro.md:4: warning: related slug 'intr' names no article; did you mean 'intro'?" not in err
-    assert any(line.startswith("content/pt-BR/intro.md:4: warning: related slug 'intr' names no article") for line in err)
-    assert any("related slug 'missing' names no article" in line for line in err)
+    assert "content/pt-BR/intro.md:4: warning: related page 'intr' names no page; did you mean 'intro'?" not in err
+    assert any(line.startswith("content/pt-BR/intro.md:4: warning: related page 'intr' names no page") for line in err)
+    assert any("related page 'missing' names no page" in line for line in err)
     related = [s for s in find_all(parse_html(out / "pt-BR/intro/index.html"), "section") if s.get("class") == "related"]
     assert related == []  # nothing to link to, and no broken link written
 
@@ -46,7 +46,7 @@ def test_strict_turns_warnings_into_errors_and_writes_nothing(site, tmp_path, ca
     out = tmp_path / "out"
     assert run("build", site("scripts"), "--out", out, "--strict") == 1
     err = capsys.readouterr().err
-    assert "content/pt-BR/intro.md:4: error: related slug 'missing' names no article" in err
+    assert "content/pt-BR/intro.md:4: error: related page 'missing' names no page" in err
     assert not out.exists()
 
 
@@ -55,6 +55,6 @@ def test_dangling_related_suggests_the_closest_other_slug(site, tmp_path, capsys
     article = site_dir / "content/en/gamma.md"
     article.write_bytes(article.read_bytes().replace(b"category: Other", b"category: Other\r\nrelated: [alpah]"))
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
-    assert "content/en/gamma.md:4: warning: related slug 'alpah' names no article; did you mean 'alpha'?" in capsys.readouterr().err
+    assert "content/en/gamma.md:4: warning: related page 'alpah' names no page; did you mean 'alpha'?" in capsys.readouterr().err
     assert run("check", site_dir) == 0
-    assert "content/en/gamma.md:4: warning: related slug 'alpah' names no article; did you mean 'alpha'?" in capsys.readouterr().out
+    assert "content/en/gamma.md:4: warning: related page 'alpah' names no page; did you mean 'alpha'?" in capsys.readouterr().out

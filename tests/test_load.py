@@ -101,9 +101,10 @@ LOAD_ERRORS = [
     "content/en/empty-title.md:3: error: title is empty; write the article's title after title:",
     "content/en/has space.md:1: error: slug 'has space' cannot be a URL path segment; "
     "use letters, digits, '-' and '_' (no '/', spaces or '..')",
-    "content/en/no-title.md:1: error: missing title; add title: to the front matter",
-    "content/en/related-not-list.md:3: error: related must be a list of slugs; e.g. related: [vae, unet]",
-    "content/en/related-not-strings.md:5: error: related item 2 is not a slug; e.g. related: [vae, unet]",
+    "content/en/no-title.md:1: error: missing title; "
+    "add title: to the front matter, or start the text with a '# Title' heading",
+    "content/en/related-not-list.md:3: error: related must be a list of pages; e.g. related: [vae, guide/unet]",
+    "content/en/related-not-strings.md:5: error: related item 2 is not a page; e.g. related: [vae, guide/unet]",
     "content/en/slash-slug.md:3: error: slug 'a/b' cannot be a URL path segment; "
     "use letters, digits, '-' and '_' (no '/', spaces or '..')",
     "content/en/source-without-url.md:6: error: source 2 has no url; add url: https://...",
@@ -115,8 +116,8 @@ LOAD_ERRORS = [
     "remove tabs, line breaks and other invisible characters from it",
     "content/loose.md:1: error: cannot tell the language of this file; "
     "put it under content/<lang>/, name it loose.<lang>.md, or add lang: to the front matter",
-    "content/topics/dup.en.md:3: error: slug 'dup' in language 'en' is also defined by content/en/dup.md; "
-    "rename one of the two files or set a different slug: in its front matter",
+    "content/topics/dup.en.md:3: error: page 'dup' in language 'en' is also defined by content/en/dup.md; "
+    "keep one of the two files, or set translation_key: in one of them",
     "content/topics/y.de.md:1: error: language 'de' from the file's path is not in site.toml; "
     "use one of en, it, or add [languages.de] to site.toml",
 ]
@@ -201,7 +202,7 @@ def test_folder_and_suffix_that_disagree(site):
         ("title: x\nsources:\n  - url: \"\\x01javascript:alert(1)\"",
          "4: error: source 1 has a control character in its url; "
          "remove tabs, line breaks and other invisible characters from it"),
-        ("title: x\nrelated: [a, '']", "3: error: related item 2 is not a slug; e.g. related: [vae, unet]"),
+        ("title: x\nrelated: [a, '']", "3: error: related item 2 is not a page; e.g. related: [vae, guide/unet]"),
         ("title: x\ndraft: yes", "3: error: draft must be true or false"),
         ("title: x\nweight: 1.5", "3: error: weight must be a whole number"),
     ],

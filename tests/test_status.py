@@ -217,7 +217,7 @@ def test_status_exits_1_with_the_build_errors_when_the_site_does_not_load(site, 
     assert run("status", site_dir) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "content/it/stale.md:1: error: missing title; add title: to the front matter" in captured.err
+    assert "content/it/stale.md:1: error: missing title; add title: to the front matter, or start the text with a '# Title' heading" in captured.err
     assert "babelsite: the site has 1 error; fix them to see its status" in captured.err
 
 

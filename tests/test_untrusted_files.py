@@ -75,7 +75,7 @@ def test_allow_outside_lets_the_site_use_the_folders_it_names(built, outside, ca
     assert run("build", built, "--out", built.parent / "public") == 0
     files = tree(built.parent / "public")
     assert [name for name in files if name.startswith("static/id_rsa.")]
-    assert MARKER in files["en/more/index.html"]
+    assert MARKER in files["en/more/more/index.html"]
 
 
 @pytest.mark.parametrize("entry", ["42", '"../no-such-folder"'])
@@ -147,7 +147,7 @@ def test_control_characters_in_names_keep_each_diagnostic_on_one_line(built, cap
     hint = "use letters, digits, '-' and '_' (no '/', spaces or '..')"
     assert_fails_leaving_output(built, [
         f"content/en/new\\nline.md:1: error: slug 'new\\nline' cannot be a URL path segment; {hint}",
-        "content/en/over\\u202eride.md:1: error: missing title; add title: to the front matter",
+        "content/en/over\\u202eride.md:1: error: missing title; add title: to the front matter, or start the text with a '# Title' heading",
         f"content/en/tab\\tand\\x1b[31mescape.md:1: error: slug 'tab\\tand\\x1b[31mescape' cannot be a URL "
         f"path segment; {hint}",
     ], capsys)

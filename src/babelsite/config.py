@@ -35,11 +35,13 @@ TOP_KEYS = {
     "languages": dict,
     "i18n": dict,
     "allow_outside": list,
+    "exclude": list,
 }
 MARKDOWN_KEYS = {"html": bool}
 LANGUAGE_KEYS = {"name": str, "title": str}
 FALLBACK_MODES = ("omit", "notice")
-PERMALINK_TOKENS = {"lang", "slug", "category"}
+PERMALINK_TOKENS = {"lang", "path", "slug", "category"}
+DEFAULT_PERMALINK = "/{lang}/{path}/"
 REDIRECT_FILES = ("netlify", "nginx")  # host files the build can write, see hosts.py
 # TOML keys as written: bare, "basic" or 'literal', joined by dots into dotted keys.
 KEY_PART = re.compile(r"""([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)'""")
@@ -51,7 +53,8 @@ TYPE_NAMES = {  # what a value of each type is called in messages, and how to wr
     list: ("a list", 'e.g. {key} = ["netlify"]'),
     dict: ("a table", "write it as a [{key}] table"),
 }
-EXAMPLES = {"allow_outside": 'e.g. allow_outside = ["../shared-images"]'}  # where the type's example misleads
+EXAMPLES = {"allow_outside": 'e.g. allow_outside = ["../shared-images"]',
+            "exclude": 'e.g. exclude = ["README.md", "**/drafts/**"]'}  # where the type's example misleads
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class SiteConfig:
     redirects: tuple[Redirect, ...] = ()  # old URLs from [redirects], each with a redirect page
     search: bool = True  # the build indexes the site with Pagefind and pages show a search box
     allow_outside: tuple[Path, ...] = ()  # real folders outside the site that its files may link into
+    exclude: tuple[str, ...] = ()  # globs, relative to the content folder, of files that are not pages
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -243,7 +247,7 @@ def load_config(
             config_path, line_of("fallback"), f"fallback must be \"omit\" or \"notice\", not {fallback!r}",
             "omit leaves untranslated articles out; notice shows them with a note", code="config")
 
-    permalink = setting("permalink", "/{lang}/{slug}/")
+    permalink = setting("permalink", DEFAULT_PERMALINK)
     check_permalink(permalink, problems, config_path, line_of("permalink"))
 
     raw_base_url = base_url if base_url is not None else setting("base_url", "/")
@@ -258,6 +262,11 @@ def load_config(
     redirects = read_redirects(setting("redirects", {}), problems, config_path, lambda key: line_of("redirects", key))
     allow_outside = read_allow_outside(site_dir, setting("allow_outside", []), problems, config_path,
                                        line_of("allow_outside"))
+    exclude = setting("exclude", [])
+    if not all(isinstance(pattern, str) and pattern for pattern in exclude):
+        problems.error(config_path, line_of("exclude"), "exclude must be a list of file patterns in quotes",
+                       EXAMPLES["exclude"], code="config")
+        exclude = []
     content_dir = site_dir / setting("content_dir", "content")
     output_dir = site_dir / setting("output_dir", "public")
     problems.raise_if_errors()
@@ -282,6 +291,7 @@ def load_config(
         redirects=redirects,
         search=setting("search", True),
         allow_outside=allow_outside,
+        exclude=tuple(exclude),
     )
 
 
@@ -373,9 +383,10 @@ def check_permalink(permalink: str, problems: Collector, path: Path, line: int) 
     if unknown:
         problems.error(
             path, line, f"permalink has unknown token {{{sorted(unknown)[0]}}}",
-            "use {lang}, {slug} and {category}", code="config")
-    if "slug" not in tokens:
-        problems.error(path, line, "permalink must contain {slug}", 'e.g. permalink = "/{lang}/{slug}/"', code="config")
+            "use {lang}, {path}, {slug} and {category}", code="config")
+    if not tokens & {"slug", "path"}:
+        problems.error(path, line, "permalink must contain {path} or {slug}", 'e.g. permalink = "/{lang}/{path}/"',
+                       code="config")
     if "lang" not in tokens:
         problems.error(
             path, line, "permalink must contain {lang}", "translations of one slug would share a URL", code="config")

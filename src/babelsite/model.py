@@ -14,8 +14,10 @@ class SourceFile:
 
     path: Path
     display_path: str  # relative to the site folder, for messages
-    lang: str | None  # from the language folder or the `.xx.md` suffix
-    slug: str  # the file stem without a language suffix
+    lang: str | None  # from the language folder or the `.xx.md` suffix; None: the default language's, unless lang: says
+    key: str  # the path under the language root without `.md`; an index page is its folder ('' at the root)
+    stem: str  # the file stem without a language suffix; an index page's is its folder's name
+    is_index: bool = False  # index.md or _index.md: its folder's own page
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,9 @@ class Source:
 
 @dataclass(frozen=True)
 class RelatedRef:
-    """One slug of an article's `related` list, with its line."""
+    """One entry of an article's `related` list as written (a key, a bare stem or a relative path), with its line."""
 
-    slug: str
+    target: str
     line: int
 
 
@@ -43,7 +45,8 @@ class Article:
     path: Path
     display_path: str
     lang: str
-    slug: str
+    key: str  # what groups translations: the path key, or translation_key
+    slug: str  # the last segment of the page's URL in its language: `slug:`, else the file's stem
     title: str
     category: str | None
     description: str
@@ -58,6 +61,8 @@ class Article:
     body: str
     body_offset: int  # file lines before the body, to turn body lines into file lines
     title_line: int
+    folder: str = ""  # the folder under the language root: the page's section ('' at the top)
+    is_index: bool = False  # the folder's own page (index.md or _index.md), whose key is the folder
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,12 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class Corpus:
-    """Every article, grouped by slug, then by language in site order."""
+    """Every article, grouped by key, then by language in site order."""
 
-    groups: Mapping[str, Mapping[str, Article]]  # slug -> lang -> article, sorted by slug
+    groups: Mapping[str, Mapping[str, Article]]  # key -> lang -> article, sorted by key
 
     def articles(self) -> tuple[Article, ...]:
-        """Return every article in slug, then language order."""
+        """Return every article in key, then language order."""
         return tuple(a for group in self.groups.values() for a in group.values())
 
 

@@ -102,15 +102,13 @@ def decode(data: bytes) -> str:
 
 
 def parse_file(data: bytes) -> ParsedFile:
-    """Split and parse a Markdown file with YAML front matter."""
+    """Split a Markdown file into its YAML front matter, keys lower-cased, and its body; no front matter is none."""
     text = decode(data)
     if not text.strip():
         raise FrontMatterError(1, "the file is empty", "add front matter with at least a title")
     opening = SPLITTER.FM_BOUNDARY.match(text)
     if not opening:
-        raise FrontMatterError(
-            1, "no front matter", "start the file with a '---' line, 'title: ...', and a closing '---'"
-        )
+        return ParsedFile({}, {}, text, 0)
     try:
         yaml_text, body = SPLITTER.split(text)
     except ValueError:
@@ -120,7 +118,22 @@ def parse_file(data: bytes) -> ParsedFile:
     yaml_offset = text[: opening.end()].count("\n")
     body_offset = text[: len(text) - len(body)].count("\n")
     metadata, lines = load_yaml(yaml_text, yaml_offset)
+    metadata, lines = lower_case_keys(metadata, lines)
     return ParsedFile(metadata, lines, body, body_offset)
+
+
+def lower_case_keys(metadata: dict, lines: dict[tuple, int]) -> tuple[dict, dict[tuple, int]]:
+    """Match top-level keys case-insensitively, as Hugo does (`Title:` is `title:`); a key written in lower case wins."""
+    if all(not isinstance(key, str) or key == key.lower() for key in metadata):
+        return metadata, lines
+    lowered: dict = {}
+    for key, value in sorted(metadata.items(), key=lambda item: isinstance(item[0], str) and item[0] != item[0].lower()):
+        lowered.setdefault(key.lower() if isinstance(key, str) else key, value)
+    moved = {}
+    for path, line in lines.items():
+        head = path[0].lower() if path and isinstance(path[0], str) else None
+        moved.setdefault((head, *path[1:]) if head is not None else path, line)
+    return lowered, moved
 
 
 def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:

@@ -1,4 +1,4 @@
-"""Validate each file's front matter into an Article and group articles by slug."""
+"""Validate each file's front matter into an Article and group articles by key."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from .sources import is_utf8
 
 KNOWN_KEYS = {
     "title", "category", "sources", "related", "description", "date", "updated",
-    "draft", "weight", "aliases", "slug", "lang",
+    "draft", "weight", "aliases", "slug", "lang", "translation_key",
 }
+# An ATX level-1 heading, its closing #s and a trailing `{#id}` left out of the title.
+FIRST_HEADING = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?(?:[ \t]*\{[^}]*\})?[ \t]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A slug is one URL path segment: no separators, no characters that need escaping in a path.
 INVALID_SLUG = re.compile(r"[\s/\\?#%\"'<>|*:\x00-\x1f\x7f]")
 URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -30,7 +33,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def load_corpus(
     config: SiteConfig, files: tuple[SourceFile, ...], problems: Collector, drafts: bool = False, jobs: int = 1
 ) -> Corpus:
-    """Read and validate every file in `jobs` processes, then group the articles by slug and language."""
+    """Read and validate every file in `jobs` processes, then group the articles by key and language."""
 
     def load_one(source: SourceFile) -> tuple[Article | None, list[Diagnostic], tuple[int, ...] | None]:
         found = Collector(problems.site_dir)
@@ -48,19 +51,19 @@ def load_corpus(
             articles.append(article if article.path is source.path else replace(article, path=source.path))
     groups: dict[str, dict[str, Article]] = {}
     for article in articles:
-        group = groups.setdefault(article.slug, {})
+        group = groups.setdefault(article.key, {})
         if article.lang in group:
             first = group[article.lang]
             problems.error(
                 article.path, article.title_line,
-                f"slug '{article.slug}' in language '{article.lang}' is also defined by {first.display_path}",
-                "rename one of the two files or set a different slug: in its front matter", code="duplicate-slug")
+                f"page '{article.key or '/'}' in language '{article.lang}' is also defined by {first.display_path}",
+                "keep one of the two files, or set translation_key: in one of them", code="duplicate-key")
             continue
         group[article.lang] = article
     order = {code: index for index, code in enumerate(config.language_codes)}
     return Corpus(MappingProxyType({
-        slug: MappingProxyType(dict(sorted(groups[slug].items(), key=lambda item: order[item[0]])))
-        for slug in sorted(groups)
+        key: MappingProxyType(dict(sorted(groups[key].items(), key=lambda item: order[item[0]])))
+        for key in sorted(groups)
     }))
 
 
@@ -89,10 +92,11 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     def error(key: tuple, message: str, hint: str = "", code: str = "front-matter-field") -> None:
         problems.error(source.path, line(*key), message, hint, code=code)
 
-    lang = meta.get("lang", source.lang)
+    # With the default language at the root, its files may sit at the top of content/ too.
+    lang = meta.get("lang", source.lang or (config.default_language if config.default_language_at_root else None))
     if lang is None:
         error((), "cannot tell the language of this file", code="unknown-language", hint=
-              f"put it under content/<lang>/, name it {source.slug}.<lang>.md, or add lang: to the front matter")
+              f"put it under content/<lang>/, name it {source.stem}.<lang>.md, or add lang: to the front matter")
     elif not isinstance(lang, str) or lang not in config.language_codes:
         where, said_by = (("lang",), "lang:") if "lang" in meta else ((), "the file's path")
         error(where, f"language '{lang}' from {said_by} is not in site.toml",
@@ -103,17 +107,21 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         # Discovery leaves such a file out (sources.usable); a cached build meets it among its changes.
         error((), "the path is not valid UTF-8", "rename it using UTF-8 characters", code="file-name")
 
-    slug = meta.get("slug", source.slug)
+    slug = meta.get("slug", source.stem)
     where = ("slug",) if "slug" in meta else ()
-    if not isinstance(slug, str):
+    if not source.key and "slug" not in meta:
+        pass  # the language's own index page: its URL is the language's home
+    elif not isinstance(slug, str):
         error(where, "slug must be text", "put it in quotes")
     elif not slug or slug in (".", "..") or slug.startswith(".") or INVALID_SLUG.search(slug):
         error(where, f"slug {slug!r} cannot be a URL path segment",
               "use letters, digits, '-' and '_' (no '/', spaces or '..')", code="invalid-slug")
 
-    title = meta.get("title")
+    title, body, title_line = meta.get("title"), parsed.body, None
     if "title" not in meta:
-        error((), "missing title", "add title: to the front matter")
+        title, body, title_line = title_from_heading(parsed.body, parsed.body_offset)
+    if title is None:
+        error((), "missing title", "add title: to the front matter, or start the text with a '# Title' heading")
     elif title is None or (isinstance(title, str) and not title.strip()):
         error(("title",), "title is empty", "write the article's title after title:")
     elif not is_text(title):
@@ -151,12 +159,18 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         if key in meta and not isinstance(meta[key], (str, int, float, datetime.date)):
             error((key,), f"{key} must be text or a date")
 
+    key = meta.get("translation_key", source.key)
+    if not isinstance(key, str) or key.startswith("/") or ".." in key.split("/"):
+        error(("translation_key",), "translation_key must be a page key such as guide/install",
+              "use the path under the language folder of the page it translates, without .md")
+
     if len(problems.items) > before:
         return None
     return Article(
         path=source.path,
         display_path=source.display_path,
         lang=lang,
+        key=key.strip("/"),
         slug=slug,
         title=str(title).strip(),
         category=str(category).strip() if category is not None else None,
@@ -169,10 +183,28 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         sources=sources,
         related=related,
         extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
-        body=parsed.body,
+        body=body,
         body_offset=parsed.body_offset,
-        title_line=line("title"),
+        title_line=title_line or line("title"),
+        folder=source.key if source.is_index else source.key.rpartition("/")[0],
+        is_index=source.is_index,
     )
+
+
+def title_from_heading(body: str, body_offset: int) -> tuple[str | None, str, int | None]:
+    """Return the first `# ` heading's text, the body without that heading, and its file line; None when there is none."""
+    lines = body.split("\n")
+    fence = ""
+    for number, text in enumerate(lines):
+        opening = FENCE.match(text)
+        if opening and (not fence or opening.group(1).startswith(fence)):
+            fence = "" if fence else opening.group(1)[0] * 3
+            continue
+        heading = None if fence else FIRST_HEADING.match(text)
+        if heading and heading.group(1).strip():
+            lines[number] = ""  # kept as an empty line, so that body lines stay file lines
+            return heading.group(1).strip(), "\n".join(lines), body_offset + number + 1
+    return None, body, None
 
 
 def is_text(value: Any) -> bool:
@@ -223,14 +255,14 @@ def validate_sources(value: Any, line, error) -> tuple[Source, ...]:
 
 
 def validate_related(value: Any, line, error) -> tuple[RelatedRef, ...]:
-    """Check `related` is a list of slugs."""
+    """Check `related` is a list of page references (keys, bare stems or relative paths)."""
     if value is None:
         return ()
     if not isinstance(value, list):
-        error(("related",), "related must be a list of slugs", "e.g. related: [vae, unet]")
+        error(("related",), "related must be a list of pages", "e.g. related: [vae, guide/unet]")
         return ()
     wrong = [index for index, item in enumerate(value) if not isinstance(item, str) or not item]
     if wrong:
-        error(("related", wrong[0]), f"related item {wrong[0] + 1} is not a slug", "e.g. related: [vae, unet]")
+        error(("related", wrong[0]), f"related item {wrong[0] + 1} is not a page", "e.g. related: [vae, guide/unet]")
         return ()
     return tuple(RelatedRef(slug, line("related", index)) for index, slug in enumerate(value))

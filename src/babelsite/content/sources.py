@@ -1,7 +1,8 @@
-"""Find the Markdown files under content/ and tell each one's language and slug from its path."""
+"""Find the Markdown files under content/ and tell each one's language and key from its path."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from dataclasses import dataclass
@@ -44,7 +45,12 @@ class Boundary:
 
 
 def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
-    """Walk content/ and return its Markdown files in a deterministic order."""
+    """Walk content/ and return its pages' Markdown files in a deterministic order.
+
+    Files and folders whose names begin with `_` (but `_index.md`) are no pages: partials and
+    includes; neither are the files site.toml's `exclude` names. Other files are left for the
+    pages that refer to them; an `.mdx` file is reported, as babelsite cannot build it.
+    """
     found: list[SourceFile] = []
     content_dir = config.content_dir
     if not content_dir.is_dir():
@@ -52,15 +58,33 @@ def discover(config: SiteConfig, problems: Collector) -> tuple[SourceFile, ...]:
                        "create it or set content_dir in site.toml", code="content-folder")
         return ()
     for path in walk_files(content_dir, problems, Boundary.of_site(config)):
-        if path.suffix != ".md":
-            problems.warning(path, 0, "not a Markdown file, ignored", "keep images and other files in static/", code="not-markdown")
+        relative = path.relative_to(content_dir).as_posix()
+        if excluded(relative, config.exclude) or any(part.startswith("_") for part in relative.split("/")[:-1]):
             continue
-        found.append(describe_file(config, path, problems))
+        if path.suffix == ".mdx":
+            problems.warning(path, 0, "MDX is not Markdown: this file is not built",
+                             "rename it to .md and remove its import lines and components, or add it to exclude "
+                             "in site.toml", code="mdx")
+        elif path.suffix == ".md" and (not path.name.startswith("_") or path.stem.partition(".")[0] == "_index"):
+            found.append(describe_file(config, path, problems))
     return tuple(found)
 
 
+def excluded(relative: str, patterns: tuple[str, ...]) -> bool:
+    """Tell whether a path under content/ matches an exclude glob: with a '/' from the top, else at any depth."""
+    name = relative.rpartition("/")[2]
+    for pattern in patterns:
+        if "/" not in pattern.strip("/"):
+            if fnmatch.fnmatchcase(name, pattern.strip("/")):
+                return True
+        elif fnmatch.fnmatchcase(relative, pattern.lstrip("/")) or (
+                pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:])):
+            return True
+    return False
+
+
 def describe_file(config: SiteConfig, path: Path, problems: Collector) -> SourceFile:
-    """Tell a Markdown file's language and slug from its path under content/."""
+    """Tell a Markdown file's language and key from its path under content/."""
     codes = config.language_codes
     relative = path.relative_to(config.content_dir)
     stem = path.stem
@@ -77,7 +101,12 @@ def describe_file(config: SiteConfig, path: Path, problems: Collector) -> Source
     if folder_lang and suffix_lang and folder_lang != suffix_lang:
         problems.error(path, 1, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
                        "keep one of the two", code="language-conflict")
-    return SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, stem)
+    # With flat URLs (a permalink without {path}), folders only organise: a page is known by its stem.
+    folders = list(relative.parts[1 if folder_lang else 0:-1]) if "{path}" in config.permalink else []
+    is_index = stem in ("index", "_index") and "{path}" in config.permalink
+    key = "/".join(folders if is_index else [*folders, stem])
+    own_name = (folders[-1] if folders else "") if is_index else stem
+    return SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, key, own_name, is_index)
 
 
 def is_ignored(name: str) -> bool:

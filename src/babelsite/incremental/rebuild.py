@@ -17,7 +17,7 @@ from ..config import SiteConfig
 from ..quality.checks import check_anchors
 from ..errors import Collector, Diagnostic, SiteError, WARNING
 from ..locale import ui_strings
-from ..links.resolve import ArticlePage, LinkedSite, check_collisions, pages_of, resolve_related
+from ..links.resolve import ArticlePage, LinkedSite, check_collisions, page_path, pages_of, resolve_related
 from ..content.load import load_article
 from ..markdown import Fragment, convert_page
 from ..model import Article, Corpus, SourceFile, with_changes
@@ -161,8 +161,8 @@ class LiveSite:
             return None
         edited, added_files, deleted = changes
         added = [article for _, article in added_files]
-        moved = {a.slug for a in (*added, *deleted)}  # slugs whose set of translations changed
-        slugs = {new.slug for _, new in edited} | moved
+        moved = {a.key for a in (*added, *deleted)}  # slugs whose set of translations changed
+        slugs = {new.key for _, new in edited} | moved
         listed = bool(moved) or any(not same_listing(old, new) for old, new in edited)
         site = with_articles(old_site, [new for _, new in edited], added, deleted)
         if site is None or any(site.original(slug).path != old_site.original(slug).path for slug in moved):
@@ -174,22 +174,22 @@ class LiveSite:
         for slug in {key[0] for key in relating}:
             new_pages[slug] = tuple(
                 replace(page, related=resolve_related(site, page.article, page.lang, problems))
-                if (page.slug, page.lang) in relating else page for page in old_site.pages_by_slug[slug])
-        site = replace(site, pages_by_slug=with_changes(old_site.pages_by_slug, new_pages))
+                if (page.key, page.lang) in relating else page for page in old_site.pages_by_key[slug])
+        site = replace(site, pages_by_key=with_changes(old_site.pages_by_key, new_pages))
 
         linking = referring(state.linking, slugs)
         reached = sorted(slugs | {slug for slug, _ in linking | relating})
-        rechecked = [page for slug in reached for page in site.pages_by_slug[slug]
+        rechecked = [page for slug in reached for page in site.pages_by_key[slug]
                      if slug in slugs or (slug, page.lang) in linking]
         edited_paths = {new.path for _, new in edited}
         ui = ui_strings(config.language_codes, config.i18n)
         new_fragments = {
-            (page.slug, page.lang): convert_page(site, page, ui[page.lang], renderer.assets, problems)
+            (page.key, page.lang): convert_page(site, page, ui[page.lang], renderer.assets, problems)
             for page in rechecked
-            if page.slug in moved or page.article.path in edited_paths or (moved and (page.slug, page.lang) in linking)
+            if page.key in moved or page.article.path in edited_paths or (moved and (page.key, page.lang) in linking)
         }
-        old_keys = {(page.slug, page.lang) for slug in moved for page in old_site.pages_by_slug[slug]}
-        new_keys = {(page.slug, page.lang) for slug in moved for page in site.pages_by_slug[slug]}
+        old_keys = {(page.key, page.lang) for slug in moved for page in old_site.pages_by_key[slug]}
+        new_keys = {(page.key, page.lang) for slug in moved for page in site.pages_by_key[slug]}
         fragments = with_changes(state.fragments, new_fragments, old_keys - new_keys)
         check_anchors(site, fragments, problems, rechecked)
         if moved:
@@ -204,14 +204,14 @@ class LiveSite:
         if relisted:
             if categories != [[c["key"] for c in renderer.category_index(code)] for code in config.language_codes]:
                 return None  # every page's navigation lists the categories
-        rendered = [page for slug in reached for page in site.pages_by_slug[slug]
+        rendered = [page for slug in reached for page in site.pages_by_key[slug]
                     if slug in slugs or (slug, page.lang) in relating or (moved and (slug, page.lang) in linking)]
         outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
         outputs.update((f.path, f.data) for code in sorted(relisted) for f in renderer.language_pages(code))
         extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
         outputs.update((f.path, f.data) for f in extra)
-        gone = {site.urls.output_file(p.path) for slug in moved for p in old_site.pages_by_slug[slug]} - \
-            {site.urls.output_file(p.path) for slug in moved for p in site.pages_by_slug[slug]}
+        gone = {site.urls.output_file(p.path) for slug in moved for p in old_site.pages_by_key[slug]} - \
+            {site.urls.output_file(p.path) for slug in moved for p in site.pages_by_key[slug]}
 
         redone = {a.display_path for a in (*(new for _, new in edited), *added, *deleted)}
         anchors_rechecked = {page.article.display_path for page in rechecked}
@@ -221,8 +221,8 @@ class LiveSite:
         discovered = (state.discovered - {str(a.path) for a in deleted}) | {str(f.path) for f, _ in added_files}
         relating_index = rereferred(
             state.relating,
-            {(p.slug, p.lang): related_slugs(p) for slug in new_pages for p in old_site.pages_by_slug[slug]},
-            {(p.slug, p.lang): related_slugs(p) for pages in new_pages.values() for p in pages})
+            {(p.key, p.lang): related_slugs(p) for slug in new_pages for p in old_site.pages_by_key[slug]},
+            {(p.key, p.lang): related_slugs(p) for pages in new_pages.values() for p in pages})
         linking_index = rereferred(
             state.linking,
             {key: linked_slugs(state.fragments[key])
@@ -264,11 +264,11 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
         if article is None or (article.draft and not drafts):
             return None
         if current is None:
-            if article.slug not in site.corpus.groups or article.aliases:
+            if article.key not in site.corpus.groups or article.aliases or article.is_index:
                 return None  # a new slug changes what other pages' related lists find
             added.append((source, article))
-        elif same_place(config, current, article):
-            edited.append((current, article))
+        elif same_place(config, current, article) and (same_listing(current, article) or not site.has_tree):
+            edited.append((current, article))  # in a tree, a new title or weight moves it on every page's menu
         else:
             return None
     return edited, added, deleted
@@ -283,21 +283,21 @@ def with_articles(site: LinkedSite, edited, added, deleted) -> LinkedSite | None
         return groups.get(slug) or site.corpus.groups[slug]
 
     for article in edited:
-        groups[article.slug] = MappingProxyType({**group(article.slug), article.lang: article})
+        groups[article.key] = MappingProxyType({**group(article.key), article.lang: article})
     for article in deleted:
-        groups[article.slug] = MappingProxyType({k: v for k, v in group(article.slug).items() if k != article.lang})
+        groups[article.key] = MappingProxyType({k: v for k, v in group(article.key).items() if k != article.lang})
     for article in added:
-        if article.lang in group(article.slug):
+        if article.lang in group(article.key):
             return None
-        ordered = sorted({**group(article.slug), article.lang: article}.items(), key=lambda item: order[item[0]])
-        groups[article.slug] = MappingProxyType(dict(ordered))
+        ordered = sorted({**group(article.key), article.lang: article}.items(), key=lambda item: order[item[0]])
+        groups[article.key] = MappingProxyType(dict(ordered))
     if any(not group for group in groups.values()):
         return None
-    gone = {(a.slug, a.lang) for a in deleted}
+    gone = {(a.key, a.lang) for a in deleted}
     article_paths = {key: path for key, path in site.article_paths.items() if key not in gone}
-    article_paths.update(((a.slug, a.lang), site.urls.article(a.lang, a.slug, a.category)) for a in added)
+    article_paths.update(((a.key, a.lang), page_path(site.urls, site.corpus, a, a.lang)) for a in added)
     files = {path: key for path, key in site.files.items() if key not in gone}
-    files.update((str(a.path), (a.slug, a.lang)) for a in added)
+    files.update((str(a.path), (a.key, a.lang)) for a in added)
     return replace(site, corpus=Corpus(with_changes(site.corpus.groups, groups)),
                    article_paths=MappingProxyType(article_paths), files=MappingProxyType(files))
 
@@ -308,9 +308,9 @@ def remade_pages(old_site: LinkedSite, site: LinkedSite, slug: str, moved: bool,
     if moved:
         return tuple(pages_of(site, slug, problems))
     pages = []
-    for page in old_site.pages_by_slug[slug]:
+    for page in old_site.pages_by_key[slug]:
         article = site.corpus.groups[slug].get(page.lang) or site.original(slug)
-        pages.append(ArticlePage(page.slug, page.lang, article, page.path,
+        pages.append(ArticlePage(page.key, page.lang, article, page.path,
                                  resolve_related(site, article, page.lang, problems)))
     return tuple(pages)
 
@@ -318,7 +318,7 @@ def remade_pages(old_site: LinkedSite, site: LinkedSite, slug: str, moved: bool,
 def same_place(config, old: Article, new: Article) -> bool:
     """Tell whether an edit left an article's URLs and redirects where they were."""
     moved_category = old.category != new.category and "{category}" in config.permalink
-    return (old.lang, old.slug, old.aliases, old.draft) == (new.lang, new.slug, new.aliases, new.draft) \
+    return (old.lang, old.key, old.slug, old.aliases, old.draft) == (new.lang, new.key, new.slug, new.aliases, new.draft) \
         and not moved_category
 
 

@@ -15,7 +15,7 @@ from .cache import CachedBuild, Pack, write_cache
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..locale import remember_collation_keys
-from ..links.resolve import ArticlePage, LinkedSite
+from ..links.resolve import ArticlePage, LinkedSite, keys_by_stem
 from ..markdown import Fragment
 from ..model import Article, Corpus, LazyMapping, SourceFile
 from ..links.translations import TranslationStatus
@@ -44,14 +44,14 @@ class BuildState:
     def after_full_build(cls, site: LinkedSite, fragments: Mapping[PageKey, Fragment], files: Iterable[SourceFile],
                          status: TranslationStatus, diagnostics: tuple[Diagnostic, ...]) -> BuildState:
         """Return the state of a build that made every page, with its indexes of who refers to whom."""
-        relating = referrers(((page.slug, page.lang), related_slugs(page)) for page in site.pages)
+        relating = referrers(((page.key, page.lang), related_slugs(page)) for page in site.pages)
         linking = referrers((key, linked_slugs(fragment)) for key, fragment in fragments.items())
         return cls(site, fragments, status, diagnostics, frozenset(str(f.path) for f in files), relating, linking)
 
 
 def related_slugs(page: ArticlePage) -> set[str]:
     """Return the slugs a page's related list links to."""
-    return {link.slug for link in page.related}
+    return {link.key for link in page.related}
 
 
 def linked_slugs(fragment: Fragment) -> set[str]:
@@ -107,7 +107,8 @@ class StoredState:
         parts = LazyMapping(self.slugs, pack.load)  # slug -> (articles by language, pages, bodies by language)
         groups: LazyMapping[str, Mapping[str, Article]] = LazyMapping(self.slugs, lambda slug: parts[slug][0])
         pages: LazyMapping[str, tuple[ArticlePage, ...]] = LazyMapping(self.slugs, lambda slug: parts[slug][1])
-        site = LinkedSite(self.config, Corpus(groups), self.urls, pages, self.article_paths, self.files)
+        site = LinkedSite(self.config, Corpus(groups), self.urls, pages, self.article_paths, self.files,
+                          keys_by_stem(self.slugs))
         fragments = LazyMapping(site.page_keys(), lambda key: parts[key[0]][2][key[1]])
         return BuildState(site, fragments, self.status, self.diagnostics, self.discovered, self.relating, self.linking)
 
@@ -116,7 +117,7 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
                 previous: Pack | None = None) -> None:
     """Write a build's state to the build cache with its stamps; only changed slugs' parts when it came from there."""
     site = state.site
-    groups, pages, fragments = site.corpus.groups, site.pages_by_slug, state.fragments
+    groups, pages, fragments = site.corpus.groups, site.pages_by_key, state.fragments
     if previous is not None and all(isinstance(m, LazyMapping) for m in (groups, pages, fragments)):
         changed = groups.changes.keys() | pages.changes.keys() | {slug for slug, _ in fragments.changes}
     else:

@@ -28,7 +28,7 @@ class Move:
 def alias_moves(site: LinkedSite) -> list[Move]:
     """Return a move for every alias of every real article page, in page order."""
     urls = site.urls
-    return [Move(urls.alias(page.lang, alias), urls.href(page.path), urls.absolute(page.path), page.lang)
+    return [Move(urls.alias(page.lang, alias, page.path), urls.href(page.path), urls.absolute(page.path), page.lang)
             for page in site.pages if not page.is_fallback for alias in page.article.aliases]
 
 
@@ -82,7 +82,7 @@ def check_redirects(site: LinkedSite, problems: Collector) -> int:
     moved: dict[str, tuple[str, str]] = {}  # output file of an old URL -> (what it is, where it leads)
     for page in site.pages:
         for alias in () if page.is_fallback else page.article.aliases:
-            moved.setdefault(urls.output_file(urls.alias(page.lang, alias)),
+            moved.setdefault(urls.output_file(urls.alias(page.lang, alias, page.path)),
                              (f"an alias of {page.article.display_path}", "/" + page.path))
     for redirect, move in zip(config.redirects, redirect_moves(site)):
         output = urls.output_file(move.source)

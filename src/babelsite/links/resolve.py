@@ -1,10 +1,15 @@
-"""Resolve how articles link to each other: translations, related articles, fallbacks, URLs."""
+"""Resolve how pages link to each other: translations, related pages, fallbacks, URLs.
+
+A page is known by its key, its path under the language root (`guide/install`; a folder's
+index page is the folder). References to pages (`related`, `.md` links) may be a path
+relative to the file, a key, or a bare file stem that only one page has.
+"""
 
 from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping
@@ -17,9 +22,9 @@ from .urls import UrlScheme
 
 @dataclass(frozen=True)
 class Link:
-    """A link to an article as seen from a page in `reader_lang`."""
+    """A link to a page as seen from a page in `reader_lang`."""
 
-    slug: str
+    key: str
     path: str  # site path of the target page
     title: str
     lang: str  # language of the text found there
@@ -34,7 +39,7 @@ class Link:
 class ArticlePage:
     """An article page: the text of `article`, in the chrome of language `lang`."""
 
-    slug: str
+    key: str
     lang: str
     article: Article
     path: str
@@ -53,14 +58,20 @@ class LinkedSite:
     config: SiteConfig
     corpus: Corpus
     urls: UrlScheme
-    pages_by_slug: Mapping[str, tuple[ArticlePage, ...]]  # in the corpus's slug order, each in language order
+    pages_by_key: Mapping[str, tuple[ArticlePage, ...]]  # in the corpus's slug order, each in language order
     article_paths: Mapping[tuple[str, str], str]  # (slug, lang) -> site path of a real translation
-    files: Mapping[str, tuple[str, str]]  # resolved source file path -> (slug, lang), for `.md` links
+    files: Mapping[str, tuple[str, str]]  # resolved source file path -> (key, lang), for `.md` links
+    stems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a key's last segment -> the keys ending so
 
     @property
     def pages(self) -> tuple[ArticlePage, ...]:
         """Return every article page, in slug then language order."""
-        return tuple(page for pages in self.pages_by_slug.values() for page in pages)
+        return tuple(page for pages in self.pages_by_key.values() for page in pages)
+
+    @property
+    def has_tree(self) -> bool:
+        """Tell whether the site has sections (folders of pages), which every page's menu shows."""
+        return any("/" in key or not key for key in self.corpus.groups)
 
     def page_keys(self) -> Iterator[tuple[str, str]]:
         """Yield the (slug, language) of every article page, in order, without looking at the pages."""
@@ -75,90 +86,147 @@ class LinkedSite:
         group = self.corpus.groups[slug]
         return group.get(self.config.default_language) or next(iter(group.values()))
 
-    def link(self, slug: str, reader_lang: str) -> Link | None:
-        """Return the link a reader of `reader_lang` follows to `slug`, honouring `fallback`."""
-        group = self.corpus.groups.get(slug)
+    def link(self, key: str, reader_lang: str) -> Link | None:
+        """Return the link a reader of `reader_lang` follows to the page `key`, honouring `fallback`."""
+        group = self.corpus.groups.get(key)
         if group is None:
             return None
         if reader_lang in group:
             article = group[reader_lang]
-            return Link(slug, self.article_paths[slug, reader_lang], article.title, reader_lang, reader_lang)
-        original = self.original(slug)
+            return Link(key, self.article_paths[key, reader_lang], article.title, reader_lang, reader_lang)
+        original = self.original(key)
         if self.config.fallback == "notice":
-            path = self.urls.article(reader_lang, slug, original.category)
+            path = page_path(self.urls, self.corpus, original, reader_lang)
         else:
-            path = self.article_paths[slug, original.lang]
-        return Link(slug, path, original.title, original.lang, reader_lang)
+            path = self.article_paths[key, original.lang]
+        return Link(key, path, original.title, original.lang, reader_lang)
+
+    def find(self, reference: str, article: Article) -> tuple[str | None, tuple[str, ...]]:
+        """Return the key a reference from `article` names, and the candidates when a bare stem is ambiguous.
+
+        A reference is a path relative to the article's file (`../guide/install.md`), a key
+        (`guide/install`), or a bare stem (`install`) when only one page's key ends with it.
+        """
+        reference = reference.strip()
+        if reference.endswith(".md") or reference.startswith("."):
+            key = key_of_md_link(self, article, reference)
+            return key, ()
+        key = reference.strip("/")
+        if key in self.corpus.groups:
+            return key, ()
+        candidates = self.stems.get(key, ())
+        if len(candidates) == 1:
+            return candidates[0], ()
+        return None, candidates
+
+
+def page_path(urls: UrlScheme, corpus: Corpus, article: Article, lang: str) -> str:
+    """Return the site path of a page in `lang`: its folders renamed by their index pages' `slug:` there, then its slug.
+
+    `article` is the version shown (a fallback shows the original's text at the reader's URL).
+    """
+    segments = []
+    parts = article.folder.split("/") if article.folder else []
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        index = corpus.groups.get(folder, {}).get(lang)
+        segments.append(index.slug if index is not None and index.is_index else parts[depth - 1])
+    if article.is_index:
+        if not segments:
+            return urls.home(lang)
+        segments[-1] = article.slug
+    else:
+        segments.append(article.slug)
+    return urls.article(lang, "/".join(segments), article.slug, article.category)
+
+
+def keys_by_stem(keys: Iterable[str]) -> Mapping[str, tuple[str, ...]]:
+    """Map each key's last segment to the keys that end with it, for references by bare stem."""
+    stems: dict[str, list[str]] = {}
+    for key in keys:
+        if key:
+            stems.setdefault(key.rpartition("/")[2], []).append(key)
+    return MappingProxyType({stem: tuple(keys) for stem, keys in stems.items()})
 
 
 def resolve(config: SiteConfig, corpus: Corpus, problems: Collector) -> LinkedSite:
-    """Place every page at its URL, resolve `related` lists and report dangling slugs."""
+    """Place every page at its URL, resolve `related` lists and report dangling references."""
     urls = UrlScheme.from_config(config)
     article_paths = {
-        (article.slug, article.lang): urls.article(article.lang, article.slug, article.category)
+        (article.key, article.lang): page_path(urls, corpus, article, article.lang)
         for article in corpus.articles()
     }
     site = LinkedSite(
         config, corpus, urls, MappingProxyType({}), MappingProxyType(article_paths),
-        MappingProxyType({str(a.path.resolve()): (a.slug, a.lang) for a in corpus.articles()}),
+        MappingProxyType({str(a.path.resolve()): (a.key, a.lang) for a in corpus.articles()}),
+        keys_by_stem(corpus.groups),
     )
-    pages_by_slug = {slug: tuple(pages_of(site, slug, problems)) for slug in corpus.groups}
-    site = replace(site, pages_by_slug=MappingProxyType(pages_by_slug))
+    pages_by_key = {key: tuple(pages_of(site, key, problems)) for key in corpus.groups}
+    site = replace(site, pages_by_key=MappingProxyType(pages_by_key))
     check_collisions(site, site.pages, problems)
     return site
 
 
-def pages_of(site: LinkedSite, slug: str, problems: Collector) -> list[ArticlePage]:
-    """Return the pages of one slug: one per language that has it, or that falls back to it."""
+def pages_of(site: LinkedSite, key: str, problems: Collector) -> list[ArticlePage]:
+    """Return the pages of one key: one per language that has it, or that falls back to it."""
     pages = []
-    group = site.corpus.groups[slug]
+    group = site.corpus.groups[key]
     for language in site.config.languages:
         article = group.get(language.code)
         if article is None:
             if site.config.fallback != "notice":
                 continue
-            article = site.original(slug)
+            article = site.original(key)
         related = resolve_related(site, article, language.code, problems)
-        path = site.article_paths.get((slug, language.code)) or site.urls.article(language.code, slug, article.category)
-        pages.append(ArticlePage(slug, language.code, article, path, related))
+        path = site.article_paths.get((key, language.code)) or page_path(site.urls, site.corpus, article, language.code)
+        pages.append(ArticlePage(key, language.code, article, path, related))
     return pages
 
 
 def resolve_related(site: LinkedSite, article: Article, reader_lang: str, problems: Collector) -> tuple[Link, ...]:
-    """Turn an article's `related` slugs into links in the reader's language."""
+    """Turn an article's `related` references into links in the reader's language."""
     links = []
     for ref in article.related:
-        if ref.slug == article.slug:
-            problems.warning(article.path, ref.line, f"related slug '{ref.slug}' is the article itself",
+        key, candidates = site.find(ref.target, article)
+        if key == article.key:
+            problems.warning(article.path, ref.line, f"related page '{ref.target}' is the page itself",
                              "remove it from related", code="related-self")
             continue
-        link = site.link(ref.slug, reader_lang)
+        link = site.link(key, reader_lang) if key is not None else None
+        if link is None and candidates:
+            problems.error(article.path, ref.line, f"related page '{ref.target}' could be any of "
+                           + ", ".join(candidates), "write the key of the one you mean", code="related-ambiguous")
+            continue
         if link is None:
-            others = (slug for slug in site.corpus.groups if slug != article.slug)
-            hint = did_you_mean(ref.slug, others) or "create the article or remove the slug"
-            problems.warning(article.path, ref.line, f"related slug '{ref.slug}' names no article", hint, code="related-dangling")
+            others = (other for other in site.corpus.groups if other != article.key)
+            hint = did_you_mean(ref.target, others) or "create the page or remove the reference"
+            problems.warning(article.path, ref.line, f"related page '{ref.target}' names no page", hint,
+                             code="related-dangling")
             continue
         links.append(link)
     return tuple(links)
 
 
-def slug_of_md_link(site: LinkedSite, article: Article, target: str) -> str | None:
-    """Return the slug of the article a relative `.md` link names, or None if it names none."""
+def key_of_md_link(site: LinkedSite, article: Article, target: str) -> str | None:
+    """Return the key of the page a relative `.md` link names, or None if it names none."""
     # realpath, unlike Path.resolve on Python 3.11, returns a path for a symlink loop instead of raising.
     candidate = Path(os.path.realpath(posixpath.normpath((article.path.parent / target).as_posix())))
-    slug = site.files.get(str(candidate), (None,))[0]
-    if slug is None:
+    key = site.files.get(str(candidate), (None,))[0]
+    if key is None:
         stem = Path(target).stem
         stem = stem.rpartition(".")[0] if stem.rpartition(".")[2] in site.config.language_codes else stem
-        slug = stem if stem in site.corpus.groups else None
-    return slug
+        key = stem if stem in site.corpus.groups else None
+        if key is None and len(site.stems.get(stem, ())) == 1:
+            key = site.stems[stem][0]
+    return key
 
 
 def check_collisions(site: LinkedSite, pages: Iterable[ArticlePage], problems: Collector) -> None:
     """Report two pages, aliases or categories that would be written to one output file."""
     urls = site.urls
     reserved = {urls.output_file(path) for path in (urls.not_found, urls.sitemap, urls.robots, urls.root)}
-    reserved.update(urls.output_file(urls.home(code)) for code in site.config.language_codes)
+    reserved.update(urls.output_file(urls.home(code)) for code in site.config.language_codes
+                    if ("", code) not in site.article_paths)  # a language's own index page is its home
     reserved.update(urls.language_not_found(code) for code in site.config.language_codes)
     if site.config.status_page:
         reserved.add(urls.output_file(urls.status))
@@ -169,7 +237,7 @@ def check_collisions(site: LinkedSite, pages: Iterable[ArticlePage], problems: C
             continue
         line = page.article.title_line
         for path, what in [(page.path, "page")] + [
-            (urls.alias(page.lang, alias), f"alias '{alias}'") for alias in page.article.aliases
+            (urls.alias(page.lang, alias, page.path), f"alias '{alias}'") for alias in page.article.aliases
         ]:
             if ".." in path.split("/") or path.startswith("/"):
                 problems.error(page.article.path, line, f"{what} would be written outside the output folder", code="output-path")

@@ -38,9 +38,9 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    """One article: its slug, its original's title and language, and a cell per site language."""
+    """One page: its key, its original's title and language, and a cell per site language."""
 
-    slug: str
+    key: str
     title: str
     original_lang: str
     cells: Mapping[str, Cell]
@@ -94,7 +94,7 @@ def content_hash(article: Article) -> str:
         "category": article.category,
         "description": article.description,
         "sources": [{"text": source.text, "url": source.url} for source in article.sources],
-        "related": [ref.slug for ref in article.related],
+        "related": [ref.target for ref in article.related],
         "body": article.body.strip("\n"),
     }
     data = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -126,8 +126,8 @@ def make_rows(site: LinkedSite, slugs: Iterable[str]) -> dict[str, Row]:
     """Return the status row of each slug, asking git only about translations without a hash."""
     slugs = list(slugs)
     articles = [a for slug in slugs for a in site.corpus.groups[slug].values()]
-    undated = [a for a in articles if recorded_hash(a) is None and a is not site.original(a.slug)]
-    times = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.slug).path)})
+    undated = [a for a in articles if recorded_hash(a) is None and a is not site.original(a.key)]
+    times = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.key).path)})
     rows = {}
     for slug in slugs:
         group, original = site.corpus.groups[slug], site.original(slug)

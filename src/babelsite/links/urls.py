@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -41,23 +42,33 @@ class UrlScheme:
             return ""
         return f"{lang}/"
 
-    def article(self, lang: str, slug: str, category: str | None) -> str:
-        """Return the site path of an article page."""
+    def article(self, lang: str, path: str, slug: str, category: str | None) -> str:
+        """Return the site path of a page: `path` is its localized folders and slug ('' for the language's own index)."""
+        if not path:
+            return self.home(lang)
         path = self.permalink.format(
-            lang=self.lang_prefix(lang).rstrip("/"), slug=slug, category=slugify(category or "uncategorized")
+            lang=self.lang_prefix(lang).rstrip("/"), path=path, slug=slug, category=slugify(category or "uncategorized")
         )
         return re.sub(r"/{2,}", "/", path).lstrip("/")
+
+    def alias(self, lang: str, alias: str, page_path: str = "") -> str:
+        """Return the site path of an alias: absolute from the site root, else relative to the page's URL folder.
+
+        Without a page (a [redirects] entry), a relative alias is inside the language's section.
+        """
+        if alias.startswith("/"):
+            path = alias.lstrip("/")
+        else:
+            folder = page_path.rstrip("/").rpartition("/")[0] if page_path else self.lang_prefix(lang).rstrip("/")
+            path = posixpath.normpath(posixpath.join(folder, alias)) if folder else posixpath.normpath(alias)
+            path = "" if path == "." else path
+        return path if path.endswith((".html", "/")) or not path else path + "/"
 
     def home(self, lang: str) -> str:
         return self.lang_prefix(lang)
 
     def category(self, lang: str, category: str) -> str:
         return f"{self.lang_prefix(lang)}categories/{slugify(category)}/"
-
-    def alias(self, lang: str, alias: str) -> str:
-        """Return the site path of an alias: absolute from the site root, else inside the language."""
-        path = alias.lstrip("/") if alias.startswith("/") else self.lang_prefix(lang) + alias
-        return path if path.endswith((".html", "/")) or not path else path + "/"
 
     root = ""
     not_found = "404.html"

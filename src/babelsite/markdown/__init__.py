@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..errors import Collector, Diagnostic
 from ..locale import ui_strings
-from ..links.resolve import ArticlePage, LinkedSite, slug_of_md_link
+from ..links.resolve import ArticlePage, LinkedSite, key_of_md_link
 from ..parallel import map_in_processes
 from .parser import STATIC_PREFIX, create_parser
 
@@ -75,7 +75,7 @@ def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
     def converted() -> Iterator[tuple[PageKey, Fragment]]:
         for page, (fragment, found) in zip(site.pages, map_in_processes(convert_one, site.pages, jobs)):
             problems.extend(found)
-            yield (page.slug, page.lang), fragment
+            yield (page.key, page.lang), fragment
 
     return SpilledFragments(converted()) if spill else dict(converted())
 
@@ -94,7 +94,7 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
     def resolve_link(href: str, body_line: int) -> tuple[str, tuple[str, str, str] | None]:
         """Return the page a `.md` link leads to, and its language when that is not the reader's."""
         target, _, anchor = href.partition("#")
-        slug = slug_of_md_link(site, article, target)
+        slug = key_of_md_link(site, article, target)
         link = site.link(slug, page.lang) if slug else None
         if link is None:
             problems.error(article.path, file_line(body_line), f"link to '{href}' names no article",

@@ -17,7 +17,7 @@ def check_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment
     for page in site.pages if pages is None else pages:
         if page.is_fallback:
             continue  # the original's own page reports its links once
-        for slug, anchor, line in fragments[page.slug, page.lang].links:
+        for slug, anchor, line in fragments[page.key, page.lang].links:
             if not anchor:
                 continue
             link = site.link(slug, page.lang)
@@ -70,10 +70,10 @@ def check_translations(site: LinkedSite, fragments: Mapping[tuple[str, str], Fra
                 for mine, theirs in zip(article.sources, original.sources):
                     if mine.url != theirs.url:
                         differs(mine.line, f"source {mine.number} URL", mine.url, theirs.url)
-            if {r.slug for r in article.related} != {r.slug for r in original.related}:
+            if {r.target for r in article.related} != {r.target for r in original.related}:
                 line = article.related[0].line if article.related else article.title_line
-                differs(line, "related list", sorted(r.slug for r in article.related),
-                        sorted(r.slug for r in original.related))
+                differs(line, "related list", sorted(r.target for r in article.related),
+                        sorted(r.target for r in original.related))
             if article.category != original.category:
                 differs(article.title_line, "category", article.category, original.category)
             mine = [number for number, _ in fragment.citations]
@@ -126,7 +126,7 @@ def linked_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragmen
     for page in site.pages:
         if page.is_fallback:
             continue
-        for slug, anchor, line in fragments[page.slug, page.lang].links:
+        for slug, anchor, line in fragments[page.key, page.lang].links:
             if anchor:
                 linked.setdefault(slug, {}).setdefault(anchor, []).append(f"{page.article.display_path}:{line}")
     return linked
@@ -140,7 +140,7 @@ def first_body_line(article) -> int:
 
 def check_orphans(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> None:
     """Note articles that no other article links to, through `related` or a `.md` link."""
-    linked = {ref.slug for article in site.corpus.articles() for ref in article.related if ref.slug != article.slug}
+    linked = {link.key for page in site.pages for link in page.related if link.key != page.key}
     linked.update(slug for (source, _), fragment in fragments.items()
                   for slug, _, _ in fragment.links if slug != source)
     for slug in site.corpus.groups:

@@ -131,4 +131,4 @@ def english_hash(site_dir: Path) -> str:
     problems = Collector(config.site_dir)
     corpus = load_corpus(config, discover(config, problems), problems)
     problems.raise_if_errors()
-    return content_hash(corpus.groups[ARTICLE.stem]["en"])
+    return content_hash(corpus.groups[ARTICLE.with_suffix("").as_posix()]["en"])

@@ -47,9 +47,10 @@ def new_article(site_dir: Path, config_path: Path | None, slug: str, lang: str |
         if code not in config.language_codes:
             problems.error(config.config_path, 0, f"language '{code}' is not in site.toml",
                            f"use one of {', '.join(config.language_codes)}, or add [languages.{code}] to site.toml")
-    if not slug or slug.startswith(".") or INVALID_SLUG.search(slug):
+    slug = slug.strip("/").removesuffix(".md")
+    if not slug or any(not part or part.startswith(".") or INVALID_SLUG.search(part) for part in slug.split("/")):
         problems.error(config.content_dir, 0, f"slug {slug!r} cannot be a URL path segment",
-                       "use letters, digits, '-' and '_' (no '/', spaces or '..')")
+                       "use letters, digits, '-' and '_', with '/' between folders (no spaces or '..')")
     if source_lang == lang:
         problems.error(config.content_dir, 0, f"--from and --lang both name '{lang}'",
                        "--from is the language to translate from, --lang the one to translate into")
@@ -58,6 +59,8 @@ def new_article(site_dir: Path, config_path: Path | None, slug: str, lang: str |
     loading = Collector(config.site_dir)  # problems of other files are the build's to report
     files = discover(config, loading)
     site = resolve(config, load_corpus(config, files, loading, drafts=True), loading)
+    if slug not in site.corpus.groups and len(site.stems.get(slug, ())) == 1:
+        slug = site.stems[slug][0]  # a bare stem names the one page whose key ends with it
     group = site.corpus.groups.get(slug, {})
     if lang in group:
         problems.error(group[lang].path, group[lang].title_line, f"'{slug}' already has a version in {lang} here",
@@ -67,7 +70,7 @@ def new_article(site_dir: Path, config_path: Path | None, slug: str, lang: str |
         problems.error(existing.path, existing.title_line, f"'{slug}' already exists in {existing.lang}",
                        f"to translate it, add --from {existing.lang}")
     elif source_lang is not None and source_lang not in group:
-        slug_files = {loading.display_path(f.path) for f in files if f.slug == slug}
+        slug_files = {loading.display_path(f.path) for f in files if f.key == slug}
         problems.extend(d for d in loading.items if d.severity == ERROR and d.path in slug_files)
         if problems.has_errors:
             hint = "fix the errors in its file first"
@@ -80,7 +83,7 @@ def new_article(site_dir: Path, config_path: Path | None, slug: str, lang: str |
 
     if source_lang is None:
         target = config.content_dir / lang / f"{slug}.md"
-        text = front_matter({"title": f"TODO: {slug}"}) + "\n" + WRITE_BODY + "\n"
+        text = front_matter({"title": f"TODO: {slug.rpartition('/')[2]}"}) + "\n" + WRITE_BODY + "\n"
     else:
         source = group[source_lang]
         target = translation_path(config, source, lang)
@@ -101,8 +104,9 @@ def translation_path(config: SiteConfig, source: Article, lang: str) -> Path:
     """Return where the `lang` translation of `source` goes: the same folders under content/<lang>/, or beside it."""
     relative = source.path.relative_to(config.content_dir)
     if len(relative.parts) > 1 and relative.parts[0] in config.language_codes:
-        return config.content_dir / lang / relative.parent.relative_to(relative.parts[0]) / f"{source.slug}.md"
-    return source.path.parent / f"{source.slug}.{lang}.md"
+        return config.content_dir / lang / relative.parent.relative_to(relative.parts[0]) / source.path.name
+    stem = source.path.stem.removesuffix(f".{source.lang}")
+    return source.path.parent / f"{stem}.{lang}.md"
 
 
 def translation_text(source: Article, translated_from: str | None) -> str:
@@ -115,7 +119,7 @@ def translation_text(source: Article, translated_from: str | None) -> str:
     if source.sources:
         meta["sources"] = [{"text": s.text, "url": s.url} for s in source.sources]
     if source.related:
-        meta["related"] = [ref.slug for ref in source.related]
+        meta["related"] = [ref.target for ref in source.related]
     if translated_from is not None:
         meta["translated_from"] = translated_from
     return front_matter(meta) + "\n" + TRANSLATE_BODY + "\n\n" + source.body.strip("\n") + "\n"

@@ -13,7 +13,7 @@ def to_json(status: TranslationStatus) -> dict[str, Any]:
     return {
         "languages": list(status.languages),
         "default_language": status.default_language,
-        "articles": [{"slug": row.slug, "title": row.title, "original_language": row.original_lang,
+        "articles": [{"slug": row.key, "title": row.title, "original_language": row.original_lang,
                       "cells": {code: cell_json(cell) for code, cell in row.cells.items()}}
                      for row in status.rows.values()],
         "coverage": {code: coverage_json(coverage) for code, coverage in status.coverage.items()},
@@ -43,7 +43,7 @@ def coverage_line(code: str, c: Coverage) -> str:
 def to_text(status: TranslationStatus) -> str:
     """Return the status as an aligned table for a terminal, then a coverage line per language."""
     table = [["slug", *status.languages]]
-    table += [[row.slug, *map(cell_label, row.cells.values())] for row in status.rows.values()]
+    table += [[row.key, *map(cell_label, row.cells.values())] for row in status.rows.values()]
     widths = [max(display_width(line[column]) for line in table) for column in range(len(table[0]))]
     lines = ["  ".join(text + " " * (width - display_width(text)) for text, width in zip(line, widths)).rstrip()
              for line in table]

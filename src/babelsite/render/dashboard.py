@@ -47,7 +47,7 @@ code { font-size: 0.9em; }
 <thead><tr><th scope="col">Slug</th><th scope="col">Title</th>{% for code in status.languages %}<th scope="col">{{ code }}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for row in status.rows.values() %}
-<tr data-slug="{{ row.slug }}"><th scope="row"><code>{{ row.slug }}</code></th><td lang="{{ row.original_lang }}">{{ row.title }}</td>
+<tr data-slug="{{ row.key }}"><th scope="row"><code>{{ row.key }}</code></th><td lang="{{ row.original_lang }}">{{ row.title }}</td>
 {% for code, cell in row.cells.items() %}
 <td class="state {{ cell.state }}{% if cell.freshness == 'unknown' %} unknown{% endif %}" data-lang="{{ code }}" data-state="{{ cell.state }}"{% if cell.path %} title="{{ cell.path }}"{% endif %}>{{ label(cell) }}</td>
 {% endfor %}

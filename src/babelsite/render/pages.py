@@ -295,8 +295,8 @@ class PageRenderer:
 
     def article_page(self, page: ArticlePage) -> OutputFile:
         article = page.article
-        fragment = self.fragments[page.slug, page.lang]
-        translations = self.translations(page.slug)
+        fragment = self.fragments[page.key, page.lang]
+        translations = self.translations(page.key)
         canonical = None
         context_translations = translations
         fallback = None
@@ -338,10 +338,10 @@ class PageRenderer:
     def outdated_view(self, page: ArticlePage) -> dict[str, str] | None:
         """Return the updated original an outdated translation's notice links to, or None."""
         if (self.status is None or not self.config.outdated_notice or page.is_fallback
-                or self.status.cell(page.slug, page.lang).state != OUTDATED):
+                or self.status.cell(page.key, page.lang).state != OUTDATED):
             return None
-        original = self.site.original(page.slug)
-        return {"href": self.urls.href(self.site.article_paths[page.slug, original.lang]), "lang": original.lang,
+        original = self.site.original(page.key)
+        return {"href": self.urls.href(self.site.article_paths[page.key, original.lang]), "lang": original.lang,
                 "name": self.config.language(original.lang).name}
 
     def backrefs(self, lang: str, number: int, ids: tuple[str, ...]) -> list[dict[str, str]]:
@@ -374,7 +374,7 @@ class PageRenderer:
         """Yield a redirect page for every alias of every real article page."""
         for page in self.site.pages:
             for alias in () if page.is_fallback else page.article.aliases:
-                path = self.urls.alias(page.lang, alias)
+                path = self.urls.alias(page.lang, alias, page.path)
                 context = self.common(page.lang, path, {}, self.urls.absolute(page.path))
                 context["target"] = self.urls.href(page.path)
                 yield self.render("redirect.html", path, context)
@@ -417,7 +417,7 @@ class PageRenderer:
         """Yield (site path, translations' site paths) of every real page: articles, homes, categories."""
         for page in self.site.pages:
             if not page.is_fallback:
-                yield page.path, self.translations(page.slug)
+                yield page.path, self.translations(page.key)
         homes = {code: self.urls.home(code) for code in self.config.language_codes}
         for lang in self.config.language_codes:
             yield homes[lang], homes
