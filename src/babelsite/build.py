@@ -102,7 +102,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
     timed("load")
     site = resolve(config, corpus, problems)
     timed("links")
-    theme = Theme.for_site(config.site_dir, config.allow_outside)
+    theme = Theme.for_site(config.site_dir, config.allow_outside, config.content_dir)
     theme.check_templates(problems)
     assets = theme.asset_paths(site.urls, problems)
     fragments = markdown.convert(site, assets, problems, options.jobs, spill)

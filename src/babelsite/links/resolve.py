@@ -213,6 +213,8 @@ def key_of_md_link(site: LinkedSite, article: Article, target: str) -> str | Non
     candidate = Path(os.path.realpath(posixpath.normpath((article.path.parent / target).as_posix())))
     key = site.files.get(str(candidate), (None,))[0]
     if key is None:
+        key = key_of_relative_path(site, article, target)
+    if key is None:
         stem = Path(target).stem
         stem = stem.rpartition(".")[0] if stem.rpartition(".")[2] in site.config.language_codes else stem
         key = stem if stem in site.corpus.groups else None
@@ -221,10 +223,30 @@ def key_of_md_link(site: LinkedSite, article: Article, target: str) -> str | Non
     return key
 
 
+def key_of_relative_path(site: LinkedSite, article: Article, target: str) -> str | None:
+    """Return the key a relative `.md` path names from the article's folder, whatever language has the file.
+
+    A translation links to `../admin/install.md` as its original does, even when that page
+    is not translated yet: the link then follows `fallback` like any other.
+    """
+    path = posixpath.normpath(posixpath.join(article.folder, target))
+    if path.startswith(".."):
+        return None
+    stem = path.removesuffix(".md")
+    folder, _, name = stem.rpartition("/")
+    base, _, suffix = name.rpartition(".")
+    if base and suffix in site.config.language_codes:
+        name = base
+    key = folder if name in ("index", "_index") else "/".join(filter(None, (folder, name)))
+    return key if key in site.corpus.groups else None
+
+
 def check_collisions(site: LinkedSite, pages: Iterable[ArticlePage], problems: Collector) -> None:
     """Report two pages, aliases or categories that would be written to one output file."""
     urls = site.urls
-    reserved = {urls.output_file(path) for path in (urls.not_found, urls.sitemap, urls.robots, urls.root)}
+    reserved = {urls.output_file(path) for path in (urls.not_found, urls.sitemap, urls.robots)}
+    if not site.config.default_language_at_root:
+        reserved.add(urls.output_file(urls.root))  # the page that chooses a language
     reserved.update(urls.output_file(urls.home(code)) for code in site.config.language_codes
                     if ("", code) not in site.article_paths)  # a language's own index page is its home
     reserved.update(urls.language_not_found(code) for code in site.config.language_codes)

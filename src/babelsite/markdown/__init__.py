@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import tempfile
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
@@ -116,7 +117,26 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
             return url
         return site.urls.href(site_path) + mark + rest
 
+    def resolve_file(url: str, body_line: int, is_image: bool) -> str | None:
+        """Return the published link to a file beside the page (`img/a.png`) or in static/ (`/img/a.png`)."""
+        path, mark, rest = url.partition("?") if "?" in url else url.partition("#")
+        path = unquote(path)
+        if path.startswith("/"):
+            name = path.lstrip("/")
+        else:
+            folder = posixpath.dirname(article.path.relative_to(site.config.content_dir).as_posix())
+            name = "content/" + posixpath.normpath(posixpath.join(folder, path))
+        site_path = assets.get(name)
+        if site_path is not None:
+            return site.urls.href(site_path) + mark + rest
+        if is_image:
+            problems.error(article.path, file_line(body_line), f"image '{url}' names no file",
+                           "put the file beside the page (a path relative to it) or in static/ (a path from /)",
+                           code="static-missing")
+        return None
+
     env = {
+        "resolve_file": resolve_file,
         "source_count": len(article.sources),
         "citation_label": ui["citation"],
         "ui": ui,

@@ -148,12 +148,15 @@ def rewrite_article_links(state: StateCore) -> None:
     """Rewrite relative links to `.md` files through env['resolve_link'](href, body line).
 
     Images and links to `/static/…` go through env['resolve_static'](url, body line), which
-    gives the file's published, content-hashed name.
+    gives the file's published, content-hashed name; other relative or root-relative ones
+    through env['resolve_file'](url, body line, is_image): a file beside the page or in
+    static/, or None to leave the link as written.
 
     resolve_link returns the new href and, for a page in another language than the reader's,
     (code, direction, name): the link then says its language, and a mark after it names it.
     """
     resolve, resolve_static = state.env.get("resolve_link"), state.env.get("resolve_static")
+    resolve_file = state.env.get("resolve_file")
     if resolve is None:
         return
     line = 0
@@ -171,6 +174,13 @@ def rewrite_article_links(state: StateCore) -> None:
             attr = {"image": "src", "link_open": "href"}.get(token.type)
             if attr and resolve_static and (token.attrGet(attr) or "").startswith(STATIC_PREFIX):
                 token.attrSet(attr, resolve_static(token.attrGet(attr), line + breaks))
+                continue
+            target = token.attrGet(attr) or "" if attr else ""
+            if attr and resolve_file and target and not EXTERNAL.match(target) and not target.startswith(("#", "//")) \
+                    and not target.split("#")[0].endswith(".md"):
+                published = resolve_file(target, line + breaks, token.type == "image")
+                if published is not None:
+                    token.attrSet(attr, published)
                 continue
             if token.type != "link_open":
                 continue

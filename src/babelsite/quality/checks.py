@@ -107,9 +107,9 @@ def check_translated_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str
 def report_untranslated_anchor(site: LinkedSite, fragments, problems: Collector, article, anchor: str,
                                index: int, links: list[str], lines: list[int]) -> None:
     """Warn at the translation's heading in the original's place (or its body) that `anchor` is missing."""
-    original = site.original(article.slug)
-    text = fragments[article.slug, original.lang].toc[index][2]
-    toc = fragments[article.slug, article.lang].toc
+    original = site.original(article.key)
+    text = fragments[article.key, original.lang].toc[index][2]
+    toc = fragments[article.key, article.lang].toc
     where, *others = links
     also = f" (and {len(others)} other link{'s' * (len(others) != 1)})" if others else ""
     mine = f", '{toc[index][2]}'" if index < len(toc) else ""
@@ -139,7 +139,9 @@ def first_body_line(article) -> int:
 
 
 def check_orphans(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> None:
-    """Note articles that no other article links to, through `related` or a `.md` link."""
+    """Note articles that no other article links to, through `related` or a `.md` link; a tree's menu links to all."""
+    if site.has_tree:
+        return
     linked = {link.key for page in site.pages for link in page.related if link.key != page.key}
     linked.update(slug for (source, _), fragment in fragments.items()
                   for slug, _, _ in fragment.links if slug != source)

@@ -24,7 +24,9 @@ from ..markdown import Fragment
 from ..model import OutputFile
 from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
+from ..links.tree import language_tree
 from .dashboard import to_html
+from .navigation import Navigation
 from .theme import Theme
 
 
@@ -116,7 +118,7 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     `search` says that the pages will be indexed (a build to files): the preview, in memory, passes False.
     `compiled_dir` keeps compiled templates for the next build: this user's, never in a site folder.
     """
-    theme = Theme.for_site(site.config.site_dir, site.config.allow_outside)
+    theme = Theme.for_site(site.config.site_dir, site.config.allow_outside, site.config.content_dir)
     assets = {}
     static = []
     for name, path, site_path, data in theme.published_files(site.urls, problems):
@@ -138,6 +140,7 @@ class PageRenderer:
         # each language's listing: category -> (weight, slug, link view) of its articles, sorted
         self.listings: dict[str, dict[str | None, list[ListEntry]]] = {}
         self.category_indexes: dict[str, list[dict[str, Any]]] = {}
+        self.navigations: dict[str, Navigation | None] = {}
 
     def asset(self, name: str) -> str:
         """Return the link to a static file by its name, with its content hash."""
@@ -164,6 +167,13 @@ class PageRenderer:
         language = self.config.language(code)
         return {"code": code, "name": language.name, "dir": language.direction,
                 "title": language.title, "home": self.urls.href(self.urls.home(code))}
+
+    def navigation(self, lang: str) -> Navigation | None:
+        """Return the views of a language's tree, made once per build; None for a site without sections."""
+        if lang not in self.navigations:
+            self.navigations[lang] = Navigation(language_tree(self.site, lang), lang, self.config, self.urls) \
+                if self.site.has_tree else None
+        return self.navigations[lang]
 
     def common(self, lang: str, path: str, translations: Mapping[str, str], canonical: str | None = None,
                x_default: str | None = None) -> dict[str, Any]:
@@ -195,6 +205,7 @@ class PageRenderer:
             "canonical": canonical or self.urls.absolute(path),
             "categories": self.category_index(lang),
             "search": self.search_view(lang),
+            "nav": navigation.menu(None) if (navigation := self.navigation(lang)) else None,
         }
 
     def search_view(self, lang: str) -> dict[str, str] | None:
@@ -270,6 +281,7 @@ class PageRenderer:
         """Yield every page of the site in a deterministic order, article pages from `jobs` processes."""
         for code in self.config.language_codes:
             self.category_index(code)  # every page shows it: list it once, before the workers fork
+            self.navigation(code)
         yield from map_in_processes(self.article_page, self.site.pages, jobs)
         for language in self.config.languages:
             yield from self.language_pages(language.code)
@@ -331,9 +343,28 @@ class PageRenderer:
                 "fallback": fallback,
                 "outdated": self.outdated_view(page),
                 "extra": dict(article.extra),
+                "is_home": page.key == "",
             },
         })
+        self.add_tree_views(context, page)
         return self.render("article.html", page.path, context)
+
+    def add_tree_views(self, context: dict[str, Any], page: ArticlePage) -> None:
+        """Add the menu with this page marked, the breadcrumbs, previous/next and a section's own pages."""
+        navigation = self.navigation(page.lang)
+        context.update({"breadcrumbs": [], "breadcrumbs_json_ld": None, "prev": None, "next": None, "section_pages": []})
+        if navigation is None:
+            return
+        trail = navigation.breadcrumbs(page.key, page.article.title) if page.key else []
+        before, after = navigation.neighbours(page.key)
+        context.update({
+            "nav": navigation.menu(page.key),
+            "breadcrumbs": trail,
+            "breadcrumbs_json_ld": navigation.breadcrumbs_json_ld(trail, page.path) if trail else None,
+            "prev": before,
+            "next": after,
+            "section_pages": navigation.section_pages(page.key) if page.article.is_index else [],
+        })
 
     def outdated_view(self, page: ArticlePage) -> dict[str, str] | None:
         """Return the updated original an outdated translation's notice links to, or None."""
@@ -355,8 +386,13 @@ class PageRenderer:
         """Yield the home page and the category pages of one language."""
         homes = {code: self.urls.home(code) for code in self.config.language_codes}
         home = self.urls.home(lang)
-        context = self.common(lang, home, homes, x_default=self.language_chooser)
-        yield self.render("home.html", home, context)
+        if ("", lang) not in self.site.article_paths and not (self.config.fallback == "notice" and "" in self.site.corpus.groups):
+            context = self.common(lang, home, homes, x_default=self.language_chooser)
+            navigation = self.navigation(lang)
+            context["section_pages"] = navigation.section_pages("") if navigation else []
+            yield self.render("home.html", home, context)
+        else:
+            context = self.common(lang, home, homes)  # the language's own index page is its home
         for category in context["categories"]:
             if category["key"] is None:
                 continue

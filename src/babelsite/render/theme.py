@@ -20,9 +20,10 @@ class Theme:
     static_dirs: tuple[Path, ...]
     boundary: Boundary  # where their files may lie: the site's folder, the theme's, the allow_outside folders
     outside: Boundary  # the allow_outside folders
+    content_dir: Path | None = None  # whose files other than pages (images beside pages) are published too
 
     @classmethod
-    def for_site(cls, site_dir: Path, allow_outside: tuple[Path, ...] = ()) -> Theme:
+    def for_site(cls, site_dir: Path, allow_outside: tuple[Path, ...] = (), content_dir: Path | None = None) -> Theme:
         """Return the site's own template and static folders, then the theme's."""
         packaged = Path(__file__).parents[1] / "theme"
         theme_root = (packaged if packaged.is_dir() else Path(__file__).parents[3]).resolve()
@@ -36,7 +37,7 @@ class Theme:
                 if folder.is_dir():
                     found.setdefault(folder.resolve(), folder)
         return cls(tuple(template_dirs.values()), tuple(static_dirs.values()),
-                   Boundary.around(site_dir, theme_root, *allow_outside), Boundary.around(*allow_outside))
+                   Boundary.around(site_dir, theme_root, *allow_outside), Boundary.around(*allow_outside), content_dir)
 
     def check_templates(self, problems: Collector) -> None:
         """Report template files a build must not read: outside the site, not UTF-8, pipes and devices."""
@@ -58,9 +59,18 @@ class Theme:
                 files.setdefault(path.relative_to(folder).as_posix(), path)
         return dict(sorted(files.items()))
 
+    def page_files(self) -> dict[str, Path]:
+        """Map each file of the content folder that is no page (an image beside a page) to `content/<its path>`."""
+        if self.content_dir is None or not self.content_dir.is_dir():
+            return {}
+        found = Collector(self.content_dir)  # discovery reports these files' problems already
+        return {f"content/{path.relative_to(self.content_dir).as_posix()}": path
+                for path in walk_files(self.content_dir, found, self.boundary)
+                if path.suffix not in (".md", ".mdx") and path.is_file()}
+
     def published_files(self, urls: UrlScheme, problems: Collector) -> Iterator[tuple[str, Path, str, bytes]]:
-        """Yield (name, file, site path, bytes) of each static file, its site path named by its content."""
-        for name, path in self.static_files(problems).items():
+        """Yield (name, file, site path, bytes) of each static file and file beside a page, named by its content."""
+        for name, path in {**self.static_files(problems), **self.page_files()}.items():
             data = path.read_bytes()
             yield name, path, urls.static(hashed_name(name, data)), data
 

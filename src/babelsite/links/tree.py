@@ -1,0 +1,110 @@
+"""The tree of each language: sections (folders) and pages in navigation order, for menus, breadcrumbs and previous/next.
+
+Every folder under a language root is a section; its index page (`_index.md` or `index.md`)
+gives its title, description and weight in each language. A folder without one in some
+language takes its label from `[i18n.xx]` (keyed by the humanized folder name) or the
+humanized name. A page missing in a language follows `fallback` (the link and the language
+it is read in come from `LinkedSite.link`), so the tree never leads to a missing page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..locale import collation_key
+from .resolve import LinkedSite
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """A section or a page of one language's tree."""
+
+    key: str  # the page's key, or the section's folder ('' for the language's root)
+    title: str
+    path: str | None  # the site path it links to; None for a folder without an index page
+    lang: str  # the language its title and text are in (another one than the tree's when it falls back)
+    description: str
+    weight: int
+    children: tuple[TreeNode, ...]  # empty for a page
+
+    @property
+    def is_section(self) -> bool:
+        """Tell whether the node holds other pages."""
+        return bool(self.children)
+
+
+@dataclass(frozen=True)
+class LanguageTree:
+    """One language's tree, with its pages in reading order and the parent of every node."""
+
+    root: TreeNode
+    order: tuple[TreeNode, ...]  # every node that links somewhere, depth first, a section before its pages
+    position: dict[str, int]  # key -> index in `order`
+    parent: dict[str, str]  # key -> its parent section's key
+    nodes: dict[str, TreeNode]  # key -> node
+
+    def ancestors(self, key: str) -> list[TreeNode]:
+        """Return the sections above a node, from the root's first child down (the root is the home)."""
+        chain = []
+        while key in self.parent and self.parent[key]:
+            key = self.parent[key]
+            chain.append(self.nodes[key])
+        return chain[::-1]
+
+    def neighbours(self, key: str) -> tuple[TreeNode | None, TreeNode | None]:
+        """Return the nodes before and after a node in reading order."""
+        index = self.position.get(key)
+        if index is None:
+            return None, None
+        return (self.order[index - 1] if index > 0 else None,
+                self.order[index + 1] if index + 1 < len(self.order) else None)
+
+
+def humanize(folder: str) -> str:
+    """Return a folder name as a label: `getting-started` as `Getting started`."""
+    words = folder.replace("_", " ").replace("-", " ").split()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else folder
+
+
+def language_tree(site: LinkedSite, lang: str) -> LanguageTree:
+    """Return the tree of sections and pages that readers of `lang` navigate."""
+    children: dict[str, set[str]] = {"": set()}
+    for key in site.corpus.groups:
+        parts = key.split("/") if key else []
+        for depth in range(len(parts)):
+            parent, child = "/".join(parts[:depth]), "/".join(parts[:depth + 1])
+            children.setdefault(parent, set()).add(child)
+            children.setdefault(child, set())
+    nodes: dict[str, TreeNode] = {}
+    parent_of = {child: parent for parent, kids in children.items() for child in kids}
+
+    def build(key: str) -> TreeNode:
+        kids = tuple(sorted((build(child) for child in children[key]),
+                            key=lambda node: (node.weight, collation_key(node.title), node.key)))
+        node = make_node(site, lang, key, kids)
+        nodes[key] = node
+        return node
+
+    root = build("")
+    order = tuple(node for node in walk(root) if node.path is not None)
+    return LanguageTree(root, order, {node.key: index for index, node in enumerate(order)}, parent_of, nodes)
+
+
+def make_node(site: LinkedSite, lang: str, key: str, kids: tuple[TreeNode, ...]) -> TreeNode:
+    """Return the node of a key in `lang`: its page as linked from `lang`, or a folder's label."""
+    link = site.link(key, lang) if key in site.corpus.groups else None
+    if link is not None:
+        article = site.corpus.groups[key].get(lang) or site.original(key)
+        return TreeNode(key, link.title, link.path, link.lang, article.description, article.weight, kids)
+    name = humanize(key.rpartition("/")[2])
+    label = site.config.i18n.get(lang, {}).get(name, name)
+    weight = min((kid.weight for kid in kids), default=0)
+    return TreeNode(key, label, None, lang, "", weight, kids)
+
+
+def walk(node: TreeNode) -> Iterator[TreeNode]:
+    """Yield a node and everything under it, depth first, in order."""
+    yield node
+    for child in node.children:
+        yield from walk(child)

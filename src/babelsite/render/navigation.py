@@ -1,0 +1,83 @@
+"""Views of a language's tree for templates: the menu, breadcrumbs, previous/next and a section's pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..config import SiteConfig
+from ..links.tree import LanguageTree, TreeNode
+from ..links.urls import UrlScheme
+
+
+class Navigation:
+    """Makes the views of one language's tree as seen from one page (or from none)."""
+
+    def __init__(self, tree: LanguageTree, lang: str, config: SiteConfig, urls: UrlScheme):
+        self.tree, self.lang, self.config, self.urls = tree, lang, config, urls
+
+    def node_view(self, node: TreeNode) -> dict[str, Any]:
+        """Return what a template shows of a node: title, link, and the language it is read in when another."""
+        language = self.config.language(node.lang)
+        return {"key": node.key, "title": node.title, "href": self.urls.href(node.path) if node.path is not None else None,
+                "description": node.description, "lang": node.lang, "dir": language.direction,
+                "lang_name": language.name, "other_language": node.lang != self.lang}
+
+    def menu(self, current: str | None) -> list[dict[str, Any]]:
+        """Return the menu's entries: top sections with their pages, the current page's sections open down to it.
+
+        Deeper sections off the current page's way show as links, not with their pages, so that a
+        page's menu grows with the depth of the tree, not with its size.
+        """
+        open_keys = {node.key for node in self.tree.ancestors(current)} if current is not None else set()
+        if current is not None and current in self.tree.nodes and self.tree.nodes[current].is_section:
+            open_keys.add(current)
+        return [self.menu_entry(node, current, open_keys, depth=1) for node in self.tree.root.children]
+
+    def menu_entry(self, node: TreeNode, current: str | None, open_keys: set[str], depth: int) -> dict[str, Any]:
+        """Return one entry of the menu, with its own entries where it is open or at the top."""
+        entry = self.node_view(node)
+        entry["current"] = node.key == current
+        entry["open"] = node.key in open_keys
+        # a folder without an index page has no page of its own to list its pages: always show them
+        shown = node.is_section and (entry["open"] or depth == 1 or node.path is None)
+        entry["children"] = [self.menu_entry(child, current, open_keys, depth + 1) for child in node.children] \
+            if shown else None
+        entry["section"] = node.is_section
+        return entry
+
+    def breadcrumbs(self, key: str, title: str) -> list[dict[str, Any]]:
+        """Return the trail from the language's home down to a page, the page itself last and unlinked."""
+        trail = [{"title": self.config.language(self.lang).title, "href": self.urls.href(self.urls.home(self.lang))}]
+        trail += [{"title": node.title, "href": self.urls.href(node.path) if node.path is not None else None}
+                  for node in self.tree.ancestors(key)]
+        trail.append({"title": title, "href": None})
+        return trail
+
+    def breadcrumbs_json_ld(self, trail: list[dict[str, Any]], path: str) -> str:
+        """Return the schema.org BreadcrumbList of a trail, as JSON safe inside a script element."""
+        items = []
+        for position, crumb in enumerate(trail, start=1):
+            item = {"@type": "ListItem", "position": position, "name": crumb["title"]}
+            href = crumb["href"] if crumb["href"] is not None else (self.urls.href(path) if position == len(trail) else None)
+            if href is not None:
+                item["item"] = self.absolute(href)
+            items.append(item)
+        data = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+    def absolute(self, href: str) -> str:
+        """Return a root-relative link as a full URL when the site has a host."""
+        base = self.urls.base_url
+        return base.split("://", 1)[0] + "://" + base.split("://", 1)[1].split("/", 1)[0] + href if "://" in base else href
+
+    def neighbours(self, key: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """Return the views of the pages before and after a page in reading order."""
+        before, after = self.tree.neighbours(key)
+        return (self.node_view(before) if before is not None else None,
+                self.node_view(after) if after is not None else None)
+
+    def section_pages(self, key: str) -> list[dict[str, Any]]:
+        """Return the views of a section's own pages and subsections, in order; none for a page."""
+        node = self.tree.nodes.get(key)
+        return [self.node_view(child) for child in node.children] if node is not None else []
