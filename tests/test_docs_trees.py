@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
-from conftest import XHTML, crawl, find_all, parse_html, run, tree
+from conftest import REPO, XHTML, crawl, find_all, parse_html, run, tree
 
 SHAPES = ["docs_hugo", "docs_mkdocs", "docs_jekyll", "docs_nextjs"]
 
@@ -208,3 +209,24 @@ def test_cached_and_cold_builds_agree_after_tree_edits(site, tmp_path, change):
     assert build(site_dir, cached) == 0
     assert build(site_dir, cold, "--no-cache") == 0
     assert tree(cached) == tree(cold)
+
+
+def test_the_documentation_example_builds_and_every_link_lands(tmp_path):
+    example = tmp_path / "docs"
+    shutil.copytree(REPO / "examples" / "docs", example)
+    assert build(example, tmp_path / "public", "--strict") == 0
+    assert crawl(tmp_path / "public", "/") == {}
+    assert (tmp_path / "public/fr/docs/getting-started/installer/index.html").is_file()
+
+
+def test_check_names_the_index_page_a_section_lacks(site, capsys):
+    assert run("check", site("docs_hugo")) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if "section-index" in line or "no index page" in line]
+    assert notes == [
+        "content/en/docs/reference/_index.md: info: section 'docs/reference' has no index page in en; its menu label "
+        "comes from [i18n.en] or its folder's name; add content/en/docs/reference/_index.md with its title: and "
+        "description:",
+        "content/fr/docs/reference/_index.md: info: section 'docs/reference' has no index page in fr; its menu label "
+        "comes from [i18n.fr] or its folder's name; add content/fr/docs/reference/_index.md with its title: and "
+        "description:",
+    ]

@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from . import markdown
 from .config import SiteConfig, load_config
-from .quality.checks import check_anchors, check_foreign_syntax, check_orphans, check_translations
+from .quality.checks import (check_anchors, check_foreign_syntax, check_orphans, check_section_pages,
+                             check_translations)
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
@@ -158,6 +159,7 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_translations(site, fragments, problems)
     check_orphans(site, fragments, problems)
     check_foreign_syntax(site, problems)
+    check_section_pages(site, problems)
     try:
         for _ in render_site(site, fragments, problems, status=translation_status(site)):
             pass

@@ -157,3 +157,23 @@ def check_foreign_syntax(site: LinkedSite, problems: Collector) -> None:
     for article in site.corpus.articles():
         for line, message, hint in foreign_syntax(article.body, site.config.markdown_html):
             problems.warning(article.path, article.body_offset + line + 1, message, hint, code="foreign-syntax")
+
+
+def check_section_pages(site: LinkedSite, problems: Collector) -> None:
+    """Note each folder that has pages in a language but no index page there, naming the index file to add."""
+    if not site.has_tree:
+        return
+    for folder in sorted({key.rpartition("/")[0] for key in site.corpus.groups if "/" in key}):
+        group = site.corpus.groups.get(folder, {})
+        for code in site.config.language_codes:
+            if code in group:
+                continue
+            pages = [article for key, articles in site.corpus.groups.items()
+                     if key.rpartition("/")[0] == folder and (article := articles.get(code)) is not None]
+            if not pages:
+                continue
+            index = pages[0].path.parent / ("_index.md" if pages[0].path.stem.rpartition(".")[2] != code
+                                            else f"_index.{code}.md")
+            problems.info(index, 0, f"section '{folder}' has no index page in {code}; its menu label comes from [i18n.{code}] or "
+                          "its folder's name", f"add {problems.display_path(index)} with its title: and description:",
+                          code="section-index")
