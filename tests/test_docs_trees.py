@@ -230,3 +230,16 @@ def test_check_names_the_index_page_a_section_lacks(site, capsys):
         "comes from [i18n.fr] or its folder's name; add content/fr/docs/reference/_index.md with its title: and "
         "description:",
     ]
+
+
+def test_new_takes_keys_and_unique_stems_and_lists_an_ambiguous_one(site, capsys):
+    site_dir = site("docs_hugo")
+    assert run("new", "docs/concepts/signals/logs", site_dir) == 0
+    assert (site_dir / "content/en/docs/concepts/signals/logs.md").is_file()
+    assert run("new", "traces", site_dir, "--lang", "de", "--from", "en") == 0
+    assert (site_dir / "content/de/docs/concepts/signals/traces.md").is_file()
+    capsys.readouterr()
+    assert run("new", "overview", site_dir, "--lang", "de", "--from", "en") == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content: error: 'overview' could be any of docs/concepts/overview, docs/reference/overview; "
+        "write the key of the page to translate")

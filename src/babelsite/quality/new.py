@@ -59,8 +59,13 @@ def new_article(site_dir: Path, config_path: Path | None, slug: str, lang: str |
     loading = Collector(config.site_dir)  # problems of other files are the build's to report
     files = discover(config, loading)
     site = resolve(config, load_corpus(config, files, loading, drafts=True), loading)
-    if slug not in site.corpus.groups and len(site.stems.get(slug, ())) == 1:
-        slug = site.stems[slug][0]  # a bare stem names the one page whose key ends with it
+    candidates = site.stems.get(slug, ()) if slug not in site.corpus.groups else ()
+    if len(candidates) == 1:
+        slug = candidates[0]  # a bare stem names the one page whose key ends with it
+    elif candidates and source_lang is not None:
+        problems.error(config.content_dir, 0, f"'{slug}' could be any of {', '.join(candidates)}",
+                       "write the key of the page to translate")
+        problems.raise_if_errors()
     group = site.corpus.groups.get(slug, {})
     if lang in group:
         problems.error(group[lang].path, group[lang].title_line, f"'{slug}' already has a version in {lang} here",
