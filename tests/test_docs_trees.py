@@ -89,6 +89,7 @@ def test_breadcrumbs_and_their_json_ld_follow_the_tree(site, tmp_path):
     data = json.loads(scripts[0].text)
     assert data["@type"] == "BreadcrumbList"
     assert [item["name"] for item in data["itemListElement"]][1:] == ["Documentation", "Notions", "Signaux", "Traces"]
+    assert data["itemListElement"][-1]["item"] == "https://lumen.example.org/fr/docs/notions/signals/traces/"
 
 
 def test_previous_and_next_follow_the_tree_order(site, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urljoin
 
 from ..config import SiteConfig
 from ..links.tree import LanguageTree, TreeNode
@@ -68,8 +69,7 @@ class Navigation:
 
     def absolute(self, href: str) -> str:
         """Return a root-relative link as a full URL when the site has a host."""
-        base = self.urls.base_url
-        return base.split("://", 1)[0] + "://" + base.split("://", 1)[1].split("/", 1)[0] + href if "://" in base else href
+        return urljoin(self.urls.base_url, href) if "://" in self.urls.base_url else href
 
     def neighbours(self, key: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """Return the views of the pages before and after a page in reading order."""
