@@ -194,7 +194,7 @@ def test_every_problem_of_a_bad_tree_is_reported_at_once(site, tmp_path, capsys)
     ]
 
 
-@pytest.mark.parametrize("change", ["add", "move", "retitle"])
+@pytest.mark.parametrize("change", ["add", "move", "retitle", "describe"])
 def test_cached_and_cold_builds_agree_after_tree_edits(site, tmp_path, change):
     site_dir = site("docs_hugo")
     cached, cold = tmp_path / "cached", tmp_path / "cold"
@@ -204,9 +204,12 @@ def test_cached_and_cold_builds_agree_after_tree_edits(site, tmp_path, change):
         (docs / "concepts/signals/logs.md").write_text("---\ntitle: Logs\nweight: 30\n---\nLines.\n")
     elif change == "move":
         (docs / "concepts/overview.md").rename(docs / "reference/concepts-overview.md")
-    else:
+    elif change == "retitle":
         text = (docs / "concepts/signals/traces.md").read_text()
         (docs / "concepts/signals/traces.md").write_text(text.replace("title: Traces", "title: Spans and traces", 1))
+    else:  # the section page lists its pages' descriptions
+        text = (docs / "concepts/signals/traces.md").read_text()
+        (docs / "concepts/signals/traces.md").write_text(text.replace("description: ", "description: Newly, ", 1))
     assert build(site_dir, cached) == 0
     assert build(site_dir, cold, "--no-cache") == 0
     assert tree(cached) == tree(cold)
@@ -244,3 +247,19 @@ def test_new_takes_keys_and_unique_stems_and_lists_an_ambiguous_one(site, capsys
     assert capsys.readouterr().err.splitlines()[0] == (
         "content: error: 'overview' could be any of docs/concepts/overview, docs/reference/overview; "
         "write the key of the page to translate")
+
+
+def test_a_body_edit_in_a_tree_reads_only_its_own_page_from_the_cache(site, tmp_path, monkeypatch):
+    from babelsite.incremental.cache import Pack
+
+    site_dir, out = site("docs_hugo"), tmp_path / "public"
+    assert build(site_dir, out) == 0
+    traces = site_dir / "content/en/docs/concepts/signals/traces.md"
+    traces.write_text(traces.read_text().replace("\n\n", "\n\nA new first paragraph.\n\n", 1))
+    loaded: list[str] = []
+    real_load = Pack.load
+    monkeypatch.setattr(Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
+    assert build(site_dir, out) == 0
+    # the page and the two that link to it (their anchors may have moved); the menu comes from the cached tree
+    assert set(loaded) == {"docs/concepts/signals/traces", "docs/concepts/overview", "docs/concepts/signals/metrics"}
+    assert b"A new first paragraph." in (out / "en/docs/concepts/signals/traces/index.html").read_bytes()

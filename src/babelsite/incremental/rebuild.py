@@ -267,7 +267,8 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
             if article.key not in site.corpus.groups or article.aliases or article.is_index:
                 return None  # a new slug changes what other pages' related lists find
             added.append((source, article))
-        elif same_place(config, current, article) and (same_listing(current, article) or not site.has_tree):
+        elif same_place(config, current, article) and (not site.has_tree or (
+                same_listing(current, article) and current.description == article.description)):
             edited.append((current, article))  # in a tree, a new title or weight moves it on every page's menu
         else:
             return None
@@ -374,6 +375,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
                                        compiled_dir=compiled_templates_dir(config.site_dir))
     renderer = live.renderer
     renderer.listings.update(stored.listings)
+    renderer.keep_trees(stored.trees)  # an edit that changes the tree is a full build: these stay true
     try:
         update = live.incremental(paths)
     except DamagedCache as exc:

@@ -100,6 +100,7 @@ class StoredState:
     linking: References
     listings: Mapping[str, Any]  # the renderer's, which take long to sort
     label_keys: Mapping[str, tuple[int, ...]]  # collation keys of category labels, which every page's menu sorts
+    trees: Mapping[str, Any]  # each language's LanguageTree, which every page's menu shows: made from every page
 
     def joined(self, pack: Pack) -> BuildState:
         """Return the build state, its articles, pages and bodies read from the pack when first used."""
@@ -128,5 +129,5 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
 
     stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, state.status,
                          state.diagnostics, state.discovered, state.relating, state.linking, renderer.listings,
-                         renderer.category_label_keys())
+                         renderer.category_label_keys(), renderer.trees())
     write_cache(config, cached, stored, changed, part, tuple(groups), previous)

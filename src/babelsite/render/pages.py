@@ -24,7 +24,7 @@ from ..markdown import Fragment
 from ..model import OutputFile
 from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
-from ..links.tree import language_tree
+from ..links.tree import LanguageTree, language_tree
 from .dashboard import to_html
 from .navigation import Navigation
 from .theme import Theme
@@ -174,6 +174,14 @@ class PageRenderer:
             self.navigations[lang] = Navigation(language_tree(self.site, lang), lang, self.config, self.urls) \
                 if self.site.has_tree else None
         return self.navigations[lang]
+
+    def trees(self) -> dict[str, LanguageTree]:
+        """Return the languages' trees made so far, for the build cache."""
+        return {lang: navigation.tree for lang, navigation in self.navigations.items() if navigation is not None}
+
+    def keep_trees(self, trees: Mapping[str, LanguageTree]) -> None:
+        """Take the trees of the build an edit applies to, so that a body edit reads no other page."""
+        self.navigations.update((lang, Navigation(tree, lang, self.config, self.urls)) for lang, tree in trees.items())
 
     def common(self, lang: str, path: str, translations: Mapping[str, str], canonical: str | None = None,
                x_default: str | None = None) -> dict[str, Any]:
