@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..build import BuildOptions, BuildReport, build as cold_build
-from ..config import load_config
+from ..config import SiteConfig, load_config
 from ..content.sources import is_ignored, walk_once
 from ..errors import Collector
 from ..output.write import check_output_dir, output_files, remove_leftovers

@@ -63,8 +63,8 @@ class LanguageTree:
 
 def humanize(folder: str) -> str:
     """Return a folder name as a label: `getting-started` as `Getting started`."""
-    words = folder.replace("_", " ").replace("-", " ").split()
-    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else folder
+    label = " ".join(folder.replace("_", " ").replace("-", " ").split())
+    return label[:1].upper() + label[1:] if label else folder
 
 
 def language_tree(site: LinkedSite, lang: str) -> LanguageTree:

@@ -6,7 +6,6 @@ import bisect
 import hashlib
 import json
 import traceback
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterator, Mapping
