@@ -160,6 +160,23 @@ def test_chinese_or_japanese_sites_use_the_extended_pagefind(tmp_path):
     assert Path(babelsite.output.search.pagefind_command(load_config(tmp_path))[0]).name in ("pagefind", "pagefind.exe")
 
 
+def test_a_chinese_site_without_the_extended_pagefind_names_the_cjk_extra(site, monkeypatch, capsys):
+    root = site("scripts")
+    monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # as when the cjk extra is not installed
+    expected = ("site.toml: error: search in zh-Hans needs Pagefind's extended binary, which splits Chinese and "
+                "Japanese text into words, and it is not installed; install babelsite's cjk extra with: "
+                "pip install 'babelsite[cjk]'; or set search = false in site.toml to build without search")
+    assert run("build", root) == 1
+    err = capsys.readouterr().err
+    assert expected in err.splitlines() and "Traceback" not in err
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.toml"]  # nothing written, not even staging
+    assert run("check", root) == 1
+    assert expected in capsys.readouterr().out.splitlines()
+    (root / "site.toml").write_text("search = false\n" + (root / "site.toml").read_text(encoding="utf-8"),
+                                    encoding="utf-8")
+    assert run("build", root) == 0  # a site without search needs no Pagefind
+
+
 # -- in a real browser ---------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from .content.load import load_corpus
 from .model import OutputFile, SourceFile
 from .render.pages import PageRenderer, compiled_templates_dir, render_site, start_rendering
 from .output.hosts import host_files
-from .output.search import index_site
+from .output.search import check_pagefind, index_site
 from .content.sources import discover
 from .links.translations import TranslationStatus, translation_status
 from .render.theme import Theme
@@ -122,6 +122,7 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     prepared = prepare(options, config, spill=True)
     site, problems = prepared.site, prepared.problems
     problems.extend(refused.items)
+    check_pagefind(config, problems)
     fail_on_problems(problems, options.strict)
     t = time.perf_counter()
     status = translation_status(site)
@@ -160,6 +161,7 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_orphans(site, fragments, problems)
     check_foreign_syntax(site, problems)
     check_section_pages(site, problems)
+    check_pagefind(site.config, problems)
     try:
         for _ in render_site(site, fragments, problems, status=translation_status(site)):
             pass

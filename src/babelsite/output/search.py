@@ -18,6 +18,7 @@ from .write import fault_point, reuse_added
 
 # Languages written without spaces between words: only Pagefind's extended build splits them into words.
 EXTENDED_LANGUAGES = frozenset({"zh", "ja"})
+CJK_INSTALL = "pip install 'babelsite[cjk]'"
 TURN_OFF = "or set search = false in site.toml to build without search"
 # Less free space than this after Pagefind left empty files means it could not write them: it does not say so.
 LOW_SPACE = 1 << 20
@@ -108,13 +109,26 @@ def low_space(folder: Path) -> bool:
 
 def pagefind_command(config: SiteConfig) -> list[str]:
     """Return the command of the Pagefind binary from its wheel: the extended build for Chinese or Japanese."""
-    extended = any(code.split("-")[0].lower() in EXTENDED_LANGUAGES for code in config.language_codes)
-    package, extra = ("pagefind_bin_extended", "extended") if extended else ("pagefind_bin", "bin")
+    extended = [code for code in config.language_codes if code.split("-")[0].lower() in EXTENDED_LANGUAGES]
+    package = "pagefind_bin_extended" if extended else "pagefind_bin"
     try:
         return [str(importlib.import_module(package).get_executable())]
     except (ImportError, OSError) as exc:
+        if extended:
+            fail(config, f"search in {', '.join(extended)} needs Pagefind's extended binary, which splits Chinese and "
+                         f"Japanese text into words, and it is not installed",
+                 f"install babelsite's cjk extra with: {CJK_INSTALL}; {TURN_OFF}")
         fail(config, f"search indexing needs the Pagefind binary, which is not installed ({package}: {exc})",
-             f"pip install 'pagefind[{extra}]' (babelsite's dependencies include it), {TURN_OFF}")
+             f"pip install 'pagefind[bin]' (babelsite's dependencies include it), {TURN_OFF}")
+
+
+def check_pagefind(config: SiteConfig, problems: Collector) -> None:
+    """Record a missing Pagefind binary among a build's problems, so that the build stops before writing."""
+    if config.search:
+        try:
+            pagefind_command(config)
+        except SiteError as exc:
+            problems.extend(exc.diagnostics)
 
 
 def sort_entry(path: Path, config: SiteConfig) -> None:
