@@ -50,25 +50,26 @@ def ui_strings(codes: Iterable[str], overrides: Mapping[str, Mapping[str, str]])
 
 
 @cache
-def _collator():
-    from pyuca import Collator
+def collator(lang: str):
+    """Return ICU's collator for a BCP 47 code: the language's own alphabet, the root order for one ICU does not know."""
+    import icu  # imported on first use: a build whose keys all come from the cache never loads ICU
 
-    return Collator()
-
-
-# Keys already computed, by text: kept across the rebuilds of one process, since computing
-# them takes most of the time of sorting a large site's lists.
-_collation_keys: dict[str, tuple[int, ...]] = {}
+    return icu.Collator.createInstance(icu.Locale.forLanguageTag(lang))
 
 
-def collation_key(text: str) -> tuple[int, ...]:
-    """Return a key that sorts text by the Unicode Collation Algorithm (accents, case)."""
-    key = _collation_keys.get(text)
+# Keys already computed, by language and text: kept across the rebuilds of one process, since
+# computing them takes most of the time of sorting a large site's lists.
+_collation_keys: dict[tuple[str, str], bytes] = {}
+
+
+def collation_key(text: str, lang: str) -> bytes:
+    """Return a key that sorts text as readers of `lang` expect (ICU: the language's letters, accents, case)."""
+    key = _collation_keys.get((lang, text))
     if key is None:
-        key = _collation_keys[text] = _collator().sort_key(text)
+        key = _collation_keys[lang, text] = collator(lang).getSortKey(text)
     return key
 
 
-def remember_collation_keys(keys: Mapping[str, tuple[int, ...]]) -> None:
-    """Take collation keys computed elsewhere (by the processes that load articles)."""
+def remember_collation_keys(keys: Mapping[tuple[str, str], bytes]) -> None:
+    """Take collation keys computed elsewhere (by the processes that load articles), by language and text."""
     _collation_keys.update(keys)

@@ -35,17 +35,17 @@ def load_corpus(
 ) -> Corpus:
     """Read and validate every file in `jobs` processes, then group the articles by key and language."""
 
-    def load_one(source: SourceFile) -> tuple[Article | None, list[Diagnostic], tuple[int, ...] | None]:
+    def load_one(source: SourceFile) -> tuple[Article | None, list[Diagnostic], bytes | None]:
         found = Collector(problems.site_dir)
         article = load_article(config, source, found)
         # The title's collation key, which listings sort by, is computed here to use every core.
-        return article, found.items, collation_key(article.title) if article is not None else None
+        return article, found.items, collation_key(article.title, article.lang) if article is not None else None
 
     articles = []
     for source, (article, found, key) in zip(files, map_in_processes(load_one, files, jobs, chunk_size=256)):
         problems.extend(found)
         if key is not None:
-            remember_collation_keys({article.title: key})
+            remember_collation_keys({(article.lang, article.title): key})
         if article is not None and (drafts or not article.draft):
             # One Path object per file, not a copy from each worker: the build cache stores it once.
             articles.append(article if article.path is source.path else replace(article, path=source.path))

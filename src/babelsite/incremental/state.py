@@ -99,7 +99,7 @@ class StoredState:
     relating: References
     linking: References
     listings: Mapping[str, Any]  # the renderer's, which take long to sort
-    label_keys: Mapping[str, tuple[int, ...]]  # collation keys of category labels, which every page's menu sorts
+    label_keys: Mapping[tuple[str, str], bytes]  # collation keys of category labels by language, which every menu sorts
     trees: Mapping[str, Any]  # each language's LanguageTree, which every page's menu shows: made from every page
 
     def joined(self, pack: Pack) -> BuildState:

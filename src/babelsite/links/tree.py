@@ -81,7 +81,7 @@ def language_tree(site: LinkedSite, lang: str) -> LanguageTree:
 
     def build(key: str) -> TreeNode:
         kids = tuple(sorted((build(child) for child in children[key]),
-                            key=lambda node: (node.weight, collation_key(node.title), node.key)))
+                            key=lambda node: (node.weight, collation_key(node.title, lang), node.key)))
         node = make_node(site, lang, key, kids)
         nodes[key] = node
         return node

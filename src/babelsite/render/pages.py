@@ -6,7 +6,7 @@ import bisect
 import hashlib
 import json
 import traceback
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -241,7 +241,7 @@ class PageRenderer:
         for slug in self.site.corpus.groups:
             category, entry = self.listing_entry(slug, lang)
             categories.setdefault(category, []).append(entry)
-        return {category: sorted(entries, key=listing_order) for category, entries in categories.items()}
+        return {category: sorted(entries, key=partial(listing_order, lang)) for category, entries in categories.items()}
 
     def relist(self, slugs: set[str]) -> set[str]:
         """Update the listings after the articles of these slugs changed; return the languages whose listing changed."""
@@ -258,7 +258,7 @@ class PageRenderer:
                 if kept:
                     updated[category] = kept
             for _, category, entry in new:
-                bisect.insort(updated.setdefault(category, []), entry, key=listing_order)
+                bisect.insort(updated.setdefault(category, []), entry, key=partial(listing_order, lang))
             self.listings[lang] = updated
             self.category_indexes.pop(lang, None)
             relisted.add(lang)
@@ -274,12 +274,12 @@ class PageRenderer:
                  "href": self.urls.href(self.urls.category(lang, key)) if key else None}
                 for key, entries in self.listings[lang].items()
             ]
-            self.category_indexes[lang] = sorted(categories, key=lambda c: (c["key"] is None, collation_key(c["label"])))
+            self.category_indexes[lang] = sorted(categories, key=lambda c: (c["key"] is None, collation_key(c["label"], lang)))
         return self.category_indexes[lang]
 
-    def category_label_keys(self) -> dict[str, tuple[int, ...]]:
-        """Return the collation keys of the category labels of every listed language."""
-        return {category["label"]: collation_key(category["label"])
+    def category_label_keys(self) -> dict[tuple[str, str], bytes]:
+        """Return the collation keys of the category labels of every listed language, by language and label."""
+        return {(lang, category["label"]): collation_key(category["label"], lang)
                 for lang in self.listings for category in self.category_index(lang)}
 
     # -- pages -------------------------------------------------------------------------
@@ -485,9 +485,9 @@ class PageRenderer:
 ListEntry = tuple[int, str, dict[str, Any]]  # (weight, slug, link view) of an article in a listing
 
 
-def listing_order(entry: ListEntry) -> tuple:
-    """Sort listings by weight, then title as the reader's alphabet has it, then slug."""
-    return entry[0], collation_key(entry[2]["title"]), entry[1]
+def listing_order(lang: str, entry: ListEntry) -> tuple:
+    """Sort the listings of `lang` by weight, then title as the reader's alphabet has it, then slug."""
+    return entry[0], collation_key(entry[2]["title"], lang), entry[1]
 
 
 def searchable_languages(site: LinkedSite) -> set[str]:
