@@ -45,6 +45,12 @@ def make_parser() -> argparse.ArgumentParser:
     status.add_argument("--format", choices=("text", "json", "html"), default="text",
                         help="a table for the terminal, one JSON document, or an HTML dashboard page")
     status.add_argument("--out", type=Path, help="write the report to this file instead of printing it")
+    diff = commands.add_parser("diff", help="show what changed in an original since a translation was made from it")
+    diff.add_argument("key", metavar="KEY", help="the page's key (guide/install) or its file stem when unique")
+    diff.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
+                      help="the folder with site.toml (default: the current folder)")
+    diff.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
+    diff.add_argument("--lang", required=True, help="the language of the translation")
     init = commands.add_parser("init", help="start a new site in an empty folder: site.toml, an article "
                                             "in two languages, a .gitignore")
     init.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="DIR",
@@ -206,6 +212,29 @@ def run_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_diff(args: argparse.Namespace) -> int:
+    """Print what changed in an original since the translation in --lang was made; exit 1 when that is unknown."""
+    from .build import BuildOptions, prepare
+    from .errors import SiteError
+    from .links.diff import DiffError, original_diff
+    from .quality.diff_report import to_text
+
+    try:
+        prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=True))
+        diff = original_diff(prepared.site, prepared.files, args.key, args.lang)
+    except SiteError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        return 1
+    except DiffError as exc:
+        print(f"babelsite: error: {exc.message}; {exc.hint}", file=sys.stderr)
+        return 1
+    if diff.problem is not None:
+        print(diff.problem.format(), file=sys.stderr)
+    sys.stdout.write(to_text(diff, colour=sys.stdout.isatty()))
+    return 1 if diff.problem is not None else 0
+
+
 def run_new(args: argparse.Namespace) -> int:
     """Write the file of a new article or translation and print its path."""
     from .errors import SiteError
@@ -246,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = make_parser().parse_args(argv)
     try:
-        commands = {"build": run_build, "check": run_check, "serve": run_serve, "status": run_status, "new": run_new,
+        commands = {"build": run_build, "check": run_check, "serve": run_serve, "status": run_status, "diff": run_diff, "new": run_new,
                     "init": run_init}
         return commands[args.command](args)
     except KeyboardInterrupt:
