@@ -8,9 +8,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import html5lib
 import pytest
 
-from conftest import run
+from conftest import XHTML, find_all, parse_html, run
 
 ORIGINAL_V1 = """\
 ---
@@ -194,3 +195,26 @@ def test_a_pin_that_is_no_commit_id_never_reaches_git_as_an_option(repo, capsys)
     assert capsys.readouterr().err.startswith("content/fr/vae.md:4: error: translated_from_commit: --output=x names no "
                                               "commit of this repository")
     assert not Path(repo["root"], "x").exists()
+
+
+def test_the_status_dashboard_shows_the_diff_under_each_outdated_translation(repo, tmp_path):
+    report = tmp_path / "status.html"
+    assert run("status", repo["root"], "--format", "html", "--out", report) == 0
+    html5lib.HTMLParser(strict=True).parse(report.read_bytes())  # raises on any parse error
+    document = parse_html(report)
+    details = {(d.get("data-slug"), d.get("data-lang")): d for d in find_all(document, "details")
+               if d.get("class") == "diff"}
+    assert sorted(details) == [("vae", "fr"), ("vae", "it")]
+    italian = details["vae", "it"]
+    assert [text_of(h) for h in italian.iter(XHTML + "h3")] == ["## Encoder changed, line 9", "## Loss added, line 18"]
+    assert [text_of(d) for d in italian.iter(XHTML + "del")] == ["-It halves the size."]
+    assert [text_of(i) for i in italian.iter(XHTML + "ins")] == [
+        "+It divides each side by eight.", "+## Loss", "+", "+A KL term keeps the latent smooth."]
+    assert [text_of(li) for li in italian.iter(XHTML + "li")] == [
+        "title: VAE → Variational Autoencoder", "description: (absent) → Images into latents."]
+    assert [text_of(h) for h in details["vae", "fr"].iter(XHTML + "h3")] == ["## Loss added, line 18"]
+
+
+def text_of(element) -> str:
+    """Return an element's text with its descendants', spaces collapsed."""
+    return " ".join("".join(element.itertext()).split())

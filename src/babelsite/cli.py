@@ -198,7 +198,7 @@ def run_status(args: argparse.Namespace) -> int:
     if args.format == "json":
         report = json.dumps(to_json(status), ensure_ascii=False, indent=2) + "\n"
     else:
-        report = (to_html if args.format == "html" else to_text)(status)
+        report = to_html(status, outdated_diffs(prepared, status)) if args.format == "html" else to_text(status)
     if args.out is None:
         sys.stdout.write(report)
         return 0
@@ -233,6 +233,15 @@ def run_diff(args: argparse.Namespace) -> int:
         print(diff.problem.format(), file=sys.stderr)
     sys.stdout.write(to_text(diff, colour=sys.stdout.isatty()))
     return 1 if diff.problem is not None else 0
+
+
+def outdated_diffs(prepared, status) -> dict:
+    """Return what changed in the original of each outdated translation, by slug and language, for the dashboard."""
+    from .links.diff import original_diff
+    from .links.translations import OUTDATED
+
+    return {(slug, code): original_diff(prepared.site, prepared.files, slug, code)
+            for slug, row in status.rows.items() for code, cell in row.cells.items() if cell.state == OUTDATED}
 
 
 def run_new(args: argparse.Namespace) -> int:

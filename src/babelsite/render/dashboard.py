@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import jinja2
 
+from typing import Mapping
+
+from ..links.diff import OriginalDiff
 from ..links.translations import TranslationStatus, cell_label
 
 
@@ -26,6 +29,11 @@ td.state { font-weight: 600; }
 .missing { color: var(--none); }
 .unknown { font-style: italic; }
 code { font-size: 0.9em; }
+/* What changed in the originals: a unified diff per section, removed and added lines marked */
+details.diff pre { overflow-x: auto; padding: 0.5rem; border: 1px solid var(--line); }
+details.diff del, details.diff ins { display: block; text-decoration: none; }
+details.diff del { color: var(--none); }
+details.diff ins { color: var(--ok); }
 </style>
 </head>
 <body>
@@ -55,12 +63,28 @@ code { font-size: 0.9em; }
 {% endfor %}
 </tbody>
 </table>
+{% if diffs %}
+<h2>What changed in the originals</h2>
+{% for (slug, code), d in diffs.items() %}
+<details class="diff" data-slug="{{ slug }}" data-lang="{{ code }}">
+<summary><code>{{ d.translation }}</code>: {% if d.problem %}{{ d.problem.message }}{% else %}{{ d.fields | length }} front matter key(s) and {{ d.sections | length }} section(s) changed in <code>{{ d.original }}</code>{% if d.base %} since {{ d.base.id[:12] }} ({{ d.base.date }}){% endif %}{% endif %}</summary>
+{% if d.fields %}
+<ul>{% for f in d.fields %}<li><code>{{ f.key }}</code>: <code>{{ f.old if f.old is not none else "(absent)" }}</code> → <code>{{ f.new if f.new is not none else "(absent)" }}</code></li>{% endfor %}</ul>
+{% endif %}
+{% for s in d.sections %}
+<h3>{{ s.heading or "(before the first heading)" }} <small>{{ s.change }}, line {{ s.line }}</small></h3>
+<pre>{% for line in s.diff %}{% if line[:1] == "-" %}<del>{{ line }}</del>{% elif line[:1] == "+" %}<ins>{{ line }}</ins>{% else %}{{ line }}
+{% endif %}{% endfor %}</pre>
+{% endfor %}
+</details>
+{% endfor %}
+{% endif %}
 <p>Outdated: the original changed after the translation was made (by its <code>translated_from</code> hash, or else by git commit dates). A <em>?</em> marks a translation whose freshness is unknown.</p>
 </body>
 </html>
 """)
 
 
-def to_html(status: TranslationStatus) -> str:
-    """Return the status as a self-contained HTML dashboard page."""
-    return DASHBOARD.render(status=status, label=cell_label)
+def to_html(status: TranslationStatus, diffs: Mapping[tuple[str, str], OriginalDiff] | None = None) -> str:
+    """Return the status as a self-contained HTML dashboard page, with what changed under each outdated translation."""
+    return DASHBOARD.render(status=status, label=cell_label, diffs=diffs or {})
