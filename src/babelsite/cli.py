@@ -214,14 +214,12 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print what changed in an original since the translation in --lang was made; exit 1 when that is unknown."""
-    from .build import BuildOptions, prepare
     from .errors import SiteError
-    from .links.diff import DiffError, original_diff
-    from .quality.diff_report import to_text
+    from .links.diff import DiffError
+    from .quality.diff_report import diff_translation, to_text
 
     try:
-        prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=True))
-        diff = original_diff(prepared.site, prepared.files, args.key, args.lang)
+        diff = diff_translation(args.site_dir, args.config, args.key, args.lang)
     except SiteError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)

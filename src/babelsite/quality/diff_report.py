@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from ..links.diff import BY_GIT, BY_HASH, FieldChange, OriginalDiff, SectionChange
+from pathlib import Path
+
+from ..config import load_config
+from ..content.load import load_corpus
+from ..content.sources import discover
+from ..errors import Collector
+from ..links.diff import BY_GIT, BY_HASH, FieldChange, OriginalDiff, SectionChange, original_diff
+from ..links.resolve import resolve
 
 COLOURS = {"-": "31", "+": "32", "@": "36", "#": "1"}  # removed red, added green, hunk headers cyan, headings bold
+
+
+def diff_translation(site_dir: Path, config_path: Path | None, key: str, lang: str) -> OriginalDiff:
+    """Read the site, drafts included, as far as its links (no Markdown), and compare one translation's original."""
+    config = load_config(site_dir, config_path)
+    loading = Collector(config.site_dir)  # problems of the site's files are the build's to report
+    files = discover(config, loading)
+    site = resolve(config, load_corpus(config, files, loading, drafts=True), loading)
+    return original_diff(site, files, key, lang)
 
 
 def to_text(diff: OriginalDiff, colour: bool = False) -> str:
@@ -24,7 +40,8 @@ def to_text(diff: OriginalDiff, colour: bool = False) -> str:
     lines.append(f"made from the original's commit {diff.base.id[:12]} ({diff.base.date}, {diff.base.subject}), "
                  f"{found_by(diff)}")
     count = len(diff.since)
-    lines.append(f"the original changed since in {count} commit{'s' * (count != 1)}" + (":" if count else ""))
+    lines.append(f"the original changed since in {count} commit{'s' * (count != 1)}:" if count
+                 else "the original has no commit since")
     lines += [f"  {commit.id[:12]} {commit.date} {commit.subject}" for commit in diff.since]
     if diff.unchanged:
         lines.append("nothing a translation translates changed: nothing to update")
