@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from . import markdown
-from .config import SiteConfig, load_config
+from .config import SiteConfig, read_config
 from .quality.checks import (check_anchors, check_foreign_syntax, check_orphans, check_section_pages,
                              check_translations)
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
@@ -82,7 +82,7 @@ class ColdBuild:
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool = False) -> Prepared:
-    """Run the pipeline up to rendering, collecting every problem; SiteError only for site.toml.
+    """Run the pipeline up to rendering, collecting every problem; SiteError only for a site.toml no build can start from.
 
     With `spill`, the bodies' HTML waits on disk rather than in memory (markdown.SpilledFragments).
     """
@@ -94,8 +94,11 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
         now = time.perf_counter()
         timings[stage], t = now - t, now
 
-    config = config or load_config(options.site_dir, options.config_path, options.base_url)
+    config_problems: tuple[Diagnostic, ...] = ()
+    if config is None:
+        config, config_problems = read_config(options.site_dir, options.config_path, options.base_url)
     problems = Collector(config.site_dir)
+    problems.extend(config_problems)  # reported with the content's: a bad setting has stood in a default
     timed("config")
     files = discover(config, problems)
     timed("discover")
