@@ -17,6 +17,7 @@ from . import markdown
 from .config import SiteConfig, read_config
 from .quality.checks import (check_anchors, check_foreign_syntax, check_orphans, check_section_pages,
                              check_translations)
+from .quality.labels import check_i18n_keys, check_label_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
@@ -108,6 +109,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
     timed("links")
     theme = Theme.for_site(config.site_dir, config.allow_outside, config.content_dir)
     theme.check_templates(problems)
+    check_i18n_keys(config, corpus, theme.template_dirs, theme.boundary, problems)
     assets = theme.asset_paths(site.urls, problems)
     fragments = markdown.convert(site, assets, problems, options.jobs, spill)
     check_anchors(site, fragments, problems)
@@ -163,6 +165,7 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_orphans(site, fragments, problems)
     check_foreign_syntax(site, problems)
     check_section_pages(site, problems)
+    check_label_translations(site, problems, options.strict)
     try:
         for _ in render_site(site, fragments, problems, status=translation_status(site)):
             pass

@@ -160,17 +160,7 @@ def read_config(
     site_dir = site_dir.resolve()
     config_path = (config_path or site_dir / "site.toml").resolve()
     problems = Collector(site_dir)
-    try:
-        if stat.S_IFMT(os.stat(config_path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):  # a pipe's read never ends
-            raise OSError(errno.EINVAL, "it is a named pipe, socket or device, not a file")
-        raw = config_path.read_bytes()
-    except FileNotFoundError:
-        problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
-        raise SiteError(problems.items)
-    except OSError as exc:
-        problems.error(config_path, 0, f"cannot read the site configuration: {exc.strerror or exc}",
-                       "make it a readable TOML file, or pass --config", code="config")
-        raise SiteError(problems.items)
+    raw = read_site_toml(config_path, problems)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -329,6 +319,25 @@ def read_config(
         exclude=tuple(exclude),
         front_matter_extra=frozenset(key.lower() for key in front_matter_extra),
     ), problems.sorted()
+
+
+def find_site(site_dir: Path, config_path: Path | None = None) -> None:
+    """Raise SiteError, with the message a build gives, when there is no site.toml to read."""
+    read_site_toml((config_path or site_dir / "site.toml").resolve(), Collector(site_dir.resolve()))
+
+
+def read_site_toml(config_path: Path, problems: Collector) -> bytes:
+    """Return site.toml's bytes; raise SiteError when there is none, or it cannot be read."""
+    try:
+        if stat.S_IFMT(os.stat(config_path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):  # a pipe's read never ends
+            raise OSError(errno.EINVAL, "it is a named pipe, socket or device, not a file")
+        return config_path.read_bytes()
+    except FileNotFoundError:
+        problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
+    except OSError as exc:
+        problems.error(config_path, 0, f"cannot read the site configuration: {exc.strerror or exc}",
+                       "make it a readable TOML file, or pass --config", code="config")
+    raise SiteError(problems.items)
 
 
 def parse_toml(text: str, path: Path, problems: Collector) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Mapping
 
 from ..config import SiteConfig
 from ..errors import ERROR, Collector, Diagnostic, did_you_mean
@@ -122,7 +123,8 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     elif not isinstance(lang, str) or lang not in config.language_codes:
         where, said_by = (("lang",), "lang:") if "lang" in meta else ((), "the file's path")
         code = canonical_language_code(lang) if isinstance(lang, str) else None
-        hint = (f"did you mean '{code}'? write it {code} in {said_by}" if code in config.language_codes else
+        fix = f"write lang: {code}" if "lang" in meta else f"rename it to {code} in the file's path"
+        hint = (f"did you mean '{code}'? {fix}" if code in config.language_codes else
                 f"use one of {', '.join(config.language_codes)}, or add [languages.{code or lang}] to site.toml")
         error(where, f"language '{lang}' from {said_by} is not in site.toml", hint, code="unknown-language")
 
@@ -232,6 +234,13 @@ def check_unknown_keys(config: SiteConfig, meta: dict, warn) -> None:
             f"if your templates read it, declare it in site.toml ([front_matter] extra = [\"{name}\"]) "
             "or move it under extra:")
         warn(key, f"unknown front matter key '{name}'", hint)
+
+
+def misspelling_of(key: str, extra: Mapping[str, Any]) -> str | None:
+    """Return the key among those babelsite did not read that is most likely `key` misspelled, or None."""
+    unread = [name for name in extra if isinstance(name, str) and name not in READ_KEYS and name not in GENERATOR_KEYS]
+    return next((name for name in unread
+                 if difflib.get_close_matches(name, READ_KEYS, n=1, cutoff=0.5) == [key]), None)
 
 
 def title_from_heading(body: str, body_offset: int) -> tuple[str | None, str, int | None]:
