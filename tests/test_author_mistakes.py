@@ -69,6 +69,16 @@ def preview_diagnostics(site_dir: Path) -> list[str]:
     return [d.format() for d in LiveSite(BuildOptions(site_dir=site_dir)).rebuild().diagnostics]
 
 
+def assert_every_command_fails_with(site_dir: Path, out: Path, capsys, expected: list[str]) -> None:
+    """Check that build and check exit 1 and, with the preview, report exactly these diagnostics."""
+    assert run("build", site_dir, "--out", out) == 1
+    assert diagnostics_of(capsys.readouterr().err) == expected
+    assert not out.exists()
+    assert run("check", site_dir) == 1
+    assert diagnostics_of(capsys.readouterr().out) == expected
+    assert preview_diagnostics(site_dir) == expected
+
+
 def test_unknown_front_matter_keys_warn_on_a_one_language_site(site, tmp_path, capsys):
     site_dir = site("frontmatter_keys")
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
@@ -108,12 +118,7 @@ def test_front_matter_extra_in_site_toml_is_validated(site):
 
 
 def test_values_of_the_wrong_kind_are_errors_at_their_line_shown_as_written(site, tmp_path, capsys):
-    site_dir = site("frontmatter_types")
-    assert run("build", site_dir, "--out", tmp_path / "out") == 1
-    assert diagnostics_of(capsys.readouterr().err) == TYPE_ERRORS
-    assert run("check", site_dir) == 1
-    assert diagnostics_of(capsys.readouterr().out) == TYPE_ERRORS
-    assert preview_diagnostics(site_dir) == TYPE_ERRORS
+    assert_every_command_fails_with(site("frontmatter_types"), tmp_path / "out", capsys, TYPE_ERRORS)
 
 
 def test_a_translation_mismatch_names_original_and_translation_and_which_to_fix(site, capsys):
@@ -163,12 +168,7 @@ def test_labels_without_a_translation_are_notes_and_warnings_under_strict(site, 
 
 def test_site_toml_errors_do_not_hide_content_errors(site, tmp_path, capsys):
     site_dir = site("config_and_content")
-    assert run("build", site_dir, "--out", tmp_path / "out") == 1
-    assert capsys.readouterr().err.splitlines() == CONFIG_AND_CONTENT + [
-        "babelsite: build failed with 3 errors; nothing was written"]
-    assert run("check", site_dir) == 1
-    assert diagnostics_of(capsys.readouterr().out) == CONFIG_AND_CONTENT
-    assert preview_diagnostics(site_dir) == CONFIG_AND_CONTENT
+    assert_every_command_fails_with(site_dir, tmp_path / "out", capsys, CONFIG_AND_CONTENT)
     (site_dir / "site.toml").write_text('title = "Both\n')  # no config to read the content with: it stops there
     assert run("check", site_dir) == 1
     assert diagnostics_of(capsys.readouterr().out) == [
@@ -177,12 +177,7 @@ def test_site_toml_errors_do_not_hide_content_errors(site, tmp_path, capsys):
 
 
 def test_language_codes_in_the_wrong_form_suggest_the_valid_code(site, tmp_path, capsys):
-    site_dir = site("language_case")
-    assert run("build", site_dir, "--out", tmp_path / "out") == 1
-    assert diagnostics_of(capsys.readouterr().err) == LANGUAGE_CASE
-    assert run("check", site_dir) == 1
-    assert diagnostics_of(capsys.readouterr().out) == LANGUAGE_CASE
-    assert preview_diagnostics(site_dir) == LANGUAGE_CASE
+    assert_every_command_fails_with(site("language_case"), tmp_path / "out", capsys, LANGUAGE_CASE)
 
 
 def test_serve_without_a_site_exits_1_with_the_message_build_gives(tmp_path, capsys):
