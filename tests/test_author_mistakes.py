@@ -20,6 +20,7 @@ from conftest import run
 from test_serve import Log, wait_for
 
 KEYS_WARNINGS = [
+    "content/en/cited.md:4: warning: source 1 has an unknown key 'txt'; did you mean 'text'?",
     "content/en/vae.md:3: warning: unknown front matter key 'categroy'; did you mean 'category'?",
     "content/en/vae.md:4: warning: unknown front matter key 'relatd'; did you mean 'related'?",
     "content/en/vae.md:10: warning: babelsite does not read 'lastmod'; it reads 'updated' for the same thing: "

@@ -18,10 +18,10 @@ EXPECTED = [
     "content/it/origin.md:12: warning: sequence of citations differs from the en original content/en/origin.md: [2, 1] in this translation, [1, 2] in the original",
     "content/it/origin.md:16: warning: link to 'target#the-details': 'Bersaglio' has no heading with that id",
     "content/it/target.md:7: warning: no heading has the id 'the-details', which content/en/origin.md:16 links to (and 1 other link): the heading 'The details' of the en original content/en/target.md",
-    "site.toml: info: category 'Basics' has no label in fr: readers of fr see 'Basics'",
-    "site.toml: info: category 'Basics' has no label in it: readers of it see 'Basics'",
-    "site.toml: info: category 'Fondamenti' has no label in fr: readers of fr see 'Fondamenti'",
-    "site.toml: info: category 'Fondamenti' has no label in it: readers of it see 'Fondamenti'",
+    "site.toml:1: info: category 'Basics' has no label in fr: readers of fr see 'Basics'",
+    "site.toml:1: info: category 'Basics' has no label in it: readers of it see 'Basics'",
+    "site.toml:1: info: category 'Fondamenti' has no label in fr: readers of fr see 'Fondamenti'",
+    "site.toml:1: info: category 'Fondamenti' has no label in it: readers of it see 'Fondamenti'",
 ]
 
 

@@ -33,6 +33,7 @@ GENERATOR_KEYS = frozenset({
     "resources", "search", "series", "sidebar_class_name", "sidebar_label", "sidebar_position", "sidebartitle",
     "sitemap", "status", "subtitle", "summary", "tags", "template", "toc", "type", "url",
 })
+SOURCE_KEYS = ("text", "url")  # the keys of an entry of `sources`
 # Other generators' names for keys babelsite reads under its own name: kept, they would be lost in silence.
 OTHER_NAMES = {"lastmod": "updated", "last_modified_at": "updated", "translationkey": "translation_key",
                "redirect_from": "aliases"}
@@ -112,8 +113,10 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         value = meta[key]
         error((key,), f"{key} must be {expected}, not {kind_of(value)}: {as_written(value)}", hint)
 
-    check_unknown_keys(config, meta, lambda key, message, hint: problems.warning(
-        source.path, line(key), message, hint, code="unknown-front-matter-key"))
+    def unknown_key(key: tuple, message: str, hint: str) -> None:
+        problems.warning(source.path, line(*key), message, hint, code="unknown-front-matter-key")
+
+    check_unknown_keys(config, meta, unknown_key)
 
     # With the default language at the root, its files may sit at the top of content/ too.
     lang = meta.get("lang", source.lang or (config.default_language if config.default_language_at_root else None))
@@ -162,7 +165,7 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         error(("translated_from",), "translated_from must be the hash of the original it was translated from",
               "babelsite status --format json gives each original's hash; e.g. translated_from: \"1a2b3c4d5e6f\"")
 
-    sources = validate_sources(meta.get("sources"), line, error, wrong_kind)
+    sources = validate_sources(meta.get("sources"), line, error, wrong_kind, unknown_key)
     related = validate_related(meta.get("related"), line, error, wrong_kind)
     aliases = meta.get("aliases", [])
     if isinstance(aliases, str):
@@ -227,13 +230,13 @@ def check_unknown_keys(config: SiteConfig, meta: dict, warn) -> None:
         if name in READ_KEYS or name in GENERATOR_KEYS or name in config.front_matter_extra:
             continue
         if name in OTHER_NAMES:
-            warn(key, f"babelsite does not read '{name}'",
+            warn((key,), f"babelsite does not read '{name}'",
                  f"it reads '{OTHER_NAMES[name]}' for the same thing: rename the key")
             continue
         hint = did_you_mean(name, READ_KEYS - {"extra"} | config.front_matter_extra) or (
             f"if your templates read it, declare it in site.toml ([front_matter] extra = [\"{name}\"]) "
             "or move it under extra:")
-        warn(key, f"unknown front matter key '{name}'", hint)
+        warn((key,), f"unknown front matter key '{name}'", hint)
 
 
 def misspelling_of(key: str, extra: Mapping[str, Any]) -> str | None:
@@ -271,7 +274,7 @@ def text_of(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def validate_sources(value: Any, line, error, wrong_kind) -> tuple[Source, ...]:
+def validate_sources(value: Any, line, error, wrong_kind, unknown_key) -> tuple[Source, ...]:
     """Check `sources` is a list of {text, url} with safe URLs."""
     if value is None:
         return ()
@@ -284,6 +287,10 @@ def validate_sources(value: Any, line, error, wrong_kind) -> tuple[Source, ...]:
         if not isinstance(entry, dict):
             error(("sources", index), f"source {number} must have text: and url:")
             continue
+        for key in entry:
+            if key not in SOURCE_KEYS:
+                unknown_key(("sources", index, key), f"source {number} has an unknown key '{key}'",
+                            did_you_mean(str(key), SOURCE_KEYS) or "a source has text: and url:")
         url, text = entry.get("url"), entry.get("text")
         if not isinstance(url, str) or not url.strip():
             error(("sources", index), f"source {number} has no url", "add url: https://...")

@@ -30,7 +30,7 @@ def check_i18n_keys(config: SiteConfig, corpus: Corpus, template_dirs: Iterable[
         for key in strings:
             if key not in names:
                 problems.warning(
-                    config.config_path, find_key_line(text, ("i18n", code), key),
+                    config.config_path, find_key_line(text, ("i18n", code), key) or 1,
                     f"[i18n.{code}] has '{key}', which names no interface string, category or section",
                     did_you_mean(key, sorted(names)) or "its keys are interface strings (see ui_strings.toml), "
                     "category names and section labels as the default language writes them", code="i18n-unknown-key")
@@ -49,7 +49,7 @@ def check_label_translations(site: LinkedSite, problems: Collector, strict: bool
             continue  # the labels are written in it
         for kind, name in labels:
             if name not in config.i18n.get(code, {}):
-                report(config.config_path, find_key_line(text, ("i18n",), code) if code in config.i18n else 0,
+                report(config.config_path, (find_key_line(text, ("i18n",), code) if code in config.i18n else 0) or 1,
                        f"{kind} '{name}' has no label in {code}: readers of {code} see '{name}'",
                        f'add "{name}" = "..." under [i18n.{code}] in site.toml', code="label-untranslated")
 
