@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
-from .errors import Collector, Diagnostic, SiteError, did_you_mean
+from .errors import ERROR, Collector, Diagnostic, SiteError, did_you_mean
 from .locale import canonical_language_code, describe_language
 
 TOP_KEYS = {
@@ -145,7 +145,7 @@ def load_config(
 ) -> SiteConfig:
     """Read and validate site.toml; raise SiteError listing every problem in it."""
     config, problems = read_config(site_dir, config_path, base_url)
-    if any(problem.severity == "error" for problem in problems):
+    if any(problem.severity == ERROR for problem in problems):
         raise SiteError(problems)
     return config
 

@@ -184,7 +184,7 @@ def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
 
 def first_tab_indent(yaml_text: str, last: int) -> int | None:
     """Return the first YAML line up to `last` (0-based) whose indentation holds a tab, or None."""
-    for number, text in enumerate(yaml_text.split("\n")[: last + 1]):
+    for number, text in enumerate(re.split("[\n\x85\u2028\u2029]", yaml_text)[: last + 1]):
         if "\t" in text[: len(text) - len(text.lstrip(" \t"))]:
             return number
     return None

@@ -233,7 +233,7 @@ def check_unknown_keys(config: SiteConfig, meta: dict, warn) -> None:
             warn((key,), f"babelsite does not read '{name}'",
                  f"it reads '{OTHER_NAMES[name]}' for the same thing: rename the key")
             continue
-        hint = did_you_mean(name, READ_KEYS - {"extra"} | config.front_matter_extra) or (
+        hint = did_you_mean(name, READ_KEYS - {"extra"} | GENERATOR_KEYS | config.front_matter_extra) or (
             f"if your templates read it, declare it in site.toml ([front_matter] extra = [\"{name}\"]) "
             "or move it under extra:")
         warn((key,), f"unknown front matter key '{name}'", hint)
