@@ -171,9 +171,9 @@ class PreviewServer:
         theme = Theme.for_site(site_dir)
         content = (site_dir / "content").resolve()
         try:
-            from ..config import load_config
+            from ..config import read_config
 
-            config = load_config(site_dir, self.options.config_path)
+            config, _ = read_config(site_dir, self.options.config_path)  # its problems are the build's to report
             content, output = config.content_dir.resolve(), config.output_dir.resolve()
         except SiteError:
             output = (site_dir / "public").resolve()
