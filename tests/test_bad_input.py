@@ -27,7 +27,7 @@ CASES = [
         "content/en/gamma.md:3: error: character U+0007 is not allowed in YAML; "
         "remove it, or write it as \\u0007 inside double quotes"]),
     ("line-separator-in-yaml", {GAMMA: "bad_edits/line-separator.md"}, [
-        "content/en/gamma.md:3: error: related must be a list of pages; e.g. related: [vae, guide/unet]"]),
+        "content/en/gamma.md:3: error: related must be a list of pages, not text: gamma; e.g. related: [vae, guide/unet]"]),
     ("front-matter-list", {GAMMA: "bad_edits/front-matter-list.md"}, [
         "content/en/gamma.md:2: error: front matter is a list, not a mapping of keys; write it as 'key: value' lines"]),
     ("front-matter-scalar", {GAMMA: "bad_edits/front-matter-scalar.md"}, [
@@ -42,7 +42,7 @@ CASES = [
     ("empty-title", {GAMMA: "load_errors/content/en/empty-title.md"}, [
         "content/en/gamma.md:3: error: title is empty; write the article's title after title:"]),
     ("sources-not-list", {GAMMA: "load_errors/content/en/sources-not-list.md"}, [
-        "content/en/gamma.md:3: error: sources must be a list of {text, url} entries; "
+        "content/en/gamma.md:3: error: sources must be a list of {text, url} entries, not text: https://example.org/; "
         "write each source as '- text: ...' with 'url: ...' below it"]),
     ("source-without-url", {GAMMA: "load_errors/content/en/source-without-url.md"}, [
         "content/en/gamma.md:6: error: source 2 has no url; add url: https://..."]),
@@ -52,7 +52,7 @@ CASES = [
         "content/en/gamma.md:9: error: source 3 has a control character in its url; "
         "remove tabs, line breaks and other invisible characters from it"]),
     ("related-not-list", {GAMMA: "load_errors/content/en/related-not-list.md"}, [
-        "content/en/gamma.md:3: error: related must be a list of pages; e.g. related: [vae, guide/unet]"]),
+        "content/en/gamma.md:3: error: related must be a list of pages, not text: ok; e.g. related: [vae, guide/unet]"]),
     ("related-not-strings", {GAMMA: "load_errors/content/en/related-not-strings.md"}, [
         "content/en/gamma.md:5: error: related item 2 is not a page; e.g. related: [vae, guide/unet]"]),
     ("latin-1", {GAMMA: "bad_edits/latin1.md"}, [

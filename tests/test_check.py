@@ -8,16 +8,20 @@ from conftest import run, tree
 
 EXPECTED = [
     "content/en/hermit.md:2: info: no article links to 'hermit'",
-    "content/fr/origin.md:5: warning: number of sources differs from the en original content/en/origin.md: 1 here, 2 there",
-    "content/fr/origin.md:10: warning: sequence of citations differs from the en original content/en/origin.md: [1] here, [1, 2] there",
+    "content/fr/origin.md:5: warning: number of sources differs from the en original content/en/origin.md: 1 in this translation, 2 in the original",
+    "content/fr/origin.md:10: warning: sequence of citations differs from the en original content/en/origin.md: [1] in this translation, [1, 2] in the original",
     "content/fr/target.md:7: warning: no heading has the id 'the-details', which content/en/origin.md:16 links to (and 1 other link): the heading 'The details' of the en original content/en/target.md",
-    "content/it/origin.md:2: warning: category differs from the en original content/en/origin.md: Fondamenti here, Basics there",
-    "content/it/origin.md:5: warning: source 1 URL differs from the en original content/en/origin.md: https://example.org/uno here, https://example.org/one there",
-    "content/it/origin.md:9: warning: related list differs from the en original content/en/origin.md: ['lonely'] here, ['target'] there",
-    "content/it/origin.md:12: warning: number of headings differs from the en original content/en/origin.md: 1 here, 2 there",
-    "content/it/origin.md:12: warning: sequence of citations differs from the en original content/en/origin.md: [2, 1] here, [1, 2] there",
+    "content/it/origin.md:2: warning: category differs from the en original content/en/origin.md: Fondamenti in this translation, Basics in the original",
+    "content/it/origin.md:5: warning: source 1 URL differs from the en original content/en/origin.md: https://example.org/uno in this translation, https://example.org/one in the original",
+    "content/it/origin.md:9: warning: related list differs from the en original content/en/origin.md: [lonely] in this translation, [target] in the original",
+    "content/it/origin.md:12: warning: number of headings differs from the en original content/en/origin.md: 1 in this translation, 2 in the original",
+    "content/it/origin.md:12: warning: sequence of citations differs from the en original content/en/origin.md: [2, 1] in this translation, [1, 2] in the original",
     "content/it/origin.md:16: warning: link to 'target#the-details': 'Bersaglio' has no heading with that id",
     "content/it/target.md:7: warning: no heading has the id 'the-details', which content/en/origin.md:16 links to (and 1 other link): the heading 'The details' of the en original content/en/target.md",
+    "site.toml:1: info: category 'Basics' has no label in fr: readers of fr see 'Basics'",
+    "site.toml:1: info: category 'Basics' has no label in it: readers of it see 'Basics'",
+    "site.toml:1: info: category 'Fondamenti' has no label in fr: readers of fr see 'Fondamenti'",
+    "site.toml:1: info: category 'Fondamenti' has no label in it: readers of it see 'Fondamenti'",
 ]
 
 
@@ -27,7 +31,7 @@ def test_check_reports_every_inconsistency_naming_both_files(site, capsys):
     assert run("check", site_dir) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("; ")[0] for line in lines] == EXPECTED
-    anchor = lines[-2]
+    anchor = lines[-6]
     assert "the heading is 'the-details' in en, but its translation here has the id 'i-dettagli'" in anchor
     assert tree(site_dir) == before  # nothing written
 
@@ -47,7 +51,8 @@ def test_check_json_gives_one_object_per_diagnostic(site, capsys):
     assert set(first) == {"path", "line", "severity", "code", "message", "hint"}
     assert (first["path"], first["line"], first["severity"], first["code"]) == (
         "content/fr/origin.md", 5, "warning", "translation-mismatch")
-    assert {r["code"] for r in records} == {"orphan", "translation-mismatch", "anchor-missing", "anchor-untranslated"}
+    assert {r["code"] for r in records} == {"orphan", "translation-mismatch", "anchor-missing", "anchor-untranslated",
+                                            "label-untranslated"}
 
 
 def test_check_reports_build_errors_and_exits_1(site, capsys):

@@ -88,7 +88,7 @@ CONFIG_ERRORS = [
     "site.toml:6: error: permalink has unknown token {title}; use {lang}, {path}, {slug} and {category}",
     'site.toml:6: error: permalink must contain {path} or {slug}; e.g. permalink = "/{lang}/{path}/"',
     "site.toml:7: error: unknown key 'colour'; valid keys: allow_outside, base_url, content_dir, default_language, "
-    "default_language_at_root, exclude, fallback, i18n, languages, markdown, outdated_notice, output_dir, permalink, "
+    "default_language_at_root, exclude, fallback, front_matter, i18n, languages, markdown, outdated_notice, output_dir, permalink, "
     "redirect_files, redirects, search, status_page, title",
     "site.toml:10: error: unknown key 'markdown.htm'; did you mean 'html'?",
     "site.toml:13: error: unknown key 'languages.en.nmae'; did you mean 'name'?",
@@ -158,8 +158,11 @@ def test_toml_error_at_end_of_document_names_the_last_line(site):
         ("[languages.it]", "[languages.xx]", [
             "site.toml:11: error: 'xx' is not a valid BCP 47 language code; use codes such as en, pt-BR or zh-Hans"]),
         ("[languages.it]", "[languages.en_US]", [
-            "site.toml:11: error: 'en_US' is not a valid BCP 47 language code; "
-            "use codes such as en, pt-BR or zh-Hans"]),
+            "site.toml:11: error: 'en_US' is not how BCP 47 writes this language code; "
+            "did you mean 'en-US'? write [languages.en-US]"]),
+        ("[languages.it]", "[languages.IT]", [
+            "site.toml:11: error: 'IT' is not how BCP 47 writes this language code; "
+            "did you mean 'it'? write [languages.it]"]),
         ("[languages.it]", "[i18n.it]\nx = 1", ["site.toml:11: error: [i18n.it] names a language not in [languages]"]),
         ("[languages.it]", "[languages.it]\n[i18n.it]\nx = 1",
          ['site.toml:12: error: [i18n.it] must map strings to strings; e.g. "Basics" = "Fondamenti"']),

@@ -152,7 +152,8 @@ def test_anchors_and_recursive_aliases_do_not_hang_or_crash():
     ("data", "line", "start"),
     [
         (b"---\ntitle: x\nrelated: [a, b\nweight: 1\n---\n", 4, "YAML syntax error: while parsing a flow sequence"),
-        (b"---\ntitle: x\n\tbad: tab\n---\n", 3, "YAML syntax error: while scanning a plain scalar"),
+        (b"---\ntitle: x\n\tbad: tab\n---\n", 3, "YAML indents with spaces; line 3 has a tab"),
+        (b"---\ntitle: x\nsources:\n\t- text: a\n---\n", 4, "YAML indents with spaces; line 4 has a tab"),
         (b"---\ntitle: x\ncategory: a: b\n---\n", 3, "YAML syntax error: mapping values are not allowed"),
         (b'---\ntitle: "open\nweight: 1\n---\nBody\n', 4, "YAML syntax error: while scanning a quoted scalar"),
         (b"---\ntitle: x\nx: !!python/object:os.system echo\n---\n", 3,

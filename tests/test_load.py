@@ -103,12 +103,13 @@ LOAD_ERRORS = [
     "use letters, digits, '-' and '_' (no '/', spaces or '..')",
     "content/en/no-title.md:1: error: missing title; "
     "add title: to the front matter, or start the text with a '# Title' heading",
-    "content/en/related-not-list.md:3: error: related must be a list of pages; e.g. related: [vae, guide/unet]",
+    "content/en/related-not-list.md:3: error: related must be a list of pages, not text: ok; e.g. related: [vae, guide/unet]",
     "content/en/related-not-strings.md:5: error: related item 2 is not a page; e.g. related: [vae, guide/unet]",
     "content/en/slash-slug.md:3: error: slug 'a/b' cannot be a URL path segment; "
     "use letters, digits, '-' and '_' (no '/', spaces or '..')",
     "content/en/source-without-url.md:6: error: source 2 has no url; add url: https://...",
-    "content/en/sources-not-list.md:3: error: sources must be a list of {text, url} entries; "
+    "content/en/sources-not-list.md:3: error: sources must be a list of {text, url} entries, "
+    "not text: https://example.org/; "
     "write each source as '- text: ...' with 'url: ...' below it",
     "content/en/unsafe-urls.md:5: error: source 1 has a javascript: URL; use an http(s) URL or a relative path",
     "content/en/unsafe-urls.md:7: error: source 2 has a data: URL; use an http(s) URL or a relative path",
@@ -188,9 +189,10 @@ def test_folder_and_suffix_that_disagree(site):
 @pytest.mark.parametrize(
     ("front_matter", "diagnostic"),
     [
-        ("title: [a, b]", "2: error: title must be text; put it in quotes"),
-        ("title: true", "2: error: title must be text; put it in quotes"),
-        ("title: x\ncategory: {a: b}", "3: error: category must be text; put it in quotes"),
+        ("title: [a, b]", "2: error: title must be text, not a list: [a, b]; put it in quotes"),
+        ("title: true", "2: error: title must be text, not true or false: true; put it in quotes"),
+        ("title: x\ncategory: {a: b}", "3: error: category must be text, not a mapping: {a: b}; "
+                                          "an article has one category, e.g. category: System Anatomy"),
         ("title: x\nslug: 2024", "3: error: slug must be text; put it in quotes"),
         ("title: x\nslug: .hidden", "3: error: slug '.hidden' cannot be a URL path segment; "
                                     "use letters, digits, '-' and '_' (no '/', spaces or '..')"),
@@ -203,8 +205,9 @@ def test_folder_and_suffix_that_disagree(site):
          "4: error: source 1 has a control character in its url; "
          "remove tabs, line breaks and other invisible characters from it"),
         ("title: x\nrelated: [a, '']", "3: error: related item 2 is not a page; e.g. related: [vae, guide/unet]"),
-        ("title: x\ndraft: yes", "3: error: draft must be true or false"),
-        ("title: x\nweight: 1.5", "3: error: weight must be a whole number"),
+        ("title: x\ndraft: yes", "3: error: draft must be true or false, not text: yes"),
+        ("title: x\nweight: 1.5", "3: error: weight must be a whole number, not a decimal number: 1.5; "
+                                  "lower weights come first, e.g. weight: 10"),
     ],
 )
 def test_field_errors_point_at_their_line(site, front_matter, diagnostic):

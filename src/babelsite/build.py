@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from . import markdown
-from .config import SiteConfig, load_config
+from .config import SiteConfig, read_config
 from .quality.checks import (check_anchors, check_foreign_syntax, check_orphans, check_section_pages,
                              check_translations)
+from .quality.labels import check_i18n_keys, check_label_translations
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
@@ -82,7 +83,7 @@ class ColdBuild:
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool = False) -> Prepared:
-    """Run the pipeline up to rendering, collecting every problem; SiteError only for site.toml.
+    """Run the pipeline up to rendering, collecting every problem; SiteError only for a site.toml no build can start from.
 
     With `spill`, the bodies' HTML waits on disk rather than in memory (markdown.SpilledFragments).
     """
@@ -94,8 +95,11 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
         now = time.perf_counter()
         timings[stage], t = now - t, now
 
-    config = config or load_config(options.site_dir, options.config_path, options.base_url)
+    config_problems: tuple[Diagnostic, ...] = ()
+    if config is None:
+        config, config_problems = read_config(options.site_dir, options.config_path, options.base_url)
     problems = Collector(config.site_dir)
+    problems.extend(config_problems)  # reported with the content's: a bad setting has stood in a default
     timed("config")
     files = discover(config, problems)
     timed("discover")
@@ -105,6 +109,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
     timed("links")
     theme = Theme.for_site(config.site_dir, config.allow_outside, config.content_dir)
     theme.check_templates(problems)
+    check_i18n_keys(config, corpus, theme.template_dirs, theme.boundary, problems)
     assets = theme.asset_paths(site.urls, problems)
     fragments = markdown.convert(site, assets, problems, options.jobs, spill)
     check_anchors(site, fragments, problems)
@@ -162,6 +167,7 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_foreign_syntax(site, problems)
     check_section_pages(site, problems)
     check_pagefind(site.config, problems)
+    check_label_translations(site, problems, options.strict)
     try:
         for _ in render_site(site, fragments, problems, status=translation_status(site)):
             pass

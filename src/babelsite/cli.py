@@ -108,7 +108,7 @@ def run_build(args: argparse.Namespace) -> int:
     """Build the site and print its diagnostics and a summary line."""
     from .build import BuildOptions
     from .incremental.cached import build
-    from .errors import SiteError
+    from .errors import SiteError, plural
     from .parallel import default_jobs
 
     options = BuildOptions(
@@ -124,7 +124,7 @@ def run_build(args: argparse.Namespace) -> int:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"babelsite: build failed with {errors} error{'s' * (errors != 1)}; nothing was written",
+        print(f"babelsite: build failed with {plural(errors, 'error')}; nothing was written",
               file=sys.stderr)
         return 1
     progress.close()
@@ -132,8 +132,8 @@ def run_build(args: argparse.Namespace) -> int:
         print(diagnostic.format(), file=sys.stderr)
     per_language = ", ".join(f"{code} {count}" for code, count in report.pages_per_language.items())
     warnings = len(report.warnings)
-    print(f"babelsite: built {report.output_dir} — pages: {per_language}; {report.files} files "
-          f"({report.changed} changed); {warnings} warning{'s' * (warnings != 1)}; {report.seconds:.2f} s")
+    print(f"babelsite: built {report.output_dir} — pages: {per_language}; {plural(report.files, 'file')} "
+          f"({report.changed} changed); {plural(warnings, 'warning')}; {report.seconds:.2f} s")
     return 0
 
 
@@ -142,6 +142,7 @@ def run_check(args: argparse.Namespace) -> int:
     import json
 
     from .build import BuildOptions, check
+    from .errors import plural
 
     diagnostics = check(BuildOptions(site_dir=args.site_dir, config_path=args.config,
                                      strict=args.strict, drafts=args.drafts))
@@ -153,7 +154,8 @@ def run_check(args: argparse.Namespace) -> int:
             print(d.format())
     counts = {severity: sum(d.severity == severity for d in diagnostics) for severity in ("error", "warning", "info")}
     if args.format == "text":
-        print(f"babelsite: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes",
+        print(f"babelsite: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+              f"{plural(counts['info'], 'note')}",
               file=sys.stderr)
     return 1 if counts["error"] else 0
 
@@ -179,7 +181,7 @@ def run_status(args: argparse.Namespace) -> int:
     import json
 
     from .build import BuildOptions, fail_on_problems, prepare
-    from .errors import SiteError
+    from .errors import SiteError, plural
     from .links.translations import translation_status
     from .quality.status import to_json, to_text
     from .render.dashboard import to_html
@@ -191,7 +193,7 @@ def run_status(args: argparse.Namespace) -> int:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"babelsite: the site has {errors} error{'s' * (errors != 1)}; fix them to see its status",
+        print(f"babelsite: the site has {plural(errors, 'error')}; fix them to see its status",
               file=sys.stderr)
         return 1
     status = translation_status(prepared.site)

@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
-from .errors import Collector, SiteError, did_you_mean
-from .locale import describe_language
+from .errors import ERROR, Collector, Diagnostic, SiteError, did_you_mean
+from .locale import canonical_language_code, describe_language
 
 TOP_KEYS = {
     "title": str,
@@ -36,8 +36,10 @@ TOP_KEYS = {
     "i18n": dict,
     "allow_outside": list,
     "exclude": list,
+    "front_matter": dict,
 }
 MARKDOWN_KEYS = {"html": bool}
+FRONT_MATTER_KEYS = {"extra": list}
 LANGUAGE_KEYS = {"name": str, "title": str}
 FALLBACK_MODES = ("omit", "notice")
 PERMALINK_TOKENS = {"lang", "path", "slug", "category"}
@@ -54,7 +56,8 @@ TYPE_NAMES = {  # what a value of each type is called in messages, and how to wr
     dict: ("a table", "write it as a [{key}] table"),
 }
 EXAMPLES = {"allow_outside": 'e.g. allow_outside = ["../shared-images"]',
-            "exclude": 'e.g. exclude = ["README.md", "**/drafts/**"]'}  # where the type's example misleads
+            "exclude": 'e.g. exclude = ["README.md", "**/drafts/**"]',
+            "front_matter.extra": 'e.g. extra = ["hero"]'}  # where the type's example misleads
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class SiteConfig:
     search: bool = True  # the build indexes the site with Pagefind and pages show a search box
     allow_outside: tuple[Path, ...] = ()  # real folders outside the site that its files may link into
     exclude: tuple[str, ...] = ()  # globs, relative to the content folder, of files that are not pages
+    front_matter_extra: frozenset[str] = frozenset()  # front matter keys the site's templates read, lower case
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -140,20 +144,23 @@ def load_config(
     site_dir: Path, config_path: Path | None = None, base_url: str | None = None
 ) -> SiteConfig:
     """Read and validate site.toml; raise SiteError listing every problem in it."""
+    config, problems = read_config(site_dir, config_path, base_url)
+    if any(problem.severity == ERROR for problem in problems):
+        raise SiteError(problems)
+    return config
+
+
+def read_config(
+    site_dir: Path, config_path: Path | None = None, base_url: str | None = None
+) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """Read and validate site.toml, returning its problems with a config that stands in a default for each bad value.
+
+    SiteError only when no build could start from it: no readable TOML, no language to build.
+    """
     site_dir = site_dir.resolve()
     config_path = (config_path or site_dir / "site.toml").resolve()
     problems = Collector(site_dir)
-    try:
-        if stat.S_IFMT(os.stat(config_path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):  # a pipe's read never ends
-            raise OSError(errno.EINVAL, "it is a named pipe, socket or device, not a file")
-        raw = config_path.read_bytes()
-    except FileNotFoundError:
-        problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
-        raise SiteError(problems.items)
-    except OSError as exc:
-        problems.error(config_path, 0, f"cannot read the site configuration: {exc.strerror or exc}",
-                       "make it a readable TOML file, or pass --config", code="config")
-        raise SiteError(problems.items)
+    raw = read_site_toml(config_path, problems)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -202,7 +209,11 @@ def load_config(
             problems.error(config_path, line, f"languages.{code} must be a table", f"write it as [languages.{code}]", code="config")
             continue
         check_keys(options, LANGUAGE_KEYS, ("languages", code))
-        described = describe_language(code)
+        described, canonical = describe_language(code), canonical_language_code(code)
+        if canonical is not None and canonical != code:
+            problems.error(config_path, line, f"'{code}' is not how BCP 47 writes this language code",
+                           f"did you mean '{canonical}'? write [languages.{canonical}]", code="config")
+            continue
         if described is None:
             problems.error(
                 config_path, line, f"'{code}' is not a valid BCP 47 language code",
@@ -230,8 +241,8 @@ def load_config(
             f"default_language '{default_language}' is not in [languages]",
             f"use one of {', '.join(codes)}, or add a [languages.{default_language}] table", code="config")
 
-    i18n = setting("i18n", {})
-    for code, strings in i18n.items():
+    i18n = {}
+    for code, strings in setting("i18n", {}).items():
         line = line_of("i18n", code)
         if code not in languages_table:
             problems.error(
@@ -240,15 +251,19 @@ def load_config(
         elif not isinstance(strings, dict) or not all(isinstance(v, str) for v in strings.values()):
             problems.error(config_path, line, f"[i18n.{code}] must map strings to strings",
                            'e.g. "Basics" = "Fondamenti"', code="config")
+        else:
+            i18n[code] = strings
 
     fallback = setting("fallback", "omit")
     if fallback not in FALLBACK_MODES:
         problems.error(
             config_path, line_of("fallback"), f"fallback must be \"omit\" or \"notice\", not {fallback!r}",
             "omit leaves untranslated articles out; notice shows them with a note", code="config")
+        fallback = "omit"
 
     permalink = setting("permalink", DEFAULT_PERMALINK)
-    check_permalink(permalink, problems, config_path, line_of("permalink"))
+    if not check_permalink(permalink, problems, config_path, line_of("permalink")):
+        permalink = DEFAULT_PERMALINK
 
     raw_base_url = base_url if base_url is not None else setting("base_url", "/")
     base_url_value = normalise_base_url(raw_base_url)
@@ -257,6 +272,7 @@ def load_config(
             config_path, 0 if base_url is not None else line_of("base_url"),
             f"{'--base-url' if base_url is not None else 'base_url'} {raw_base_url!r} is not a path or an http(s) URL",
             'use "/", "/docs/" or "https://example.org/docs/"', code="config")
+        base_url_value = "/"
 
     redirect_files = read_redirect_files(setting("redirect_files", []), problems, config_path, line_of("redirect_files"))
     redirects = read_redirects(setting("redirects", {}), problems, config_path, lambda key: line_of("redirects", key))
@@ -267,9 +283,18 @@ def load_config(
         problems.error(config_path, line_of("exclude"), "exclude must be a list of file patterns in quotes",
                        EXAMPLES["exclude"], code="config")
         exclude = []
+    front_matter = setting("front_matter", {})
+    check_keys(front_matter, FRONT_MATTER_KEYS, ("front_matter",))
+    front_matter_extra = front_matter.get("extra", []) if isinstance(front_matter.get("extra"), list) else []
+    if not all(isinstance(key, str) and key for key in front_matter_extra):
+        problems.error(config_path, line_of("front_matter", "extra"),
+                       "front_matter.extra must be a list of front matter keys in quotes",
+                       EXAMPLES["front_matter.extra"], code="config")
+        front_matter_extra = []
     content_dir = site_dir / setting("content_dir", "content")
     output_dir = site_dir / setting("output_dir", "public")
-    problems.raise_if_errors()
+    if not codes or default_language not in codes:
+        problems.raise_if_errors()  # nothing can be built without the languages: stop here
     return SiteConfig(
         site_dir=site_dir,
         config_path=config_path,
@@ -292,7 +317,27 @@ def load_config(
         search=setting("search", True),
         allow_outside=allow_outside,
         exclude=tuple(exclude),
-    )
+        front_matter_extra=frozenset(key.lower() for key in front_matter_extra),
+    ), problems.sorted()
+
+
+def find_site(site_dir: Path, config_path: Path | None = None) -> None:
+    """Raise SiteError, with the message a build gives, when there is no site.toml to read."""
+    read_site_toml((config_path or site_dir / "site.toml").resolve(), Collector(site_dir.resolve()))
+
+
+def read_site_toml(config_path: Path, problems: Collector) -> bytes:
+    """Return site.toml's bytes; raise SiteError when there is none, or it cannot be read."""
+    try:
+        if stat.S_IFMT(os.stat(config_path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):  # a pipe's read never ends
+            raise OSError(errno.EINVAL, "it is a named pipe, socket or device, not a file")
+        return config_path.read_bytes()
+    except FileNotFoundError:
+        problems.error(config_path, 0, "no site.toml here", "run babelsite in a site folder or pass --config", code="config")
+    except OSError as exc:
+        problems.error(config_path, 0, f"cannot read the site configuration: {exc.strerror or exc}",
+                       "make it a readable TOML file, or pass --config", code="config")
+    raise SiteError(problems.items)
 
 
 def parse_toml(text: str, path: Path, problems: Collector) -> dict[str, Any]:
@@ -376,8 +421,9 @@ def is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"[\s\x00-\x1f\x7f]", value)
 
 
-def check_permalink(permalink: str, problems: Collector, path: Path, line: int) -> None:
-    """Report a permalink pattern that cannot give every page its own URL."""
+def check_permalink(permalink: str, problems: Collector, path: Path, line: int) -> bool:
+    """Report a permalink pattern that cannot give every page its own URL; tell whether it can."""
+    before = len(problems.items)
     tokens = set(re.findall(r"\{([^}]*)\}", permalink))
     unknown = tokens - PERMALINK_TOKENS
     if unknown:
@@ -396,6 +442,7 @@ def check_permalink(permalink: str, problems: Collector, path: Path, line: int) 
             'e.g. "/{lang}/{slug}/" or "/{lang}/{slug}.html"', code="config")
     if ".." in permalink.split("/"):
         problems.error(path, line, "permalink must not contain '..'", code="config")
+    return len(problems.items) == before
 
 
 def normalise_base_url(value: Any) -> str | None:

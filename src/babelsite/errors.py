@@ -110,6 +110,11 @@ class Collector:
         return tuple(sorted(set(self.items)))
 
 
+def plural(count: int, noun: str) -> str:
+    """Return a count with its noun in English, agreeing: `1 warning`, `2 warnings`."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return a `did you mean 'x'?` hint for the closest choice, or ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)

@@ -19,6 +19,15 @@ def parse_locale(code: str) -> Locale | None:
         return None
 
 
+def canonical_language_code(code: str) -> str | None:
+    """Return a language code as BCP 47 writes it (`EN` as `en`, `es_ES` as `es-ES`), or None if Babel knows no such language."""
+    parts = code.replace("_", "-").split("-")
+    written = "-".join([parts[0].lower()] + [
+        part.title() if len(part) == 4 and part.isalpha() else part.upper() if len(part) == 2 or part.isdigit()
+        else part.lower() for part in parts[1:]])
+    return written if parse_locale(written) is not None else None
+
+
 def describe_language(code: str) -> tuple[str, str] | None:
     """Return (native name, 'ltr' or 'rtl') for a language code, or None if not a language."""
     locale = parse_locale(code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -160,6 +161,10 @@ def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        tab = first_tab_indent(yaml_text, mark.line if mark else 0)
+        if tab is not None:
+            raise FrontMatterError(file_line[tab], f"YAML indents with spaces; line {file_line[tab]} has a tab",
+                                   "replace the tab at the start of the line with spaces") from None
         line = file_line[mark.line] if mark else offset + 1
         problem = " ".join(filter(None, [exc.context, exc.problem]))
         raise FrontMatterError(line, f"YAML syntax error: {problem}", "check quoting and indentation") from None
@@ -175,6 +180,38 @@ def load_yaml(yaml_text: str, offset: int) -> tuple[dict, dict[tuple, int]]:
             lines[()], f"front matter is {kind}, not a mapping of keys", "write it as 'key: value' lines"
         )
     return data, lines
+
+
+def first_tab_indent(yaml_text: str, last: int) -> int | None:
+    """Return the first YAML line up to `last` (0-based) whose indentation holds a tab, or None."""
+    for number, text in enumerate(re.split("[\n\x85\u2028\u2029]", yaml_text)[: last + 1]):
+        if "\t" in text[: len(text) - len(text.lstrip(" \t"))]:
+            return number
+    return None
+
+
+def as_written(value: Any) -> str:
+    """Return a front matter value as an author writes it in YAML: `System Anatomy`, `[vae, unet]`, `(none)`."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(as_written, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {as_written(item)}" for key, item in value.items()) + "}"
+    return str(value) if value != "" else '""'
+
+
+def kind_of(value: Any) -> str:
+    """Name the kind of a front matter value for a message: text, a number, a list..."""
+    if isinstance(value, bool):
+        return "true or false"
+    kinds = ((str, "text"), (int, "a number"), (float, "a decimal number"), (datetime.date, "a date"), (list, "a list"),
+             (dict, "a mapping"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "empty")
 
 
 def yaml_to_file_lines(yaml_text: str, offset: int) -> list[int]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Mapping
 
 from ..config import SiteConfig
-from ..errors import Collector, Diagnostic
-from .frontmatter import FrontMatterError, ParsedFile, parse_file
-from ..locale import collation_key, remember_collation_keys
+from ..errors import ERROR, Collector, Diagnostic, did_you_mean
+from .frontmatter import FrontMatterError, ParsedFile, as_written, kind_of, parse_file
+from ..locale import canonical_language_code, collation_key, remember_collation_keys
 from ..model import Article, Corpus, RelatedRef, Source, SourceFile
 from ..parallel import map_in_processes
 from .sources import is_utf8
@@ -20,6 +21,22 @@ KNOWN_KEYS = {
     "title", "category", "sources", "related", "description", "date", "updated",
     "draft", "weight", "aliases", "slug", "lang", "translation_key",
 }
+# Every key babelsite reads; translated_from is left in `extra` too, for translation status.
+READ_KEYS = KNOWN_KEYS | {"translated_from", "translated_from_commit", "default_lang_commit", "extra"}  # the last two: babelsite diff
+# Keys other generators' documentation trees carry (Hugo, Jekyll and Just the Docs, MkDocs Material,
+# Docusaurus, Nextra): accepted without a warning and passed to templates in `page.extra`.
+GENERATOR_KEYS = frozenset({
+    "author", "authors", "build", "cascade", "categories", "comments", "custom_edit_url",
+    "excerpt", "expirydate", "grand_parent", "has_children", "has_toc", "headless", "hide", "hide_table_of_contents",
+    "hide_title", "icon", "id", "image", "images", "keywords", "layout", "linktitle", "markup", "menu", "nav_exclude",
+    "nav_order", "outputs", "pagination_label", "params", "parent", "permalink", "publishdate", "published",
+    "resources", "search", "series", "sidebar_class_name", "sidebar_label", "sidebar_position", "sidebartitle",
+    "sitemap", "status", "subtitle", "summary", "tags", "template", "toc", "type", "url",
+})
+SOURCE_KEYS = ("text", "url")  # the keys of an entry of `sources`
+# Other generators' names for keys babelsite reads under its own name: kept, they would be lost in silence.
+OTHER_NAMES = {"lastmod": "updated", "last_modified_at": "updated", "translationkey": "translation_key",
+               "redirect_from": "aliases"}
 # An ATX level-1 heading, its closing #s and a trailing `{#id}` left out of the title.
 FIRST_HEADING = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?(?:[ \t]*\{[^}]*\})?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -92,6 +109,15 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     def error(key: tuple, message: str, hint: str = "", code: str = "front-matter-field") -> None:
         problems.error(source.path, line(*key), message, hint, code=code)
 
+    def wrong_kind(key: str, expected: str, hint: str = "") -> None:
+        value = meta[key]
+        error((key,), f"{key} must be {expected}, not {kind_of(value)}: {as_written(value)}", hint)
+
+    def unknown_key(key: tuple, message: str, hint: str) -> None:
+        problems.warning(source.path, line(*key), message, hint, code="unknown-front-matter-key")
+
+    check_unknown_keys(config, meta, unknown_key)
+
     # With the default language at the root, its files may sit at the top of content/ too.
     lang = meta.get("lang", source.lang or (config.default_language if config.default_language_at_root else None))
     if lang is None:
@@ -99,9 +125,11 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
               f"put it under content/<lang>/, name it {source.stem}.<lang>.md, or add lang: to the front matter")
     elif not isinstance(lang, str) or lang not in config.language_codes:
         where, said_by = (("lang",), "lang:") if "lang" in meta else ((), "the file's path")
-        error(where, f"language '{lang}' from {said_by} is not in site.toml",
-              f"use one of {', '.join(config.language_codes)}, or add [languages.{lang}] to site.toml",
-              code="unknown-language")
+        code = canonical_language_code(lang) if isinstance(lang, str) else None
+        fix = f"write lang: {code}" if "lang" in meta else f"rename it to {code} in the file's path"
+        hint = (f"did you mean '{code}'? {fix}" if code in config.language_codes else
+                f"use one of {', '.join(config.language_codes)}, or add [languages.{code or lang}] to site.toml")
+        error(where, f"language '{lang}' from {said_by} is not in site.toml", hint, code="unknown-language")
 
     if not is_utf8(str(source.path.relative_to(config.content_dir))):
         # Discovery leaves such a file out (sources.usable); a cached build meets it among its changes.
@@ -125,11 +153,11 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     elif title is None or (isinstance(title, str) and not title.strip()):
         error(("title",), "title is empty", "write the article's title after title:")
     elif not is_text(title):
-        error(("title",), "title must be text", "put it in quotes")
+        wrong_kind("title", "text", "put it in quotes")
 
     category = meta.get("category")
     if category is not None and not is_text(category):
-        error(("category",), "category must be text", "put it in quotes")
+        wrong_kind("category", "text", "an article has one category, e.g. category: System Anatomy")
     elif category is not None and not str(category).strip():
         error(("category",), "category is empty", "write the category's name, or remove category:")
     translated_from = meta.get("translated_from")
@@ -137,8 +165,8 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         error(("translated_from",), "translated_from must be the hash of the original it was translated from",
               "babelsite status --format json gives each original's hash; e.g. translated_from: \"1a2b3c4d5e6f\"")
 
-    sources = validate_sources(meta.get("sources"), line, error)
-    related = validate_related(meta.get("related"), line, error)
+    sources = validate_sources(meta.get("sources"), line, error, wrong_kind, unknown_key)
+    related = validate_related(meta.get("related"), line, error, wrong_kind)
     aliases = meta.get("aliases", [])
     if isinstance(aliases, str):
         aliases = [aliases]
@@ -151,20 +179,24 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
                   "use letters, digits, '-', '_', '.' and '/' (no spaces, '?', '#' or '%')", code="invalid-alias")
     weight = meta.get("weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, int):
-        error(("weight",), "weight must be a whole number")
+        wrong_kind("weight", "a whole number", "lower weights come first, e.g. weight: 10")
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
-        error(("draft",), "draft must be true or false")
+        wrong_kind("draft", "true or false")
     for key in ("description", "date", "updated"):
         if key in meta and not isinstance(meta[key], (str, int, float, datetime.date)):
-            error((key,), f"{key} must be text or a date")
+            wrong_kind(key, "text or a date")
+    extra = meta.get("extra", {})
+    if not isinstance(extra, dict):
+        wrong_kind("extra", "a mapping", "write the keys your templates read under it, e.g. extra: {hero: wide}")
+        extra = {}
 
     key = meta.get("translation_key", source.key)
     if not isinstance(key, str) or key.startswith("/") or ".." in key.split("/"):
         error(("translation_key",), "translation_key must be a page key such as guide/install",
               "use the path under the language folder of the page it translates, without .md")
 
-    if len(problems.items) > before:
+    if any(problem.severity == ERROR for problem in problems.items[before:]):
         return None
     return Article(
         path=source.path,
@@ -182,13 +214,36 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         aliases=tuple(aliases),
         sources=sources,
         related=related,
-        extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        extra=MappingProxyType({**extra, **{k: v for k, v in meta.items() if k not in KNOWN_KEYS and k != "extra"}}),
         body=body,
         body_offset=parsed.body_offset,
         title_line=title_line or line("title"),
         folder=source.key if source.is_index else source.key.rpartition("/")[0],
         is_index=source.is_index,
     )
+
+
+def check_unknown_keys(config: SiteConfig, meta: dict, warn) -> None:
+    """Warn at each top-level key that babelsite, the site's templates and other generators do not read."""
+    for key in meta:
+        name = str(key)
+        if name in READ_KEYS or name in GENERATOR_KEYS or name in config.front_matter_extra:
+            continue
+        if name in OTHER_NAMES:
+            warn((key,), f"babelsite does not read '{name}'",
+                 f"it reads '{OTHER_NAMES[name]}' for the same thing: rename the key")
+            continue
+        hint = did_you_mean(name, READ_KEYS - {"extra"} | GENERATOR_KEYS | config.front_matter_extra) or (
+            f"if your templates read it, declare it in site.toml ([front_matter] extra = [\"{name}\"]) "
+            "or move it under extra:")
+        warn((key,), f"unknown front matter key '{name}'", hint)
+
+
+def misspelling_of(key: str, extra: Mapping[str, Any]) -> str | None:
+    """Return the key among those babelsite did not read that is most likely `key` misspelled, or None."""
+    unread = [name for name in extra if isinstance(name, str) and name not in READ_KEYS and name not in GENERATOR_KEYS]
+    return next((name for name in unread
+                 if difflib.get_close_matches(name, READ_KEYS, n=1, cutoff=0.5) == [key]), None)
 
 
 def title_from_heading(body: str, body_offset: int) -> tuple[str | None, str, int | None]:
@@ -219,13 +274,12 @@ def text_of(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def validate_sources(value: Any, line, error) -> tuple[Source, ...]:
+def validate_sources(value: Any, line, error, wrong_kind, unknown_key) -> tuple[Source, ...]:
     """Check `sources` is a list of {text, url} with safe URLs."""
     if value is None:
         return ()
     if not isinstance(value, list):
-        error(("sources",), "sources must be a list of {text, url} entries",
-              "write each source as '- text: ...' with 'url: ...' below it")
+        wrong_kind("sources", "a list of {text, url} entries", "write each source as '- text: ...' with 'url: ...' below it")
         return ()
     sources = []
     for index, entry in enumerate(value):
@@ -233,6 +287,10 @@ def validate_sources(value: Any, line, error) -> tuple[Source, ...]:
         if not isinstance(entry, dict):
             error(("sources", index), f"source {number} must have text: and url:")
             continue
+        for key in entry:
+            if key not in SOURCE_KEYS:
+                unknown_key(("sources", index, key), f"source {number} has an unknown key '{key}'",
+                            did_you_mean(str(key), SOURCE_KEYS) or "a source has text: and url:")
         url, text = entry.get("url"), entry.get("text")
         if not isinstance(url, str) or not url.strip():
             error(("sources", index), f"source {number} has no url", "add url: https://...")
@@ -254,12 +312,12 @@ def validate_sources(value: Any, line, error) -> tuple[Source, ...]:
     return tuple(sources)
 
 
-def validate_related(value: Any, line, error) -> tuple[RelatedRef, ...]:
+def validate_related(value: Any, line, error, wrong_kind) -> tuple[RelatedRef, ...]:
     """Check `related` is a list of page references (keys, bare stems or relative paths)."""
     if value is None:
         return ()
     if not isinstance(value, list):
-        error(("related",), "related must be a list of pages", "e.g. related: [vae, guide/unet]")
+        wrong_kind("related", "a list of pages", "e.g. related: [vae, guide/unet]")
         return ()
     wrong = [index for index, item in enumerate(value) if not isinstance(item, str) or not item]
     if wrong:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..build import BuildOptions, BuildReport, build as cold_build
-from ..config import SiteConfig, load_config
+from ..config import SiteConfig, read_config
 from ..content.sources import is_ignored, walk_once
 from ..errors import Collector
 from ..output.write import check_output_dir, output_files, remove_leftovers
@@ -29,12 +29,13 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     edits re-render only the pages they reach (rebuild.build_from_cache); else the build is cold.
     """
     started = time.perf_counter()
-    config = load_config(options.site_dir, options.config_path, options.base_url)
+    config, config_problems = read_config(options.site_dir, options.config_path, options.base_url)
     output_dir = (options.output_dir or config.output_dir).resolve()
     remove_leftovers(output_dir)
     key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
     inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
     refused = Collector(config.site_dir)  # checked before a cached build too: a .git folder may have come since
+    refused.extend(config_problems)  # site.toml's errors fail the cold build, reported with its content's
     check_output_dir(config, output_dir, options.force, refused)
     cached, cache_warning = read_cache(config, key) if options.use_cache and not refused.has_errors else (None, None)
     if cached is not None:

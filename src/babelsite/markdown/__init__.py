@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import unquote
 from typing import Iterable, Iterator, Mapping
 
-from ..errors import Collector, Diagnostic
+from ..errors import Collector, Diagnostic, plural
 from ..locale import ui_strings
 from ..links.resolve import ArticlePage, LinkedSite, key_of_md_link
 from ..parallel import map_in_processes
@@ -150,7 +150,7 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
         if not 1 <= number <= len(article.sources):
             count = len(article.sources)
             problems.error(article.path, file_line(body_line),
-                           f"citation [{number}] but the article has {count} source{'s' * (count != 1)}",
+                           f"citation [{number}] but the article has {plural(count, 'source')}",
                            "add the source to sources: or fix the number", code="citation-range")
     for source in article.sources:
         if source.number not in cited:

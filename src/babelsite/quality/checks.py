@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from ..errors import Collector
+from ..content.frontmatter import as_written
+from ..content.load import misspelling_of
+from ..errors import Collector, plural
 from ..links.resolve import ArticlePage, LinkedSite
+from ..links.translations import content_hash, recorded_hash
+from ..model import Article
 from ..markdown import Fragment
 from ..markdown.foreign import foreign_syntax
 from ..markdown.parser import heading_lines
@@ -58,24 +62,25 @@ def check_translations(site: LinkedSite, fragments: Mapping[tuple[str, str], Fra
                 continue
             fragment = fragments[slug, article.lang]
 
-            def differs(line: int, what: str, mine, theirs) -> None:
+            def differs(line: int, what: str, mine, theirs, key: str = "") -> None:
                 problems.warning(article.path, line,
                                  f"{what} differs from the {original.lang} original {original.display_path}: "
-                                 f"{mine} here, {theirs} there", "bring the translation in line with the original", code="translation-mismatch")
+                                 f"{as_written(mine)} in this translation, {as_written(theirs)} in the original",
+                                 which_to_fix(original, article, key), code="translation-mismatch")
 
             if len(article.sources) != len(original.sources):
                 line = article.sources[0].line if article.sources else article.title_line
-                differs(line, "number of sources", len(article.sources), len(original.sources))
+                differs(line, "number of sources", len(article.sources), len(original.sources), "sources")
             else:
                 for mine, theirs in zip(article.sources, original.sources):
                     if mine.url != theirs.url:
                         differs(mine.line, f"source {mine.number} URL", mine.url, theirs.url)
             if {r.target for r in article.related} != {r.target for r in original.related}:
                 line = article.related[0].line if article.related else article.title_line
-                differs(line, "related list", sorted(r.target for r in article.related),
-                        sorted(r.target for r in original.related))
+                differs(line, "related list", sorted(r.target for r in article.related) or None,
+                        sorted(r.target for r in original.related) or None, "related")
             if article.category != original.category:
-                differs(article.title_line, "category", article.category, original.category)
+                differs(article.title_line, "category", article.category, original.category, "category")
             mine = [number for number, _ in fragment.citations]
             theirs = [number for number, _ in original_fragment.citations]
             if mine != theirs:
@@ -85,6 +90,19 @@ def check_translations(site: LinkedSite, fragments: Mapping[tuple[str, str], Fra
             if len(fragment.toc) != len(original_fragment.toc):
                 differs(first_body_line(article), "number of headings", len(fragment.toc), len(original_fragment.toc))
     check_translated_anchors(site, fragments, problems)
+
+
+def which_to_fix(original: Article, translation: Article, key: str) -> str:
+    """Say which of the two files to fix: the one with a misspelled key, else the one that changed, if known."""
+    for article, which in ((original, "the original"), (translation, "this translation")):
+        if key and (misspelled := misspelling_of(key, article.extra)):
+            return f"{which} has '{misspelled}:', which babelsite does not read, instead of '{key}:': fix {which}"
+    recorded = recorded_hash(translation)
+    if recorded is not None and recorded == content_hash(original):
+        return "the original has not changed since this translation was made from it: fix the translation"
+    if recorded is not None:
+        return "the original changed since this translation was made from it: bring the translation in line with it"
+    return "bring the translation in line with the original, or fix the original if it is the one that changed"
 
 
 def check_translated_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
@@ -111,7 +129,7 @@ def report_untranslated_anchor(site: LinkedSite, fragments, problems: Collector,
     text = fragments[article.key, original.lang].toc[index][2]
     toc = fragments[article.key, article.lang].toc
     where, *others = links
-    also = f" (and {len(others)} other link{'s' * (len(others) != 1)})" if others else ""
+    also = f" (and {plural(len(others), 'other link')})" if others else ""
     mine = f", '{toc[index][2]}'" if index < len(toc) else ""
     line = article.body_offset + lines[index] + 1 if index < len(lines) else first_body_line(article)
     problems.warning(article.path, line,

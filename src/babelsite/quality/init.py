@@ -25,7 +25,7 @@ default_language = "en"
 title = "Ma documentation"
 
 [i18n.fr]                           # category labels and interface strings in French
-"Getting Started" = "Premiers pas"
+"Getting started" = "Premiers pas"  # the category and the section of getting-started/
 
 # Old URLs that should lead to new ones, from the site root without the base path:
 # [redirects]
@@ -35,7 +35,7 @@ title = "Ma documentation"
 ENGLISH = '''\
 ---
 title: Welcome
-category: Getting Started
+category: Getting started
 description: How this site is made and how to grow it.
 sources:
   - text: CommonMark Spec
@@ -63,7 +63,7 @@ articles to link to.
 FRENCH = '''\
 ---
 title: Bienvenue
-category: Getting Started
+category: Getting started
 description: Comment ce site est fait et comment le faire grandir.
 sources:
   - text: CommonMark Spec

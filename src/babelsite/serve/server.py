@@ -23,7 +23,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..build import BuildOptions
-from ..errors import SiteError
+from ..errors import SiteError, plural
 from ..incremental.rebuild import LiveSite, RebuildResult
 from ..render.theme import Theme
 
@@ -171,9 +171,9 @@ class PreviewServer:
         theme = Theme.for_site(site_dir)
         content = (site_dir / "content").resolve()
         try:
-            from ..config import load_config
+            from ..config import read_config
 
-            config = load_config(site_dir, self.options.config_path)
+            config, _ = read_config(site_dir, self.options.config_path)  # its problems are the build's to report
             content, output = config.content_dir.resolve(), config.output_dir.resolve()
         except SiteError:
             output = (site_dir / "public").resolve()
@@ -221,7 +221,7 @@ class PreviewServer:
         self.print_warnings(result)
         if self.site.builds == 1:
             return
-        print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {len(result.changed)} pages changed",
+        print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
               file=self.log, flush=True)
         urls = self.site.urls
         config_homes = {code: urls.href(urls.home(code)) for code in self.site.languages}
@@ -446,7 +446,10 @@ def inject_live_script(html: bytes) -> bytes:
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> int:
-    """Run the preview until Ctrl-C."""
+    """Run the preview until Ctrl-C; raise SiteError, as a build does, when there is no site to serve."""
+    from ..config import find_site
+
+    find_site(options.site_dir, options.config_path)  # a site with errors starts, showing them; no site does not
     server = PreviewServer(options, host, port)
     try:  # from the first moment: Ctrl-C may come while the first build runs or the URL is printed
         url = server.start()
