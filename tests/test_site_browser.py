@@ -258,7 +258,7 @@ def test_a_left_to_right_fallback_keeps_its_direction_inside_a_right_to_left_pag
     expect(notice).to_be_visible()
     assert notice.evaluate("n => getComputedStyle(n).direction") == "rtl"
     assert notice.evaluate("n => parseFloat(getComputedStyle(n).borderRightWidth)") > 1  # the accent on its start side
-    article_box, heading = box(page, "main article"), text_box(page, "main article h1")
+    article_box, heading = box(page, "main article .article-body"), text_box(page, "main article h1")  # its text column
     assert abs(heading["left"] - article_box["x"]) < 2
     for selector in (".article-body p", ".article-body li", ".article-body pre"):
         assert page.locator(selector).first.evaluate("e => getComputedStyle(e).direction") == "ltr", selector

@@ -124,6 +124,11 @@ def test_three_columns_at_1280_two_at_768(browser, urls, site):  # noqa: F811
         assert (tree[0] >= text[1]) if rtl else (tree[1] <= text[0])
         assert toc == pytest.approx(text, abs=1)  # in the text's column
         assert page.locator(".toc").bounding_box()["y"] < page.locator(".article-body").bounding_box()["y"]
+        if rtl:  # a left-to-right fallback text in the right-to-left page keeps the text's column
+            page.set_viewport_size({"width": 1280, "height": 800})
+            page.goto(urls[site] + "/ar/sampler/")
+            tree, text = column(page, ".site-nav"), column(page, ".article-body")
+            assert text[1] <= tree[0] and text[1] - text[0] > 500, (tree, text)
 
 
 @pytest.mark.parametrize("site", ["docs", "sample", "rtl"])
