@@ -49,8 +49,10 @@
     var button = document.querySelector(".menu-button"), nav = document.getElementById("site-nav");
     var backdrop = document.querySelector(".nav-backdrop");
     if (!button || !nav) return;
+    var outside = document.querySelectorAll("main, .site-header, .site-footer");
     function setOpen(open, returnFocus) {
       root.classList.toggle("nav-open", open);
+      outside.forEach(function (element) { element.inert = open; });  // the rest of the page, out of reach while open
       button.setAttribute("aria-expanded", String(open));
       backdrop.hidden = !open;
       if (open) {
