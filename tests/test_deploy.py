@@ -466,6 +466,7 @@ def test_root_page_prefers_the_choice_saved_by_the_language_switcher(chromium, s
     try:
         page = context.new_page()
         page.goto(static_server + "/docs/en/guide/")
+        page.click(".language-menu-button")
         page.click(".language-switcher a[data-lang='pt-BR']")
         page.wait_for_url("**/docs/pt-BR/guide/")
         assert page.evaluate("localStorage.getItem('babelsite.lang')") == "pt-BR"

@@ -17,8 +17,9 @@ def test_bcp47_codes_and_right_to_left_languages(site, tmp_path):
     chinese = parse_html(out / "zh-Hans/guide/index.html")
     assert html_element(chinese).get("lang") == "zh-Hans"
     switcher = {a.get("hreflang"): a for a in find_all(chinese, "a") if a.get("data-lang")}
-    assert switcher["ar"].get("dir") == "rtl" and switcher["ar"].text.strip().startswith("العربية")
-    assert switcher["pt-BR"].text.strip().startswith("Português (Brasil)")
+    names = {code: link.find(f"{XHTML}span") for code, link in switcher.items()}  # the native name, in its language
+    assert names["ar"].get("dir") == "rtl" and names["ar"].text == "العربية"
+    assert names["pt-BR"].get("lang") == "pt-BR" and names["pt-BR"].text == "Português (Brasil)"
     assert crawl(out, "/docs/") == {}
 
 

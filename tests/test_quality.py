@@ -24,6 +24,8 @@ AXE_PAGES = {
     "sample": ["/it/vae/", "/fr/latent_space/", "/fr/cfg_scale/", "/it/", "/fr/", "/fr/#not-translated",
                "/it/categories/system-anatomy/", "/fr/categories/generation-settings/", "/", "/fr/no-such-page/"],
     "rtl": ["/ar/latent-space/", "/ar/sampler/", "/ar/", "/ar/categories/basics/"],
+    # A documentation tree: an article, a section page, a home that is an index page, a localized URL.
+    "docs": ["/en/docs/concepts/signals/traces/", "/en/docs/concepts/", "/en/", "/fr/docs/notions/"],
 }
 
 
@@ -53,8 +55,8 @@ def where(message: dict, root: Path) -> str:
 
 
 def test_every_page_passes_the_nu_html_checker(tmp_path):
-    """No errors on any page of the sample site and of the fixtures with notices, scripts and right to left."""
-    names = ["sample", "rtl", "translations", "status", "scripts"]
+    """No errors on any page of the sample site, the docs example and the fixtures with notices, scripts, search, right to left."""
+    names = ["sample", "rtl", "translations", "status", "scripts", "examples/docs", "search", "many_languages"]
     pages = {name: sorted(build_copy(name, tmp_path).rglob("*.html")) for name in names}
     assert all(len(files) > 5 for files in pages.values()), pages
     errors = nu_errors([page for files in pages.values() for page in files], tmp_path.resolve())
@@ -80,8 +82,9 @@ def axe_source() -> str:
 @pytest.fixture(scope="module")
 def site_urls(tmp_path_factory):
     with serve(build_copy("sample", tmp_path_factory.mktemp("sample"))) as sample, \
-            serve(build_copy("rtl", tmp_path_factory.mktemp("rtl"))) as rtl:
-        yield {"sample": sample, "rtl": rtl}
+            serve(build_copy("rtl", tmp_path_factory.mktemp("rtl"))) as rtl, \
+            serve(build_copy("examples/docs", tmp_path_factory.mktemp("docs"))) as docs:
+        yield {"sample": sample, "rtl": rtl, "docs": docs}
 
 
 def axe_violations(browser, url: str, scheme: str, width: int = 1280) -> list[str]:  # noqa: F811

@@ -193,6 +193,7 @@ class PageRenderer:
                 **self.language_view(other.code),
                 "href": self.urls.href(target if target is not None else self.urls.home(other.code)),
                 "exists": target is not None,
+                "fallback_page": False,  # a missing page's link leads to the language's home
                 "current": other.code == lang,
             })
         alternates = [{"hreflang": code, "href": self.urls.absolute(p)} for code, p in translations.items()]
@@ -330,6 +331,12 @@ class PageRenderer:
             for entry in context["switcher"]:
                 if entry["code"] in translations:
                     entry["href"], entry["exists"] = self.urls.href(translations[entry["code"]]), True
+        # With fallback = "notice", a language missing this page still has it, in the original's text.
+        if self.config.fallback == "notice":
+            for entry in context["switcher"]:
+                if not entry["exists"]:
+                    entry["href"] = self.urls.href(self.site.link(page.key, entry["code"]).path)
+                    entry["fallback_page"] = True
         context.update({
             "page": {
                 "title": article.title,
