@@ -14,7 +14,7 @@ from babelsite.build import BuildOptions
 from babelsite.serve.server import PreviewServer
 from conftest import SITES, XHTML, find_all, parse_html, run
 from test_browser import browser  # noqa: F401 - the module's Chromium
-from test_quality import SERIOUS, axe_source, describe_node
+from test_quality import SERIOUS, axe_source, describe_node, nu_errors
 from test_serve import Log
 from test_site_browser import build_copy, serve
 
@@ -120,6 +120,11 @@ def test_a_glossary_home_lists_descriptions_under_its_categories(site):
     assert run("build", root) == 0
     lists = by_class(parse_html(root / "public/it/index.html"), "ul", "article-list")
     assert "Venti e rose." in [text(p) for ul in lists for p in find_all(ul, "p")]
+
+
+def test_every_page_passes_the_nu_html_checker(output):
+    errors = nu_errors(sorted(output.rglob("*.html")), output.resolve())
+    assert errors == [], "\n".join(errors)
 
 
 # -- in the browser ------------------------------------------------------------------------
