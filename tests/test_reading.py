@@ -64,8 +64,11 @@ def test_a_citation_is_named_by_its_source_and_glued_to_its_word(output):
     assert len(marks) > 30 and [html[at - 8:at] for at in marks if html[at - 1] not in NO_BREAK] == []
 
 
-@pytest.mark.parametrize(("path", "heading"), [(ARTICLE, "Notes"), ("/it/guide/diffusion/", "Note")])
-def test_notes_look_unlike_citations_and_come_under_their_heading_before_the_sources(output, path, heading):
+@pytest.mark.parametrize(("path", "heading", "backrefs"), [
+    (ARTICLE, "Notes", ["Back to note 1a", "Back to note 1b"]),  # a note referred to many times
+    ("/it/guide/diffusion/", "Note", ["Torna alla nota 1"]),
+])
+def test_notes_look_unlike_citations_and_come_under_their_heading_before_the_sources(output, path, heading, backrefs):
     document = page_of(output, path)
     marks = by_class(document, "sup", "footnote-ref")
     assert marks and all(text(m).isdigit() for m in marks)  # a bare number; a citation is bracketed
@@ -76,6 +79,8 @@ def test_notes_look_unlike_citations_and_come_under_their_heading_before_the_sou
              or "article-body" in (e.get("class") or "")]
     assert [e.get("class") for e in order] == ["article-body", "footnotes", "sources"]
     assert not by_class(document, "hr", "footnotes-sep")
+    first = by_class(section, "li", "footnote-item")[0]
+    assert [text(a.find(XHTML + "span")) for a in by_class(first, "a", "footnote-backref")][:2] == backrefs
 
 
 @pytest.mark.parametrize(("path", "labels", "copy", "copied"), [

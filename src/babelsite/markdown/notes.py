@@ -43,7 +43,18 @@ def render_notes_open(self, tokens: Sequence[Token], idx: int, options, env) -> 
 
 
 def render_note_backref(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    """Write the link from a note back to where the text refers to it."""
-    _, ref = note_number(tokens, idx)
-    label = escapeHtml(env.get("ui", {}).get("back_to_note", "Back to note {name}").replace("{name}", ref.split(":")[0]))
-    return f' <a href="#fnref{ref}" class="footnote-backref" aria-label="{label}">\u21a9\ufe0e</a>'
+    """Write the link from a note back to a place that refers to it, marked a, b, c… when there are several."""
+    number, ref = note_number(tokens, idx)
+    meta = tokens[idx].meta
+    several = env.get("footnotes", {}).get("list", {}).get(meta["id"], {}).get("count", 1) > 1
+    mark = backref_mark(max(meta.get("subId", 0), 0)) if several else ""
+    label = escapeHtml(env.get("ui", {}).get("back_to_note", "Back to note {name}").replace("{name}", number + mark))
+    shown = f'\u21a9\ufe0e<sup>{mark}</sup>' if mark else "\u21a9\ufe0e"
+    return (f' <a href="#fnref{ref}" class="footnote-backref"><span class="visually-hidden">{label}</span>'
+            f'<span aria-hidden="true" dir="ltr">{shown}</span></a>')
+
+
+def backref_mark(index: int) -> str:
+    """Return a, b, … z, aa, ab, … for the index-th place citing a source or referring to a note."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return backref_mark(index // 26 - 1) + letters[index % 26] if index >= 26 else letters[index]

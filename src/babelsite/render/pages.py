@@ -20,6 +20,7 @@ from ..links.redirects import check_redirects, redirect_moves
 from ..locale import collation_key, ui_strings
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
+from ..markdown.notes import backref_mark
 from ..model import OutputFile
 from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
@@ -492,12 +493,6 @@ def listing_order(entry: ListEntry) -> tuple:
 def searchable_languages(site: LinkedSite) -> set[str]:
     """Return the languages with real article pages: Pagefind indexes only those, so others have no search."""
     return {lang for _, lang in site.article_paths}
-
-
-def backref_mark(index: int) -> str:
-    """Return a, b, … z, aa, ab, … for the index-th place citing a source."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    return backref_mark(index // 26 - 1) + letters[index % 26] if index >= 26 else letters[index]
 
 
 def template_location(exc: BaseException, fallback: str) -> tuple[str, int]:
