@@ -431,6 +431,8 @@ def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture, config):
         ("title", lambda: edit(titled, lambda t: re.sub(r"(?m)^title: .*$", "title: 'Renamed'", t, count=1)),
          [titled], True),
         ("weight", lambda: edit(titled, set_weight), [titled], True),
+        ("description", lambda: edit(titled, lambda t: t.replace("title:", "description: Listed with it.\ntitle:", 1)),
+         [titled], True),  # homes and category pages list it with its description
         ("new category", lambda: edit(titled, lambda t: re.sub(r"(?m)^category: .*$", "category: Brand New", t)
                                       if "category:" in t else t.replace("title:", "category: Brand New\ntitle:", 1)),
          [titled], False),
