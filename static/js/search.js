@@ -109,7 +109,9 @@
           link.appendChild(span("site-search-section", section.title));
         }
         item.appendChild(link);
-        item.appendChild(excerpt((section || data).excerpt || ""));
+        var text = (section || data).excerpt || "";
+        if (section && text.indexOf(section.title) === 0) text = text.slice(section.title.length);  // said above
+        item.appendChild(excerpt(text.trim()));
         list.appendChild(item);
       });
       list.hidden = false;
