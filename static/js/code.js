@@ -25,6 +25,7 @@
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
     document.body.appendChild(status);
     buttons.forEach(function (button) {
       var label = button.textContent;
