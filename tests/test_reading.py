@@ -251,6 +251,8 @@ def test_code_blocks_and_open_search_have_no_serious_accessibility_violation(bro
 def test_the_preview_indexes_and_indexes_an_edit_again_without_holding_the_reload(tmp_path, context, monkeypatch):
     site_dir = tmp_path / "reading"
     shutil.copytree(SITES / "reading", site_dir)
+    config = site_dir / "site.toml"  # English-only pages get Italian pages too, with the English text (not indexed)
+    config.write_text(config.read_text().replace('default_language = "en"', 'default_language = "en"\nfallback = "notice"'))
     held, release = threading.Event(), threading.Event()
     index = babelsite.serve.search.run_pagefind
 
@@ -265,19 +267,21 @@ def test_the_preview_indexes_and_indexes_an_edit_again_without_holding_the_reloa
     try:
         assert preview.search.wait_for(1, timeout=30)
         page = context.new_page()
-        page.goto(preview.url.rstrip("/") + ARTICLE)
+        page.goto(preview.url.rstrip("/") + "/en/guide/install/")
         page.get_by_role("searchbox").fill("quokka")
         expect(page.locator(".site-search-results a").first).to_have_attribute("href", ARTICLE + "#sampling-schedules")
         page.evaluate("window.beforeReload = true")
+        italian = preview.search.get("pagefind/it/pagefind-entry.json")
         held.set()  # the next indexing waits until released
-        article = site_dir / "content/en/guide/diffusion.md"
-        article.write_text(article.read_text().replace("Fewer steps", "A wombat would take fewer steps"))
-        expect(page.locator("article")).to_contain_text("A wombat would take")  # reloaded while indexing waits
+        article = site_dir / "content/en/guide/install.md"  # its Italian page changes too
+        article.write_text(article.read_text().replace("Install it", "A wombat can install it"))
+        expect(page.locator("article")).to_contain_text("A wombat can")  # reloaded while indexing waits
         assert page.evaluate("window.beforeReload === undefined") and preview.search.passes == 1
         release.set()
         assert preview.search.wait_for(2, timeout=30)
+        assert preview.search.get("pagefind/it/pagefind-entry.json") is italian  # only English was indexed again
         page.get_by_role("searchbox").fill("wombat")
-        expect(page.locator(".site-search-results a").first).to_have_attribute("href", ARTICLE + "#sampling-schedules")
+        expect(page.locator(".site-search-results a").first).to_have_attribute("href", "/en/guide/install/")
     finally:
         release.set()
         preview.stop()

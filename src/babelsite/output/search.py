@@ -24,7 +24,7 @@ LOW_SPACE = 1 << 20
 # What the Markdown adds to article text that would only clutter search excerpts: heading anchors, [1] citations,
 # note marks and their back links, code blocks' language label and copy button.
 NOT_TEXT = ".header-anchor, sup.citation, .footnote-ref, .footnote-backref, .code-header"
-BACKGROUND_NICENESS = 10
+BACKGROUND_NICENESS = 10  # how much lower than the preview itself its background Pagefind runs
 
 
 BUNDLE = UrlScheme.search_bundle.strip("/")

@@ -34,11 +34,10 @@ class PreviewSearch:
             return self.files.get(path)
 
     def request(self, config: SiteConfig, languages: Iterable[str], changed: Iterable[str] | None) -> None:
-        """Ask for the bundles whose pages changed (site paths, `en/x/`; None: every bundle) to be indexed again."""
+        """Ask for the bundles of the pages changed (site paths, `en/x/`, or sections, `en/`; None: all) to be indexed."""
         globs = bundles(config, languages) if config.search else {}
         reached = set(globs) if changed is None else \
-            {folder for folder, glob in globs.items() for path in changed
-             if path.endswith(("/", ".html")) and path.startswith(glob.removesuffix(PAGES))}  # pages, not CSS
+            {folder for folder, glob in globs.items() for path in changed if path.startswith(glob.removesuffix(PAGES))}
         with self.lock:
             self.config, self.globs = config, globs
             self.files = {path: data for path, data in self.files.items()  # a language no longer searched

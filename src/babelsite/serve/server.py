@@ -215,10 +215,10 @@ class PreviewServer:
             self.watch_new_folders()
             if changed and not self.stopping.is_set():
                 self.rebuilds += 1
-                self.publish(self.site.rebuild(changed))
+                self.publish(self.site.rebuild(changed), changed)
 
-    def publish(self, result: RebuildResult) -> None:
-        """Tell the terminal and every open tab how the rebuild went."""
+    def publish(self, result: RebuildResult, changed_inputs: set[Path] = frozenset()) -> None:
+        """Tell the terminal and every open tab how the rebuild went, then have the search index follow."""
         if self.stopping.is_set():
             return
         if not result.ok:
@@ -239,7 +239,24 @@ class PreviewServer:
             "stylesheets": dict(result.stylesheets), "css_only": result.css_only,
             "homes": config_homes, "default_language": self.site.default_language,
         })
-        self.reindex((*result.changed, *result.removed))  # after the reload event, which never waits for it
+        # after the reload event, which never waits for it
+        pages = tuple(url for url in (*result.changed, *result.removed) if url.endswith(("/", ".html")))  # not CSS
+        self.reindex(self.edited_languages(result, changed_inputs) or pages)
+
+    def edited_languages(self, result: RebuildResult, changed_inputs: set[Path]) -> tuple[str, ...]:
+        """Return the URL prefixes of the languages of the Markdown files an incremental rebuild applied, or ().
+
+        Only these languages' article text changed: the pages of the others show the edit in their
+        menus and language switchers, which the search index leaves out.
+        """
+        state = self.site.state
+        try:
+            keys = [state.site.files.get(str(path.resolve())) for path in changed_inputs]
+        except (OSError, RuntimeError):
+            return ()
+        if not result.incremental or not keys or None in keys:
+            return ()  # a full rebuild, or a deleted file
+        return tuple(self.site.urls.href(self.site.urls.lang_prefix(lang)) for _, lang in keys)
 
     def reindex(self, changed_urls: tuple[str, ...] | None) -> None:
         """Have the search bundles that changed pages belong to indexed again in the background (None: all)."""
