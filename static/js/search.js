@@ -20,7 +20,7 @@
       var target = event.target;
       var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
       var slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey;
-      var commandK = (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k";
+      var commandK = (event.ctrlKey || event.metaKey) && !event.altKey && String(event.key).toLowerCase() === "k";
       if (event.defaultPrevented || typing || !(slash || commandK)) return;
       event.preventDefault();
       var closed = form.closest("details:not([open])");  // a theme may fold the box away on small screens
