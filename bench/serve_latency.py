@@ -4,7 +4,8 @@
 
 From writing a changed article to the reload event leaving the server (the moment the
 server publishes it to the event stream), median over N edits, for body edits, title
-edits and template edits. `--sample` measures the repository's sample site instead of
+edits and template edits; and, for body edits, to the search index holding the edit (the
+preview indexes in the background, after the reload event). `--sample` measures the repository's sample site instead of
 a generated corpus.
 """
 
@@ -61,6 +62,20 @@ def measure(server: PreviewServer, edit, edits: int) -> list[float]:
     return latencies
 
 
+def measure_indexed(server: PreviewServer, edit, edits: int) -> list[float]:
+    """Apply `edit(n)` N times; return the seconds from each write to the end of the indexing it causes."""
+    latencies = []
+    for n in range(edits):
+        passes = server.search.passes
+        started = time.perf_counter()
+        edit(n)
+        if not server.search.wait_for(passes + 1, 600):
+            raise RuntimeError("no indexing within 600 s")
+        latencies.append(time.perf_counter() - started)
+        time.sleep(0.1)
+    return latencies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -92,7 +107,11 @@ def main() -> None:
         started = time.perf_counter()
         server.start()
         pages = sum(1 for path in server.site.outputs if path.endswith(".html"))
-        print(f"site: {pages} HTML pages, first build {time.perf_counter() - started:.2f} s")
+        built = time.perf_counter()
+        print(f"site: {pages} HTML pages, first build {built - started:.2f} s")
+        if not server.search.wait_for(1, 600):
+            raise RuntimeError("no search index within 600 s")
+        print(f"search index of every language {time.perf_counter() - built:.2f} s after the first build")
         text = article.read_text()
         translated = translation.read_text()
 
@@ -105,6 +124,8 @@ def main() -> None:
         try:
             results = {
                 "body edit": measure(server, lambda n: article.write_text(text + f"\nEdit number {n}.\n"), args.edits),
+                "body edit, indexed": measure_indexed(server, lambda n: article.write_text(text + f"\nIndexed {n}.\n"),
+                                                      args.edits),
                 "title edit": measure(server, lambda n: article.write_text(
                     re.sub(r"(?m)^title: .*$", f"title: 'Edited title {n}'", text, count=1)),
                     args.edits if args.title_edits is None else args.title_edits),

@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
+import html5lib
 import pytest
 from playwright.sync_api import expect
 
@@ -31,7 +32,7 @@ def entry(output: Path, lang: str) -> dict:
 
 def search_form(path: Path):
     """Return the search form of a built page, or None."""
-    return next((f for f in find_all(parse_html(path), "form") if f.get("role") == "search"), None)
+    return search_form_of(path.read_bytes())
 
 
 def scripts(path: Path) -> list[str]:
@@ -95,12 +96,19 @@ def test_search_false_writes_no_index_and_renders_no_box(site, tmp_path):
         assert not any("search." in src for src in scripts(page)), page
 
 
-def test_preview_shows_no_search_box(site):
+def test_preview_pages_have_the_search_box(site):
+    """The preview indexes in the background (test_reading.py); its pages link the box to the bundles as a build's do."""
     live = LiveSite(BuildOptions(site_dir=site("search")))
     assert live.rebuild().ok
-    pages = [data for path, data in live.outputs.items() if path.endswith(".html")]
-    assert pages and not any(b'role="search"' in data for data in pages)
-    assert not any(path.startswith("pagefind/") for path in live.outputs)
+    bundles = {search_form_of(live.outputs[path]).get("data-bundle") for path in ("it/venti/index.html", "en/venti/index.html")}
+    assert bundles == {"/pagefind/it/", "/pagefind/en/"}
+    assert not any(path.startswith("pagefind/") for path in live.outputs)  # the index is not part of the build
+
+
+def search_form_of(html: bytes):
+    """Return the search form of a page's HTML, or None."""
+    document = html5lib.parse(html, namespaceHTMLElements=True)
+    return next((f for f in find_all(document, "form") if f.get("role") == "search"), None)
 
 
 def test_a_failing_pagefind_leaves_the_previous_output_untouched(site, tmp_path, monkeypatch, capsys):
@@ -257,7 +265,7 @@ def test_the_italian_word_finds_nothing_on_an_english_page(page, built):
     box = page.get_by_role("searchbox", name="Search")
     box.fill("windrose")  # the English index works on this page...
     expect(page.locator(".site-search-results a")).to_have_count(1)
-    assert result_links(page) == ["/en/venti/"]
+    assert result_links(page) == ["/en/venti/#the-compass-rose"]  # the section the word is in
     box.fill("scirocco")  # ...and holds no Italian text, not even the fallback page's
     expect(page.get_by_role("status")).to_have_text("No results for “scirocco”")
     expect(page.locator(".site-search-results a")).to_have_count(0)
@@ -269,7 +277,7 @@ def test_results_link_under_the_base_path(page, built_under_docs):
     page.goto(built_under_docs + "/docs/it/venti/")
     page.get_by_role("searchbox", name="Cerca").fill("rosa dei venti")
     expect(page.locator(".site-search-results a")).to_have_count(1)
-    assert result_links(page) == ["/docs/it/venti/"]
+    assert result_links(page) == ["/docs/it/venti/#la-rosa-dei-venti"]
 
 
 def test_with_a_language_at_the_root_one_bundle_holds_every_language(site):

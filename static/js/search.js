@@ -1,5 +1,6 @@
 // The search box (templates/search.html): Pagefind's JS API over the index of the page's language.
-// Type to search; Enter or ArrowDown moves to the results, ArrowUp/ArrowDown between them, Escape back to the box.
+// "/" or Ctrl/Cmd-K opens it from anywhere but a text field. Type to search; Enter or ArrowDown moves to the
+// results, ArrowUp/ArrowDown between them, Escape back to the box. Each result leads to its best section.
 (function () {
   "use strict";
   var LIMIT = 10;
@@ -13,6 +14,20 @@
     var loading = null;
     var shown = "";
     form.hidden = false;
+    input.setAttribute("aria-keyshortcuts", "/ Control+K Meta+K");
+
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      var slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey;
+      var commandK = (event.ctrlKey || event.metaKey) && !event.altKey && String(event.key).toLowerCase() === "k";
+      if (event.defaultPrevented || typing || !(slash || commandK)) return;
+      event.preventDefault();
+      var closed = form.closest("details:not([open])");  // a theme may fold the box away on small screens
+      if (closed) closed.open = true;
+      input.focus();
+      input.select();
+    });
 
     function pagefind() {
       // Loaded on first use; Pagefind picks the index of <html lang> by itself.
@@ -55,6 +70,23 @@
       return paragraph;
     }
 
+    function bestSection(data) {
+      // Pagefind's sub-results are the page's sections (from headings with an id): the one matching most.
+      var best = null;
+      (data.sub_results || []).forEach(function (sub) {
+        var hits = (sub.locations || []).length;
+        if (!best || hits > (best.locations || []).length) best = sub;
+      });
+      return best;
+    }
+
+    function span(className, text) {
+      var element = document.createElement("span");
+      element.className = className;
+      element.textContent = text;
+      return element;
+    }
+
     function show(term, results) {
       if (term !== input.value.trim()) return;  // a later search is on its way
       shown = term;
@@ -66,12 +98,20 @@
         : form.getAttribute("data-results").replace("{count}", String(results.length));
       say(count, false);
       results.forEach(function (data) {
+        var title = (data.meta && data.meta.title) || data.url;
+        var section = bestSection(data);
         var item = document.createElement("li");
         var link = document.createElement("a");
-        link.href = data.url;
-        link.textContent = (data.meta && data.meta.title) || data.url;
+        link.href = section ? section.url : data.url;
+        link.appendChild(span("site-search-title", title));
+        if (section && section.title && section.title !== title) {
+          link.appendChild(span("visually-hidden", ", "));
+          link.appendChild(span("site-search-section", section.title));
+        }
         item.appendChild(link);
-        item.appendChild(excerpt(data.excerpt || ""));
+        var text = (section || data).excerpt || "";
+        if (section && text.indexOf(section.title) === 0) text = text.slice(section.title.length);  // said above
+        item.appendChild(excerpt(text.trim()));
         list.appendChild(item);
       });
       list.hidden = false;

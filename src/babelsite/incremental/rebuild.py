@@ -134,7 +134,7 @@ class LiveSite:
     def render_everything(self, site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
                           status: TranslationStatus) -> dict[str, bytes]:
         """Render the static files and every page into memory, keeping the renderer for the next edits."""
-        self.renderer, static = start_rendering(site, fragments, problems, status, search=False)
+        self.renderer, static = start_rendering(site, fragments, problems, status)
         outputs = {f.path: f.data for f in static}
         outputs.update((f.path, f.data) for f in itertools.chain(self.renderer.pages(), host_files(site)))
         return outputs
@@ -167,6 +167,8 @@ class LiveSite:
         site = with_articles(old_site, [new for _, new in edited], added, deleted)
         if site is None or any(site.original(slug).path != old_site.original(slug).path for slug in moved):
             return None  # a duplicate, a slug with no file left, or a new original to fall back to
+        if config.search and searchable_languages(site) != renderer.searchable:
+            return None  # a language gained or lost its search index, which every page of it links to
 
         new_pages = {slug: remade_pages(old_site, site, slug, slug in moved, problems) for slug in slugs}
         # related lists show titles, and lead to a translation or its fallback
@@ -267,8 +269,7 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
             if article.key not in site.corpus.groups or article.aliases or article.is_index:
                 return None  # a new slug changes what other pages' related lists find
             added.append((source, article))
-        elif same_place(config, current, article) and (not site.has_tree or (
-                same_listing(current, article) and current.description == article.description)):
+        elif same_place(config, current, article) and (not site.has_tree or same_listing(current, article)):
             edited.append((current, article))  # in a tree, a new title or weight moves it on every page's menu
         else:
             return None
@@ -325,7 +326,8 @@ def same_place(config, old: Article, new: Article) -> bool:
 
 def same_listing(old: Article, new: Article) -> bool:
     """Tell whether an edit left what home, category and related lists show of an article."""
-    return (old.title, old.category, old.weight) == (new.title, new.category, new.weight)
+    return (old.title, old.category, old.weight, old.description) == (new.title, new.category, new.weight,
+                                                                      new.description)
 
 
 def url_of(urls: UrlScheme, output_path: str) -> str:
@@ -384,8 +386,6 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         return None, None
     outputs, gone, new_state = update
     site = new_state.site
-    if searchable_languages(site) != renderer.searchable and config.search:
-        return None, None  # a language gained or lost its search index, which every page of it links to
     if options.strict and any(d.severity == WARNING for d in new_state.diagnostics):
         return None, None  # the cold build reports them as errors
     written = restage_site(output_dir, config.site_dir, cached.outputs, outputs, gone,

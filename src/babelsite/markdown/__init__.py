@@ -139,6 +139,8 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
         "resolve_file": resolve_file,
         "source_count": len(article.sources),
         "citation_label": ui["citation"],
+        "citation_title": ui["citation_source"],
+        "source_texts": [source.text for source in article.sources],
         "ui": ui,
         "resolve_link": resolve_link,
         "resolve_static": resolve_static,

@@ -13,20 +13,18 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from ..links.urls import slugify
 from .autolinks import autolinks_plugin
-from .citations import citations_plugin
+from .citations import citations_plugin, glue_markers_plugin
+from .codeblocks import code_blocks_plugin, highlight_code
 from .headings import heading_attrs_plugin
+from .notes import notes_plugin
 from .tasklists import tasklists_plugin
 
 # Ids the default theme's pages use, and those of citations, sources and footnotes: no heading takes them.
 THEME_IDS = frozenset({"main", "toc-heading", "sources-heading", "related-heading", "not-translated",
-                       "language-homes", "site-search-input", "site-search-status", "site-search-results"})
+                       "language-homes", "notes-heading", "site-search-input", "site-search-status", "site-search-results"})
 PAGE_ID = re.compile(r"^(?:source-\d+|cite-\d+-\d+|fn\d+|fnref\d+(?::\d+)?)$")
 ADMONITIONS = ("note", "tip", "info", "important", "warning", "caution", "danger")
 STATIC_PREFIX = "/static/"  # how Markdown names a file of static/, from the site root
@@ -40,6 +38,8 @@ def create_parser(html: bool) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(autolinks_plugin)
     md.use(footnote_plugin)
+    md.use(notes_plugin)
+    md.use(code_blocks_plugin)
     md.use(deflist_plugin)
     md.use(tasklists_plugin)
     # One block rule for every kind of admonition: seven rules would each look at every line.
@@ -48,23 +48,8 @@ def create_parser(html: bool) -> MarkdownIt:
     md.use(heading_attrs_plugin)
     md.core.ruler.after("inline", "article_links", rewrite_article_links)
     md.use(citations_plugin)
+    md.use(glue_markers_plugin)
     return md
-
-
-@cache
-def _formatter() -> HtmlFormatter:
-    return HtmlFormatter(nowrap=True)
-
-
-def highlight_code(code: str, lang: str, attrs: str) -> str:
-    """Highlight a fenced block with Pygments; '' (plain escaped code) for unknown languages."""
-    if not lang:
-        return ""
-    try:
-        lexer = get_lexer_by_name(lang)
-    except ClassNotFound:
-        return ""
-    return highlight(code, lexer, _formatter())
 
 
 def is_admonition(params: str, markup: str) -> bool:

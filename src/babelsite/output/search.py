@@ -22,8 +22,10 @@ CJK_INSTALL = "pip install 'babelsite[cjk]'"
 TURN_OFF = "or set search = false in site.toml to build without search"
 # Less free space than this after Pagefind left empty files means it could not write them: it does not say so.
 LOW_SPACE = 1 << 20
-# Marks the Markdown adds to article text that would only clutter search excerpts: heading anchors, [1] citations.
-NOT_TEXT = ".header-anchor, sup.citation"
+# What the Markdown adds to article text that would only clutter search excerpts: heading anchors, [1] citations,
+# note marks and their back links, code blocks' language label and copy button.
+NOT_TEXT = ".header-anchor, sup.citation, .footnote-ref, .footnote-backref, .code-header"
+BACKGROUND_NICENESS = 10  # how much lower than the preview itself its background Pagefind runs
 
 
 BUNDLE = UrlScheme.search_bundle.strip("/")
@@ -72,14 +74,18 @@ def reindex_site(staging: Path, config: SiteConfig, languages: Iterable[str], ch
             shutil.rmtree(previous)
 
 
-def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> None:
-    """Index the HTML pages under `site` that match `glob` into the folder `bundle`; raise SiteError on failure."""
+def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig, background: bool = False) -> None:
+    """Index the HTML pages under `site` that match `glob` into the folder `bundle`; raise SiteError on failure.
+
+    `background` runs Pagefind at a lower priority, so that it slows no rebuild running beside it (the preview).
+    """
     bundle.parent.mkdir(parents=True, exist_ok=True)
     command = [*pagefind_command(config), "--site", str(site), "--glob", glob, "--output-path", str(bundle),
                "--exclude-selectors", NOT_TEXT, "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                                stdin=subprocess.DEVNULL, check=False)
+                                stdin=subprocess.DEVNULL, check=False,
+                                preexec_fn=lower_priority if background and hasattr(os, "nice") else None)
     except OSError as exc:
         fail(config, f"search indexing failed: cannot run Pagefind ({command[0]}): {exc.strerror or exc}",
              f"reinstall babelsite so that its pagefind dependency is complete, {TURN_OFF}")
@@ -91,6 +97,11 @@ def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig) -> Non
         fail(config, f"search indexing failed: Pagefind {exit_reason(result.returncode)}{last_lines(result)}",
              f"fix what Pagefind reports, {TURN_OFF}")
     sort_entry(bundle / "pagefind-entry.json", config)
+
+
+def lower_priority() -> None:
+    """Make the calling process yield the processor to others (in the child, before Pagefind starts)."""
+    os.nice(BACKGROUND_NICENESS)
 
 
 def incomplete(bundle: Path) -> bool:

@@ -20,6 +20,7 @@ from ..links.redirects import check_redirects, redirect_moves
 from ..locale import collation_key, ui_strings
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
+from ..markdown.notes import backref_mark
 from ..model import OutputFile
 from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
@@ -110,11 +111,10 @@ def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
 
 
 def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                    status: TranslationStatus | None, search: bool = True,
+                    status: TranslationStatus | None,
                     compiled_dir: Path | None = None) -> tuple[PageRenderer, list[OutputFile]]:
     """Read the static files (named by content hash) and return a page renderer that links to them.
 
-    `search` says that the pages will be indexed (a build to files): the preview, in memory, passes False.
     `compiled_dir` keeps compiled templates for the next build: this user's, never in a site folder.
     """
     theme = Theme.for_site(site.config.site_dir, site.config.allow_outside, site.config.content_dir)
@@ -123,17 +123,17 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     for name, path, site_path, data in theme.published_files(site.urls, problems):
         assets[name] = site_path
         static.append(OutputFile(site_path, data))
-    return PageRenderer(site, fragments, theme, assets, problems, status, search, compiled_dir), static
+    return PageRenderer(site, fragments, theme, assets, problems, status, compiled_dir), static
 
 
 class PageRenderer:
     """Builds template views and renders them; keeps the Jinja environment for one build."""
 
     def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector,
-                 status: TranslationStatus | None, search: bool = True, compiled_dir: Path | None = None):
+                 status: TranslationStatus | None, compiled_dir: Path | None = None):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
-        self.searchable = searchable_languages(site) if search and self.config.search else set()
+        self.searchable = searchable_languages(site) if self.config.search else set()
         self.ui = ui_strings(site.config.language_codes, site.config.i18n)
         self.env = jinja_environment(theme.template_dirs, compiled_dir)
         # each language's listing: category -> (weight, slug, link view) of its articles, sorted
@@ -234,7 +234,7 @@ class PageRenderer:
         """Return the category under which a reader of `lang` finds an article, and its entry there."""
         link = self.site.link(slug, lang)
         article = self.site.corpus.groups[slug].get(lang) or self.site.original(slug)
-        return article.category, (article.weight, slug, self.link_view(link))
+        return article.category, (article.weight, slug, {**self.link_view(link), "description": article.description})
 
     def listing(self, lang: str) -> dict[str | None, list[ListEntry]]:
         """Return the articles a reader of `lang` can reach, grouped by category, sorted."""
@@ -500,12 +500,6 @@ def listing_order(lang: str, entry: ListEntry) -> tuple:
 def searchable_languages(site: LinkedSite) -> set[str]:
     """Return the languages with real article pages: Pagefind indexes only those, so others have no search."""
     return {lang for _, lang in site.article_paths}
-
-
-def backref_mark(index: int) -> str:
-    """Return a, b, … z, aa, ab, … for the index-th place citing a source."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    return backref_mark(index // 26 - 1) + letters[index % 26] if index >= 26 else letters[index]
 
 
 def template_location(exc: BaseException, fallback: str) -> tuple[str, int]:

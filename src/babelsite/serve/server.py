@@ -26,6 +26,7 @@ from ..build import BuildOptions
 from ..errors import SiteError, plural
 from ..incremental.rebuild import LiveSite, RebuildResult
 from ..render.theme import Theme
+from .search import PreviewSearch
 
 PREVIEW = "/__babelsite/"
 NO_SITE_YET = b"<!DOCTYPE html><html><head><title>babelsite</title></head><body></body></html>"
@@ -135,6 +136,7 @@ class PreviewServer:
         self.watched_folders: list[Path] = []
         self.watches: dict[Path, object] = {}  # watched folder -> its watchdog watch
         self.rebuilds = 0
+        self.search = PreviewSearch(log)
 
     @property
     def base_path(self) -> str:
@@ -159,7 +161,13 @@ class PreviewServer:
         self.start_watching(config_dir)
         self.spawn(self.httpd.serve_forever, "babelsite-http", 0.1)
         self.spawn(self.build_loop, "babelsite-builder")
+        self.spawn(self.search.run, "babelsite-search", self.current_outputs, self.stopping)
         return self.url
+
+    def current_outputs(self) -> dict[str, bytes]:
+        """Return the files of the last good build (each rebuild replaces the dict, never changes it)."""
+        with self.site.lock:
+            return self.site.outputs
 
     def spawn(self, target, name: str, *args) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -207,10 +215,10 @@ class PreviewServer:
             self.watch_new_folders()
             if changed and not self.stopping.is_set():
                 self.rebuilds += 1
-                self.publish(self.site.rebuild(changed))
+                self.publish(self.site.rebuild(changed), changed)
 
-    def publish(self, result: RebuildResult) -> None:
-        """Tell the terminal and every open tab how the rebuild went."""
+    def publish(self, result: RebuildResult, changed_inputs: set[Path] = frozenset()) -> None:
+        """Tell the terminal and every open tab how the rebuild went, then have the search index follow."""
         if self.stopping.is_set():
             return
         if not result.ok:
@@ -220,6 +228,7 @@ class PreviewServer:
             return
         self.print_warnings(result)
         if self.site.builds == 1:
+            self.reindex(None)
             return
         print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
               file=self.log, flush=True)
@@ -230,6 +239,33 @@ class PreviewServer:
             "stylesheets": dict(result.stylesheets), "css_only": result.css_only,
             "homes": config_homes, "default_language": self.site.default_language,
         })
+        # after the reload event, which never waits for it
+        pages = tuple(url for url in (*result.changed, *result.removed) if url.endswith(("/", ".html")))  # not CSS
+        self.reindex(self.edited_languages(result, changed_inputs) or pages)
+
+    def edited_languages(self, result: RebuildResult, changed_inputs: set[Path]) -> tuple[str, ...]:
+        """Return the URL prefixes of the languages of the Markdown files an incremental rebuild applied, or ().
+
+        Only these languages' article text changed: the pages of the others show the edit in their
+        menus and language switchers, which the search index leaves out.
+        """
+        state = self.site.state
+        try:
+            keys = [state.site.files.get(str(path.resolve())) for path in changed_inputs]
+        except (OSError, RuntimeError):
+            return ()
+        if not result.incremental or not keys or None in keys:
+            return ()  # a full rebuild, or a deleted file
+        return tuple(self.site.urls.href(self.site.urls.lang_prefix(lang)) for _, lang in keys)
+
+    def reindex(self, changed_urls: tuple[str, ...] | None) -> None:
+        """Have the search bundles that changed pages belong to indexed again in the background (None: all)."""
+        state, renderer = self.site.state, self.site.renderer
+        if state is None or renderer is None:
+            return
+        base = self.base_path
+        changed = None if changed_urls is None else [url[len(base):] for url in changed_urls if url.startswith(base)]
+        self.search.request(state.site.config, renderer.searchable, changed)
 
     def print_warnings(self, result: RebuildResult) -> None:
         for diagnostic in result.diagnostics:
@@ -314,7 +350,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         status, key = resolve_request(path, self.server.preview.base_path, site.get)
         if status == HTTPStatus.MOVED_PERMANENTLY:
             return self.send_bytes(status, b"", "text/plain", head, location=key)
-        data = site.get(key) if key else None
+        data = (site.get(key) or self.server.preview.search.get(key)) if key else None
         if data is None:
             status, key = HTTPStatus.NOT_FOUND if status == HTTPStatus.OK else status, not_found_page(key, site.get)
             data = site.get(key) or NO_SITE_YET
