@@ -208,8 +208,8 @@ class Pack:
         try:
             if self.file is None:
                 self.file = self.path.open("rb")
-            self.file.seek(offset)
-            data = self.file.read(length)
+            # pread, not seek and read: forked workers rendering pages share the file's offset
+            data = os.pread(self.file.fileno(), length, offset)
         except OSError as exc:
             raise DamagedCache(self.path, type(exc).__name__) from None
         if not hmac.compare_digest(part_signature(self.key, name, data), signature):
