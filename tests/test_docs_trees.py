@@ -114,7 +114,7 @@ def test_a_section_page_lists_its_pages_with_descriptions(site, tmp_path):
 def test_a_page_missing_in_a_language_is_marked_in_the_menu(site, tmp_path):
     out = tmp_path / "public"
     assert build(site("docs_hugo"), out) == 0
-    document = parse_html(out / "de/docs/getting-started/install/index.html")
+    document = parse_html(out / "de/docs/concepts/overview/index.html")  # its section open: Signals is English only
     nav = by_class(document, "nav", "tree-nav")[0]
     fallbacks = [a for a in nav.iter(XHTML + "a") if a.get("hreflang") == "en"]
     assert fallbacks and all(a.get("href").startswith("/en/") for a in fallbacks)
@@ -194,22 +194,48 @@ def test_every_problem_of_a_bad_tree_is_reported_at_once(site, tmp_path, capsys)
     ]
 
 
-@pytest.mark.parametrize("change", ["add", "move", "retitle", "describe"])
+def edit_front_matter(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+TREE_EDITS = ["add", "move", "retitle", "describe", "reweigh", "add-unindexed", "move-unindexed", "delete-unindexed",
+              "retitle-unindexed", "translate", "untranslate", "retitle-section"]
+
+
+@pytest.mark.parametrize("change", TREE_EDITS)
 def test_cached_and_cold_builds_agree_after_tree_edits(site, tmp_path, change):
     site_dir = site("docs_hugo")
     cached, cold = tmp_path / "cached", tmp_path / "cold"
     assert build(site_dir, cached) == 0
-    docs = site_dir / "content/en/docs"
+    content = site_dir / "content"
+    docs = content / "en/docs"
     if change == "add":
         (docs / "concepts/signals/logs.md").write_text("---\ntitle: Logs\nweight: 30\n---\nLines.\n")
     elif change == "move":
         (docs / "concepts/overview.md").rename(docs / "reference/concepts-overview.md")
     elif change == "retitle":
-        text = (docs / "concepts/signals/traces.md").read_text()
-        (docs / "concepts/signals/traces.md").write_text(text.replace("title: Traces", "title: Spans and traces", 1))
-    else:  # the section page lists its pages' descriptions
-        text = (docs / "concepts/signals/traces.md").read_text()
-        (docs / "concepts/signals/traces.md").write_text(text.replace("description: ", "description: Newly, ", 1))
+        edit_front_matter(docs / "concepts/signals/traces.md", "title: Traces", "title: Spans and traces")
+    elif change == "describe":  # the section page lists its pages' descriptions
+        edit_front_matter(docs / "concepts/signals/traces.md", "description: ", "description: Newly, ")
+    elif change == "reweigh":
+        edit_front_matter(docs / "concepts/signals/traces.md", "title: Traces", "title: Traces\nweight: -5")
+    elif change == "add-unindexed":  # docs/reference has no index page: babelsite makes it, listing this one
+        (docs / "reference/api.md").write_text("---\ntitle: API\ndescription: Every call.\n---\nCalls.\n")
+    elif change == "move-unindexed":
+        (docs / "reference/overview.md").rename(docs / "concepts/reference-overview.md")
+    elif change == "delete-unindexed":
+        (content / "fr/docs/reference/overview.md").unlink()
+    elif change == "retitle-unindexed":
+        edit_front_matter(docs / "reference/overview.md", "Weight: 1", "Weight: 30")
+    elif change == "translate":
+        (content / "de/docs/reference").mkdir()
+        (content / "de/docs/reference/overview.md").write_text("---\ntitle: Überblick\n---\nAlles.\n")
+    elif change == "untranslate":
+        (content / "fr/docs/concepts/signals/traces.md").unlink()
+    else:
+        edit_front_matter(docs / "concepts/_index.md", "title: ", "title: Core ")
     assert build(site_dir, cached) == 0
     assert build(site_dir, cold, "--no-cache") == 0
     assert tree(cached) == tree(cold)
@@ -227,12 +253,12 @@ def test_check_names_the_index_page_a_section_lacks(site, capsys):
     assert run("check", site("docs_hugo")) == 0
     notes = [line for line in capsys.readouterr().out.splitlines() if "section-index" in line or "no index page" in line]
     assert notes == [
-        "content/en/docs/reference/_index.md: info: section 'docs/reference' has no index page in en; its menu label "
-        "comes from [i18n.en] or its folder's name; add content/en/docs/reference/_index.md with its title: and "
-        "description:",
-        "content/fr/docs/reference/_index.md: info: section 'docs/reference' has no index page in fr; its menu label "
-        "comes from [i18n.fr] or its folder's name; add content/fr/docs/reference/_index.md with its title: and "
-        "description:",
+        "content/en/docs/reference/_index.md: info: section 'docs/reference' has no index page in en; babelsite makes "
+        "its page, titled from [i18n.en] or its folder's name; add content/en/docs/reference/_index.md with its title: "
+        "and description:",
+        "content/fr/docs/reference/_index.md: info: section 'docs/reference' has no index page in fr; babelsite makes "
+        "its page, titled from [i18n.fr] or its folder's name; add content/fr/docs/reference/_index.md with its title: "
+        "and description:",
     ]
 
 
@@ -263,3 +289,80 @@ def test_a_body_edit_in_a_tree_reads_only_its_own_page_from_the_cache(site, tmp_
     # the page and the two that link to it (their anchors may have moved); the menu comes from the cached tree
     assert set(loaded) == {"docs/concepts/signals/traces", "docs/concepts/overview", "docs/concepts/signals/metrics"}
     assert b"A new first paragraph." in (out / "en/docs/concepts/signals/traces/index.html").read_bytes()
+
+
+def test_a_folder_without_index_page_gets_a_page_listing_its_pages_in_each_language(site, tmp_path):
+    out = tmp_path / "public"
+    assert build(site("docs_hugo"), out) == 0
+    # docs/reference has no _index.md in any language: its title comes from [i18n.xx] or the folder's name
+    for lang, title in [("en", "Reference"), ("fr", "Référence"), ("de", "Referenz")]:
+        document = parse_html(out / lang / "docs/reference/index.html")
+        assert [text_of(h) for h in find_all(document, "h1")] == [title]
+        listing = by_class(document, "ul", "section-pages")[0]
+        entries = [(a.get("href"), a.get("hreflang")) for a in listing.iter(XHTML + "a")]
+        # German has no page there: the listing leads to the English one, marked as such
+        assert entries == [(f"/{'en' if lang == 'de' else lang}/docs/reference/overview/", "en" if lang == "de" else None)]
+        switcher = {a.get("hreflang"): a.get("href")
+                    for a in by_class(document, "nav", "language-switcher")[0].iter(XHTML + "a")}
+        assert switcher == {other: f"/{other}/docs/reference/" for other in ("en", "fr", "de")}  # the current one too
+        alternates = {link.get("hreflang") for link in find_all(document, "link") if link.get("rel") == "alternate"}
+        assert alternates == {"en", "fr", "de", "x-default"}
+    page = parse_html(out / "fr/docs/reference/overview/index.html")
+    crumbs = [a.get("href") for a in by_class(page, "nav", "breadcrumbs")[0].iter(XHTML + "a")]
+    assert crumbs[-1] == "/fr/docs/reference/"
+    links = {a.get("rel"): a.get("href") for a in by_class(page, "nav", "prev-next")[0].iter(XHTML + "a")}
+    assert links["prev"] == "/fr/docs/reference/"
+    menu = [a.get("href") for a in by_class(page, "nav", "tree-nav")[0].iter(XHTML + "a")]
+    assert "/fr/docs/reference/" in menu
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "https://lumen.example.org/de/docs/reference/</loc>" in sitemap
+
+
+def test_a_title_weight_or_description_edit_in_a_tree_reparses_only_that_page(site, tmp_path, monkeypatch):
+    from babelsite.incremental import cached, rebuild
+
+    site_dir, out, cold = site("docs_hugo"), tmp_path / "public", tmp_path / "cold"
+    assert build(site_dir, out) == 0
+    traces = site_dir / "content/en/docs/concepts/signals/traces.md"
+    edit_front_matter(traces, "title: Traces", "title: Spans\nweight: -5")
+    monkeypatch.setattr(cached, "cold_build", lambda *args: pytest.fail("a cold build"))
+    converted: list[tuple[str, str]] = []
+    real_convert = rebuild.convert_page
+    monkeypatch.setattr(rebuild, "convert_page",
+                        lambda site, page, *args: converted.append((page.key, page.lang)) or real_convert(site, page, *args))
+    assert build(site_dir, out) == 0
+    assert converted == [("docs/concepts/signals/traces", "en")]
+    monkeypatch.undo()
+    assert build(site_dir, cold, "--no-cache") == 0
+    assert tree(out) == tree(cold)
+    assert ("Spans", None) in menu_links(parse_html(out / "en/docs/concepts/signals/metrics/index.html"))
+    listing = by_class(parse_html(out / "en/docs/concepts/signals/index.html"), "ul", "section-pages")[0]
+    assert [text_of(a) for a in listing.iter(XHTML + "a")] == ["Spans", "Metrics"]
+
+
+def test_the_preview_applies_title_edits_in_a_tree_as_a_full_build_would(site):
+    from babelsite.build import BuildOptions
+    from babelsite.incremental.rebuild import LiveSite
+
+    site_dir = site("docs_hugo")
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    assert "de/docs/reference/index.html" in live.outputs
+    edited = [site_dir / "content/en/docs/concepts/signals/traces.md", site_dir / "content/fr/docs/reference/overview.md"]
+    edit_front_matter(edited[0], "title: Traces", "title: Spans\nweight: -5")
+    edit_front_matter(edited[1], "title: Vue d'ensemble de la référence", "title: Vue d'ensemble")
+    result = live.rebuild(edited)
+    assert result.ok and result.incremental
+    assert {"/en/docs/concepts/signals/metrics/", "/fr/docs/reference/"} <= set(result.changed)
+    fresh = LiveSite(BuildOptions(site_dir=site_dir))
+    assert fresh.rebuild().ok
+    assert live.outputs == fresh.outputs
+
+
+def test_a_page_at_the_url_of_a_made_section_page_is_an_error_naming_the_section(site, tmp_path, capsys):
+    site_dir = site("docs_hugo")
+    (site_dir / "content/en/docs/api.md").write_text("---\ntitle: API\nslug: reference\n---\nCalls.\n")
+    assert build(site_dir, tmp_path / "public") == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/en/docs/api.md:2: error: page /en/docs/reference/ is also the page made for section 'docs/reference', "
+        "which has no index page; give that folder an index page with a slug:, or change this slug")

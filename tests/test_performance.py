@@ -323,3 +323,11 @@ def test_a_body_edit_built_from_the_cache_sorts_nothing_again(generated, tmp_pat
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     assert collators == []  # loading a language's collation alone takes time
+
+
+def test_the_cache_key_covers_every_part_of_babelsite(site, tmp_path):
+    from babelsite.config import load_config
+
+    key = babelsite.incremental.cache.cache_key(load_config(site("docs_hugo")), tmp_path / "public", ())
+    files = {entry[0] for entry in key[3]}  # a change in any of them makes the next build cold
+    assert {"render/pages.py", "links/tree.py", "incremental/cache.py", "ui_strings.toml"} <= files

@@ -138,7 +138,8 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     outputs = itertools.chain(static, renderer.pages(options.jobs), host_files(site))
     result = write_site(output_dir, counted(outputs, progress), config.site_dir,
                         finish=lambda staging: index_site(staging, config, renderer.searchable),
-                        folders=[os.path.dirname(site.urls.output_file(page.path)) for page in site.pages])
+                        folders=[os.path.dirname(site.urls.output_file(path))
+                                 for path in itertools.chain((page.path for page in site.pages), site.sections.values())])
     prepared.timings["render+write"] = time.perf_counter() - t
     diagnostics = problems.sorted()
     warnings = tuple(d for d in diagnostics if d.severity == WARNING)

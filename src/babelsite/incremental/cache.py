@@ -66,7 +66,7 @@ def cache_key(config: SiteConfig, output_dir: Path, options: tuple) -> tuple:
     Besides babelsite's version, the stamps of its own files (a working copy changes without a
     new version) and the versions of the libraries whose output ends up in pages.
     """
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # babelsite/, not only incremental/
     code = sorted((p.relative_to(package).as_posix(), *stamp_of(p)[:2]) for p in package.rglob("*")
                   if p.is_file() and p.suffix in (".py", ".toml", ".js"))
     libraries = tuple((name, installed_version(name)) for name in OUTPUT_LIBRARIES)
@@ -208,8 +208,8 @@ class Pack:
         try:
             if self.file is None:
                 self.file = self.path.open("rb")
-            self.file.seek(offset)
-            data = self.file.read(length)
+            # pread, not seek and read: forked workers rendering pages share the file's offset
+            data = os.pread(self.file.fileno(), length, offset)
         except OSError as exc:
             raise DamagedCache(self.path, type(exc).__name__) from None
         if not hmac.compare_digest(part_signature(self.key, name, data), signature):

@@ -145,9 +145,12 @@ class LiveSite:
         A body edit reaches the article's pages in every language (their switchers and
         outdated notices); a new title, category or weight, or a translation that appears or
         goes, also reaches the pages that relate or link to it, the home and category pages
-        and the sitemap. Returns None when a change may reach further (a new or deleted slug,
-        a new original, a renamed slug, aliases, the set of categories, templates, static
-        files, site.toml, or an error): then everything is rebuilt, which reports every problem.
+        and the sitemap. In a documentation tree, such a change (or a new description) that
+        changes a language's tree reaches every page of that language, whose menu shows it:
+        they are rendered again from the bodies already converted. Returns None when a change
+        may reach further (a new or deleted slug, a new original, a renamed slug, aliases, a
+        deleted index page, the set of categories, templates, static files, site.toml, or an
+        error): then everything is rebuilt, which reports every problem.
         Looks only at the slugs a change reaches, found in the state's indexes of who refers to whom.
         """
         state, renderer = self.state, self.renderer
@@ -206,12 +209,18 @@ class LiveSite:
         if relisted:
             if categories != [[c["key"] for c in renderer.category_index(code)] for code in config.language_codes]:
                 return None  # every page's navigation lists the categories
+        # every page of a language shows its tree: a new title, weight or description there renders them all
+        retreed = renderer.retree(slugs) if site.has_tree else set()
         rendered = [page for slug in reached for page in site.pages_by_key[slug]
-                    if slug in slugs or (slug, page.lang) in relating or (moved and (slug, page.lang) in linking)]
+                    if page.lang not in retreed and (slug in slugs or (slug, page.lang) in relating
+                                                     or (moved and (slug, page.lang) in linking))]
         outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
-        outputs.update((f.path, f.data) for code in sorted(relisted) for f in renderer.language_pages(code))
-        extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
-        outputs.update((f.path, f.data) for f in extra)
+        if retreed:
+            outputs.update((f.path, f.data) for f in renderer.pages(self.options.jobs, retreed))
+        else:
+            outputs.update((f.path, f.data) for code in sorted(relisted) for f in renderer.language_pages(code))
+            extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
+            outputs.update((f.path, f.data) for f in extra)
         gone = {site.urls.output_file(p.path) for slug in moved for p in old_site.pages_by_key[slug]} - \
             {site.urls.output_file(p.path) for slug in moved for p in site.pages_by_key[slug]}
 
@@ -255,8 +264,8 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
         if path.suffix != ".md" or config.content_dir not in path.parents:
             return None
         if not path.exists():
-            if current is None or current.aliases:
-                return None
+            if current is None or current.aliases or current.is_index:
+                return None  # an index page's slug: names its folder in the URLs of the pages under it
             deleted.append(current)
             continue
         if (current is None and str(path) in state.discovered) or not path.is_file():
@@ -269,8 +278,8 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
             if article.key not in site.corpus.groups or article.aliases or article.is_index:
                 return None  # a new slug changes what other pages' related lists find
             added.append((source, article))
-        elif same_place(config, current, article) and (not site.has_tree or same_listing(current, article)):
-            edited.append((current, article))  # in a tree, a new title or weight moves it on every page's menu
+        elif same_place(config, current, article):
+            edited.append((current, article))
         else:
             return None
     return edited, added, deleted
@@ -377,7 +386,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
                                        compiled_dir=compiled_templates_dir(config.site_dir))
     renderer = live.renderer
     renderer.listings.update(stored.listings)
-    renderer.keep_trees(stored.trees)  # an edit that changes the tree is a full build: these stay true
+    renderer.keep_trees(stored.trees)  # an edit that changes a tree updates it (PageRenderer.retree)
     try:
         update = live.incremental(paths)
     except DamagedCache as exc:

@@ -93,6 +93,7 @@ class StoredState:
     slugs: tuple[str, ...]  # the corpus's slugs in order, each a part of the pack
     article_paths: Mapping[PageKey, str]
     files: Mapping[str, PageKey]
+    sections: Mapping[PageKey, str]  # (folder, lang) -> site path of the page made for a folder without an index page
     status: TranslationStatus
     diagnostics: tuple[Diagnostic, ...]
     discovered: frozenset[str]
@@ -109,7 +110,7 @@ class StoredState:
         groups: LazyMapping[str, Mapping[str, Article]] = LazyMapping(self.slugs, lambda slug: parts[slug][0])
         pages: LazyMapping[str, tuple[ArticlePage, ...]] = LazyMapping(self.slugs, lambda slug: parts[slug][1])
         site = LinkedSite(self.config, Corpus(groups), self.urls, pages, self.article_paths, self.files,
-                          keys_by_stem(self.slugs))
+                          keys_by_stem(self.slugs), self.sections)
         fragments = LazyMapping(site.page_keys(), lambda key: parts[key[0]][2][key[1]])
         return BuildState(site, fragments, self.status, self.diagnostics, self.discovered, self.relating, self.linking)
 
@@ -127,7 +128,8 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
     def part(slug: str) -> tuple:
         return groups[slug], pages[slug], {page.lang: fragments[slug, page.lang] for page in pages[slug]}
 
-    stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, state.status,
+    stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, site.sections,
+                         state.status,
                          state.diagnostics, state.discovered, state.relating, state.linking, renderer.listings,
                          renderer.category_label_keys(), renderer.trees())
     write_cache(config, cached, stored, changed, part, tuple(groups), previous)

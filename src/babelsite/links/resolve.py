@@ -62,6 +62,8 @@ class LinkedSite:
     article_paths: Mapping[tuple[str, str], str]  # (slug, lang) -> site path of a real translation
     files: Mapping[str, tuple[str, str]]  # resolved source file path -> (key, lang), for `.md` links
     stems: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a key's last segment -> the keys ending so
+    # (folder, lang) -> site path of the page made for a folder that has no index page in any language
+    sections: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def pages(self) -> tuple[ArticlePage, ...]:
@@ -80,6 +82,22 @@ class LinkedSite:
             for code in self.config.language_codes:
                 if notice or (slug, code) in self.article_paths:
                     yield slug, code
+
+    def section_paths(self, folder: str) -> dict[str, str]:
+        """Return the site paths of the page made for a folder without an index page, in language order."""
+        return {code: self.sections[folder, code] for code in self.config.language_codes if (folder, code) in self.sections}
+
+    def index_file(self, folder: str, lang: str) -> Path | None:
+        """Return the index file a folder would have in `lang`, beside that language's pages under it; None without any."""
+        depth = folder.count("/") + 1
+        for articles in self.corpus.groups.values():
+            article = articles.get(lang)
+            if article is None or not (article.folder + "/").startswith(folder + "/"):
+                continue
+            directory = article.path.parents[article.folder.count("/") + 1 - depth]
+            suffixed = article.path.stem.rpartition(".")[2] == lang  # the suffix layout: guide/install.fr.md
+            return directory / (f"_index.{lang}.md" if suffixed else "_index.md")
+        return None
 
     def original(self, slug: str) -> Article:
         """Return the version other languages fall back to: the default language's, else the first."""
@@ -125,12 +143,7 @@ def page_path(urls: UrlScheme, corpus: Corpus, article: Article, lang: str) -> s
 
     `article` is the version shown (a fallback shows the original's text at the reader's URL).
     """
-    segments = []
-    parts = article.folder.split("/") if article.folder else []
-    for depth in range(1, len(parts) + 1):
-        folder = "/".join(parts[:depth])
-        index = corpus.groups.get(folder, {}).get(lang)
-        segments.append(index.slug if index is not None and index.is_index else parts[depth - 1])
+    segments = localized_folders(corpus, article.folder, lang)
     if article.is_index:
         if not segments:
             return urls.home(lang)
@@ -138,6 +151,34 @@ def page_path(urls: UrlScheme, corpus: Corpus, article: Article, lang: str) -> s
     else:
         segments.append(article.slug)
     return urls.article(lang, "/".join(segments), article.slug, article.category)
+
+
+def localized_folders(corpus: Corpus, folder: str, lang: str) -> list[str]:
+    """Return the URL segments of a folder's path in `lang`: each folder renamed by its index page's `slug:` there."""
+    segments = []
+    parts = folder.split("/") if folder else []
+    for depth in range(1, len(parts) + 1):
+        index = corpus.groups.get("/".join(parts[:depth]), {}).get(lang)
+        segments.append(index.slug if index is not None and index.is_index else parts[depth - 1])
+    return segments
+
+
+def folders_of(keys: Iterable[str]) -> set[str]:
+    """Return every folder that holds pages, at any depth (not the language root)."""
+    return {key.rsplit("/", depth)[0] for key in keys for depth in range(1, key.count("/") + 1)}
+
+
+def folders_without_index(keys: Iterable[str]) -> list[str]:
+    """Return the folders that hold pages but are no page themselves (no index page in any language), sorted."""
+    keys = set(keys)
+    return sorted(folders_of(keys) - keys)
+
+
+def section_paths(urls: UrlScheme, corpus: Corpus, languages: Iterable[str]) -> dict[tuple[str, str], str]:
+    """Return the site path, in every language, of the page made for each folder without an index page."""
+    return {(folder, lang): urls.article(lang, "/".join(localized_folders(corpus, folder, lang)),
+                                         folder.rpartition("/")[2], None)
+            for folder in folders_without_index(corpus.groups) for lang in languages}
 
 
 def keys_by_stem(keys: Iterable[str]) -> Mapping[str, tuple[str, ...]]:
@@ -159,7 +200,7 @@ def resolve(config: SiteConfig, corpus: Corpus, problems: Collector) -> LinkedSi
     site = LinkedSite(
         config, corpus, urls, MappingProxyType({}), MappingProxyType(article_paths),
         MappingProxyType({str(a.path.resolve()): (a.key, a.lang) for a in corpus.articles()}),
-        keys_by_stem(corpus.groups),
+        keys_by_stem(corpus.groups), MappingProxyType(section_paths(urls, corpus, config.language_codes)),
     )
     pages_by_key = {key: tuple(pages_of(site, key, problems)) for key in corpus.groups}
     site = replace(site, pages_by_key=MappingProxyType(pages_by_key))
@@ -253,6 +294,7 @@ def check_collisions(site: LinkedSite, pages: Iterable[ArticlePage], problems: C
     if site.config.status_page:
         reserved.add(urls.output_file(urls.status))
     reserved.update(category_files(site, problems))
+    made = made_section_files(site, reserved, problems)
     owners: dict[str, tuple[Article, str]] = {}
     for page in pages:
         if page.is_fallback:
@@ -268,6 +310,10 @@ def check_collisions(site: LinkedSite, pages: Iterable[ArticlePage], problems: C
             if output in reserved or path.startswith("static/"):
                 problems.error(page.article.path, line, f"{what} /{path} is reserved for the site's own pages",
                                "choose another slug or alias", code="url-collision")
+            elif output in made:
+                problems.error(page.article.path, line, f"{what} /{path} is also the page made for section "
+                               f"'{made[output]}', which has no index page",
+                               "give that folder an index page with a slug:, or change this slug", code="url-collision")
             elif output in owners:
                 owner, owner_what = owners[output]
                 if owner is page.article:
@@ -277,6 +323,20 @@ def check_collisions(site: LinkedSite, pages: Iterable[ArticlePage], problems: C
                     problems.error(page.article.path, line, f"{what} /{path} is also used by {owner.display_path}",
                                    "change the permalink pattern, the slug or the alias", code="url-collision")
             owners.setdefault(output, (page.article, what))
+
+
+def made_section_files(site: LinkedSite, reserved: set[str], problems: Collector) -> dict[str, str]:
+    """Return the output files of the pages made for folders without an index page; report those that collide."""
+    made: dict[str, str] = {}  # output file -> folder
+    for (folder, lang), path in site.sections.items():
+        output = site.urls.output_file(path)
+        if output in reserved or output in made:
+            index = site.index_file(folder, lang) or site.config.content_dir
+            other = f"the page made for section '{made[output]}'" if output in made else "reserved for the site's own pages"
+            problems.error(index, 0, f"section '{folder}' has no index page, and the page made for it, /{path}, "
+                           f"is also {other}", f"add {problems.display_path(index)} with a slug:", code="url-collision")
+        made.setdefault(output, folder)
+    return made
 
 
 def category_files(site: LinkedSite, problems: Collector) -> set[str]:

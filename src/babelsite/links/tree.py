@@ -1,16 +1,16 @@
 """The tree of each language: sections (folders) and pages in navigation order, for menus, breadcrumbs and previous/next.
 
 Every folder under a language root is a section; its index page (`_index.md` or `index.md`)
-gives its title, description and weight in each language. A folder without one in some
-language takes its label from `[i18n.xx]` (keyed by the humanized folder name) or the
-humanized name. A page missing in a language follows `fallback` (the link and the language
+gives its title, description and weight in each language. A folder without one in any
+language gets a page made for it (`LinkedSite.sections`) titled from `[i18n.xx]` (keyed by
+the humanized folder name) or the humanized name. A page missing in a language follows `fallback` (the link and the language
 it is read in come from `LinkedSite.link`), so the tree never leads to a missing page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..locale import collation_key
 from .resolve import LinkedSite
@@ -22,7 +22,7 @@ class TreeNode:
 
     key: str  # the page's key, or the section's folder ('' for the language's root)
     title: str
-    path: str | None  # the site path it links to; None for a folder without an index page
+    path: str  # the site path it links to: a folder without an index page links to the page made for it
     lang: str  # the language its title and text are in (another one than the tree's when it falls back)
     description: str
     weight: int
@@ -39,7 +39,7 @@ class LanguageTree:
     """One language's tree, with its pages in reading order and the parent of every node."""
 
     root: TreeNode
-    order: tuple[TreeNode, ...]  # every node that links somewhere, depth first, a section before its pages
+    order: tuple[TreeNode, ...]  # every node, depth first, a section before its pages (the root when it is a page)
     position: dict[str, int]  # key -> index in `order`
     parent: dict[str, str]  # key -> its parent section's key
     nodes: dict[str, TreeNode]  # key -> node
@@ -80,27 +80,69 @@ def language_tree(site: LinkedSite, lang: str) -> LanguageTree:
     parent_of = {child: parent for parent, kids in children.items() for child in kids}
 
     def build(key: str) -> TreeNode:
-        kids = tuple(sorted((build(child) for child in children[key]),
-                            key=lambda node: (node.weight, collation_key(node.title, lang), node.key)))
-        node = make_node(site, lang, key, kids)
+        node = make_node(site, lang, key, tuple(sorted((build(child) for child in children[key]),
+                                                       key=lambda node: tree_order(node, lang))))
         nodes[key] = node
         return node
 
-    root = build("")
-    order = tuple(node for node in walk(root) if node.path is not None)
-    return LanguageTree(root, order, {node.key: index for index, node in enumerate(order)}, parent_of, nodes)
+    return finished_tree(site, build(""), parent_of, nodes)
+
+
+def updated_tree(tree: LanguageTree, site: LinkedSite, lang: str, keys: Iterable[str]) -> LanguageTree:
+    """Return the tree with the nodes of these existing keys made anew from `site`; the same tree when none changed.
+
+    Only the changed nodes and the sections above them are made again (a new title, weight or
+    description re-sorts its section), so that an edit reads no other page.
+    """
+    nodes = dict(tree.nodes)
+    stale: set[str] = set()
+    for key in keys:
+        node = nodes.get(key)
+        if node is not None and make_node(site, lang, key, node.children) != node:
+            stale.add(key)
+            while key:
+                key = tree.parent[key]
+                stale.add(key)
+    if not stale:
+        return tree
+    for key in sorted(stale, key=lambda key: -depth(key)):  # children before their sections
+        kids = tuple(sorted((nodes[child.key] for child in nodes[key].children), key=lambda node: tree_order(node, lang)))
+        nodes[key] = make_node(site, lang, key, kids)
+    return finished_tree(site, nodes[""], tree.parent, nodes)
+
+
+def finished_tree(site: LinkedSite, root: TreeNode, parent: dict[str, str], nodes: dict[str, TreeNode]) -> LanguageTree:
+    """Return the tree of a root with its reading order."""
+    # the root is in reading order when it is a page of its own, not the home page babelsite makes
+    order = tuple(node for node in walk(root) if node.key or "" in site.corpus.groups)
+    return LanguageTree(root, order, {node.key: index for index, node in enumerate(order)}, parent, nodes)
+
+
+def tree_order(node: TreeNode, lang: str) -> tuple:
+    """Sort a section's nodes by weight, then title in the language's collation, then key."""
+    return node.weight, collation_key(node.title, lang), node.key
+
+
+def depth(key: str) -> int:
+    """Return how deep a key is in the tree: 0 for the root."""
+    return key.count("/") + 1 if key else 0
 
 
 def make_node(site: LinkedSite, lang: str, key: str, kids: tuple[TreeNode, ...]) -> TreeNode:
-    """Return the node of a key in `lang`: its page as linked from `lang`, or a folder's label."""
+    """Return the node of a key in `lang`: its page as linked from `lang`, or the page made for a folder."""
     link = site.link(key, lang) if key in site.corpus.groups else None
     if link is not None:
         article = site.corpus.groups[key].get(lang) or site.original(key)
         return TreeNode(key, link.title, link.path, link.lang, article.description, article.weight, kids)
-    name = humanize(key.rpartition("/")[2])
-    label = site.config.i18n.get(lang, {}).get(name, name)
     weight = min((kid.weight for kid in kids), default=0)
-    return TreeNode(key, label, None, lang, "", weight, kids)
+    return TreeNode(key, section_label(site, key, lang), site.sections.get((key, lang), site.urls.home(lang)), lang, "",
+                    weight, kids)
+
+
+def section_label(site: LinkedSite, folder: str, lang: str) -> str:
+    """Return the title of a folder without an index page in `lang`: `[i18n.xx]` keyed by its humanized name, or that name."""
+    name = humanize(folder.rpartition("/")[2])
+    return site.config.i18n.get(lang, {}).get(name, name)
 
 
 def walk(node: TreeNode) -> Iterator[TreeNode]:

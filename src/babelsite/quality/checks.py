@@ -7,7 +7,7 @@ from typing import Iterable, Mapping
 from ..content.frontmatter import as_written
 from ..content.load import misspelling_of
 from ..errors import Collector, plural
-from ..links.resolve import ArticlePage, LinkedSite
+from ..links.resolve import ArticlePage, LinkedSite, folders_of
 from ..links.translations import content_hash, recorded_hash
 from ..model import Article
 from ..markdown import Fragment
@@ -181,17 +181,16 @@ def check_section_pages(site: LinkedSite, problems: Collector) -> None:
     """Note each folder that has pages in a language but no index page there, naming the index file to add."""
     if not site.has_tree:
         return
-    for folder in sorted({key.rpartition("/")[0] for key in site.corpus.groups if "/" in key}):
+    for folder in sorted(folders_of(site.corpus.groups)):
         group = site.corpus.groups.get(folder, {})
         for code in site.config.language_codes:
-            if code in group:
-                continue
-            pages = [article for key, articles in site.corpus.groups.items()
-                     if key.rpartition("/")[0] == folder and (article := articles.get(code)) is not None]
-            if not pages:
-                continue
-            index = pages[0].path.parent / ("_index.md" if pages[0].path.stem.rpartition(".")[2] != code
-                                            else f"_index.{code}.md")
-            problems.info(index, 0, f"section '{folder}' has no index page in {code}; its menu label comes from [i18n.{code}] or "
-                          "its folder's name", f"add {problems.display_path(index)} with its title: and description:",
-                          code="section-index")
+            index = site.index_file(folder, code) if code not in group else None
+            if index is None:
+                continue  # it has one, or no page of this language is under it
+            if group:
+                original = site.original(folder).lang
+                what = f"its readers in {code} are led to its page in {original}"
+            else:
+                what = f"babelsite makes its page, titled from [i18n.{code}] or its folder's name"
+            problems.info(index, 0, f"section '{folder}' has no index page in {code}; {what}",
+                          f"add {problems.display_path(index)} with its title: and description:", code="section-index")

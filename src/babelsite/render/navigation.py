@@ -20,7 +20,7 @@ class Navigation:
     def node_view(self, node: TreeNode) -> dict[str, Any]:
         """Return what a template shows of a node: title, link, and the language it is read in when another."""
         language = self.config.language(node.lang)
-        return {"key": node.key, "title": node.title, "href": self.urls.href(node.path) if node.path is not None else None,
+        return {"key": node.key, "title": node.title, "href": self.urls.href(node.path),
                 "description": node.description, "lang": node.lang, "dir": language.direction,
                 "lang_name": language.name, "other_language": node.lang != self.lang}
 
@@ -40,8 +40,7 @@ class Navigation:
         entry = self.node_view(node)
         entry["current"] = node.key == current
         entry["open"] = node.key in open_keys
-        # a folder without an index page has no page of its own to list its pages: always show them
-        shown = node.is_section and (entry["open"] or depth == 1 or node.path is None)
+        shown = node.is_section and (entry["open"] or depth == 1)
         entry["children"] = [self.menu_entry(child, current, open_keys, depth + 1) for child in node.children] \
             if shown else None
         entry["section"] = node.is_section
@@ -50,8 +49,7 @@ class Navigation:
     def breadcrumbs(self, key: str, title: str) -> list[dict[str, Any]]:
         """Return the trail from the language's home down to a page, the page itself last and unlinked."""
         trail = [{"title": self.config.language(self.lang).title, "href": self.urls.href(self.urls.home(self.lang))}]
-        trail += [{"title": node.title, "href": self.urls.href(node.path) if node.path is not None else None}
-                  for node in self.tree.ancestors(key)]
+        trail += [{"title": node.title, "href": self.urls.href(node.path)} for node in self.tree.ancestors(key)]
         trail.append({"title": title, "href": None})
         return trail
 

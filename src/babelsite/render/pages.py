@@ -24,7 +24,7 @@ from ..markdown.notes import backref_mark
 from ..model import OutputFile
 from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
-from ..links.tree import LanguageTree, language_tree
+from ..links.tree import LanguageTree, language_tree, section_label, updated_tree
 from .dashboard import to_html
 from .navigation import Navigation
 from .theme import Theme
@@ -178,6 +178,19 @@ class PageRenderer:
         """Return the languages' trees made so far, for the build cache."""
         return {lang: navigation.tree for lang, navigation in self.navigations.items() if navigation is not None}
 
+    def retree(self, keys: set[str]) -> set[str]:
+        """Update the trees after the articles of these keys changed; return the languages whose tree changed."""
+        retreed = set()
+        for lang in self.config.language_codes:
+            navigation = self.navigation(lang)
+            if navigation is None:
+                continue
+            tree = updated_tree(navigation.tree, self.site, lang, keys)
+            if tree is not navigation.tree:
+                self.navigations[lang] = Navigation(tree, lang, self.config, self.urls)
+                retreed.add(lang)
+        return retreed
+
     def keep_trees(self, trees: Mapping[str, LanguageTree]) -> None:
         """Take the trees of the build an edit applies to, so that a body edit reads no other page."""
         self.navigations.update((lang, Navigation(tree, lang, self.config, self.urls)) for lang, tree in trees.items())
@@ -285,12 +298,19 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------------------
 
-    def pages(self, jobs: int = 1) -> Iterator[OutputFile]:
-        """Yield every page of the site in a deterministic order, article pages from `jobs` processes."""
+    def pages(self, jobs: int = 1, languages: set[str] | None = None) -> Iterator[OutputFile]:
+        """Yield every page of the site in a deterministic order, article pages from `jobs` processes.
+
+        With `languages`, only their article and section pages: the others are as they were.
+        """
         for code in self.config.language_codes:
             self.category_index(code)  # every page shows it: list it once, before the workers fork
             self.navigation(code)
-        yield from map_in_processes(self.article_page, self.site.pages, jobs)
+        articles = self.site.pages if languages is None else [p for p in self.site.pages if p.lang in languages]
+        yield from map_in_processes(self.article_page, articles, jobs)
+        for folder, lang in self.site.sections:
+            if languages is None or lang in languages:
+                yield self.section_page(folder, lang)
         for language in self.config.languages:
             yield from self.language_pages(language.code)
         yield from self.alias_pages()
@@ -360,25 +380,38 @@ class PageRenderer:
                 "is_home": page.key == "",
             },
         })
-        self.add_tree_views(context, page)
+        self.add_tree_views(context, page.key, page.lang, article.title, page.path, article.is_index)
         return self.render("article.html", page.path, context)
 
-    def add_tree_views(self, context: dict[str, Any], page: ArticlePage) -> None:
+    def add_tree_views(self, context: dict[str, Any], key: str, lang: str, title: str, path: str,
+                       is_section: bool) -> None:
         """Add the menu with this page marked, the breadcrumbs, previous/next and a section's own pages."""
-        navigation = self.navigation(page.lang)
+        navigation = self.navigation(lang)
         context.update({"breadcrumbs": [], "breadcrumbs_json_ld": None, "prev": None, "next": None, "section_pages": []})
         if navigation is None:
             return
-        trail = navigation.breadcrumbs(page.key, page.article.title) if page.key else []
-        before, after = navigation.neighbours(page.key)
+        trail = navigation.breadcrumbs(key, title) if key else []
+        before, after = navigation.neighbours(key)
         context.update({
-            "nav": navigation.menu(page.key),
+            "nav": navigation.menu(key),
             "breadcrumbs": trail,
-            "breadcrumbs_json_ld": navigation.breadcrumbs_json_ld(trail, page.path) if trail else None,
+            "breadcrumbs_json_ld": navigation.breadcrumbs_json_ld(trail, path) if trail else None,
             "prev": before,
             "next": after,
-            "section_pages": navigation.section_pages(page.key) if page.article.is_index else [],
+            "section_pages": navigation.section_pages(key) if is_section else [],
         })
+
+    def section_page(self, folder: str, lang: str) -> OutputFile:
+        """Render the page made for a folder without an index page: its title, then its pages and subsections."""
+        path = self.site.sections[folder, lang]
+        title = section_label(self.site, folder, lang)
+        context = self.common(lang, path, self.site.section_paths(folder))
+        context["page"] = {"title": title, "text_lang": lang, "text_dir": self.config.language(lang).direction,
+                           "description": "", "date": "", "updated": "", "category": None, "body": Markup(""),
+                           "toc": [], "sources": [], "related": [], "fallback": None, "outdated": None, "extra": {},
+                           "is_home": False}
+        self.add_tree_views(context, folder, lang, title, path, is_section=True)
+        return self.render("article.html", path, context)
 
     def outdated_view(self, page: ArticlePage) -> dict[str, str] | None:
         """Return the updated original an outdated translation's notice links to, or None."""
@@ -464,10 +497,12 @@ class PageRenderer:
         return OutputFile(self.urls.output_file(self.urls.status), to_html(self.status).encode("utf-8"))
 
     def sitemap_pages(self) -> Iterator[tuple[str, Mapping[str, str]]]:
-        """Yield (site path, translations' site paths) of every real page: articles, homes, categories."""
+        """Yield (site path, translations' site paths) of every real page: articles, sections, homes, categories."""
         for page in self.site.pages:
             if not page.is_fallback:
                 yield page.path, self.translations(page.key)
+        for folder, lang in self.site.sections:
+            yield self.site.sections[folder, lang], self.site.section_paths(folder)
         homes = {code: self.urls.home(code) for code in self.config.language_codes}
         for lang in self.config.language_codes:
             yield homes[lang], homes
