@@ -67,8 +67,9 @@ def test_json_gives_every_cell_with_its_hashes_and_coverage(site, capsys):
                                                "original_hash": articles["dated"]["cells"]["en"]["original_hash"],
                                                "freshness": "unknown"}
     assert articles["tips"]["original_language"] == "fr" and articles["tips"]["title"] == "Astuces"
-    assert document["coverage"]["it"] == {"total": 5, "original": 0, "translated": 2, "outdated": 1, "missing": 2,
-                                          "unknown": 1, "coverage": 0.6, "up_to_date": 0.4}
+    # Unknown freshness is counted apart, never as up to date.
+    assert document["coverage"]["it"] == {"total": 5, "original": 0, "translated": 1, "outdated": 1, "missing": 2,
+                                          "unknown": 1, "in_progress": 0, "coverage": 0.6, "up_to_date": 0.2}
     assert document["coverage"]["en"]["coverage"] == 0.8 and document["coverage"]["fr"]["up_to_date"] == 0.4
 
 
@@ -82,9 +83,10 @@ def test_text_is_an_aligned_table_with_a_coverage_line_per_language(site, capsys
     columns = [[match.start() for match in re.finditer(r"\S+", line)] for line in table]
     assert all(positions == columns[0] for positions in columns), "columns are not aligned"
     coverage = lines[lines.index("") + 1:]
-    assert coverage[1].startswith("it: 3/5 available (60%), 2/5 up to date (40%)")
-    assert "1 outdated, 2 missing" in coverage[1]
-    assert coverage[3].startswith("?: ")
+    assert coverage[1] == ("it: 3/5 available (60%), 1/5 up to date (20%) — 0 original, 1 translated, 1 outdated, "
+                           "1 unknown, 2 missing")
+    assert coverage[0].endswith("4 original, 0 translated, 0 outdated, 1 missing")  # no unknown: not mentioned
+    assert coverage[3].startswith("?: ") and "not as up to date" in coverage[3]
 
 
 def test_html_dashboard_is_valid_self_contained_and_shows_every_cell(site, tmp_path, capsys):
@@ -236,16 +238,49 @@ def test_new_translation_copies_front_matter_and_records_the_original_hash(site,
                     {"text": "Three", "url": "https://example.org/three"}],
         "related": ["fresh", "stale"],
         "translated_from": original_hash,
+        "draft": True,
     }
     assert parsed.body.lstrip().startswith("TODO: translate this text")
     assert "Only English [1], for now [1, 2]." in parsed.body
 
+    # A draft: never published by accident, in progress in the status.
     assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
     assert "0 warnings" in capsys.readouterr().out
+    assert not (tmp_path / "public/it/lonely").exists()
     assert run("check", site_dir) == 0
     assert "content/it/basics/lonely.md" not in capsys.readouterr().out
-    cell = article(status_json(site_dir, capsys), "lonely")["cells"]["it"]
-    assert (cell["state"], cell["freshness"], cell["path"]) == ("translated", "hash", "content/it/basics/lonely.md")
+    document = status_json(site_dir, capsys)
+    cell = article(document, "lonely")["cells"]["it"]
+    assert (cell["state"], cell["path"], cell["translated_from"]) == ("in-progress", "content/it/basics/lonely.md",
+                                                                      original_hash)
+    assert document["coverage"]["it"]["in_progress"] == 1 and document["coverage"]["it"]["coverage"] == 0.6
+
+
+def test_a_page_that_is_no_draft_but_holds_the_marks_of_new_is_an_error(site, tmp_path, capsys):
+    site_dir = site("status")
+    assert run("new", "lonely", site_dir, "--lang", "it", "--from", "en") == 0
+    created = site_dir / "content/it/basics/lonely.md"
+    text = created.read_text().replace("draft: true\n", "")
+    created.write_text(text)
+    lines = text.split("\n")
+    body_line = lines.index("TODO: translate this text, then delete this line.") + 1
+    expected = [
+        "content/it/basics/lonely.md:2: error: 'TODO translate: Lonely: Only in English' is a mark babelsite new "
+        "left to replace, and the page is not a draft; finish the text and remove the mark, or keep draft: true "
+        "until it is done",
+        "content/it/basics/lonely.md:4: error: 'TODO translate: Nobody has translated this yet.' is a mark",
+        f"content/it/basics/lonely.md:{body_line}: error: 'TODO: translate this text, then delete this line.' is a mark"]
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", tmp_path / "public") == 1
+    err = capsys.readouterr().err
+    assert all(any(line.startswith(message) for line in err.splitlines()) for message in expected), err
+    assert not (tmp_path / "public").exists()
+    assert run("check", site_dir) == 1
+    out = capsys.readouterr().out
+    assert all(any(line.startswith(message) for line in out.splitlines()) for message in expected), out
+    created.write_text(text.replace("TODO translate: ", "").replace("TODO: translate this text, then delete this line.\n", ""))
+    assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
+    assert (tmp_path / "public/it/lonely/index.html").is_file()
 
 
 def test_new_translation_beside_a_file_named_with_its_language(site, capsys):
@@ -255,7 +290,7 @@ def test_new_translation_beside_a_file_named_with_its_language(site, capsys):
     created = site_dir / "content/guides/dated.fr.md"
     assert parse_file(created.read_bytes()).metadata["title"] == "TODO translate: Dated"
     cell = article(status_json(site_dir, capsys), "dated")["cells"]["fr"]
-    assert (cell["state"], cell["freshness"]) == ("translated", "hash")
+    assert cell["state"] == "in-progress" and cell["path"] == "content/guides/dated.fr.md"
 
 
 def test_new_article_starts_in_the_default_language(site, tmp_path, capsys):
@@ -263,9 +298,13 @@ def test_new_article_starts_in_the_default_language(site, tmp_path, capsys):
     assert run("new", "brand-new", site_dir) == 0
     assert capsys.readouterr().out == f"{site_dir}/content/en/brand-new.md\n"
     created = site_dir / "content/en/brand-new.md"
-    assert dict(parse_file(created.read_bytes()).metadata) == {"title": "TODO: brand-new"}
+    assert dict(parse_file(created.read_bytes()).metadata) == {"title": "TODO: brand-new", "draft": True}
     assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
-    assert states(status_json(site_dir, capsys))["brand-new"] == ["original", "missing", "missing"]
+    assert not (tmp_path / "public/en/brand-new").exists()
+    assert states(status_json(site_dir, capsys))["brand-new"] == ["in-progress", "missing", "missing"]
+    created.write_text(created.read_text().replace("draft: true\n", ""))
+    assert run("check", site_dir) == 1
+    assert "content/en/brand-new.md:2: error: 'TODO: brand-new' is a mark babelsite new left" in capsys.readouterr().out
 
 
 def test_new_never_overwrites_a_file(site, capsys):
@@ -319,3 +358,30 @@ def test_a_commit_that_dates_a_translation_reaches_the_cached_build(site, tmp_pa
     assert len(notices(out / "it/dated/index.html")) == 1
     assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
     assert tree(out) == tree(tmp_path / "cold")
+
+
+def test_check_warns_at_an_outdated_translation_by_hash_so_strict_fails(site, capsys):
+    site_dir = site("status")
+    assert run("check", site_dir) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (f"content/it/stale.md:5: warning: outdated translation: the en original content/en/stale.md changed "
+            f"since this translation was made from it (translated_from 0123456789ab, the original is now "
+            f"{STALE_HASH}); bring the translation up to date, then set translated_from: \"{STALE_HASH}\"") in out
+    assert [line for line in out if "outdated" in line] == [line for line in out if line.startswith("content/it/stale.md:5")]
+    assert run("check", site_dir, "--strict") == 1
+    assert "content/it/stale.md:5: error: outdated translation" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_check_counts_the_commits_of_the_original_since_the_translation(site, capsys):
+    site_dir = site("status")
+    git(site_dir, "init", "-q")
+    commit(site_dir, "content/guides/dated.it.md", "2024-01-01T10:00:00Z")
+    commit(site_dir, "content/guides/dated.en.md", "2024-02-01T10:00:00Z")
+    original = site_dir / "content/guides/dated.en.md"
+    original.write_text(original.read_text() + "\nOne more paragraph.\n")
+    commit(site_dir, "content/guides/dated.en.md", "2024-03-01T10:00:00Z")
+    assert run("check", site_dir) == 0
+    assert ("content/guides/dated.it.md:2: warning: outdated translation: the en original content/guides/dated.en.md "
+            "has 2 commits since this translation's last one") in capsys.readouterr().out
+    assert article(status_json(site_dir, capsys), "dated")["cells"]["it"]["commits_behind"] == 2

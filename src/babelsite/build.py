@@ -17,6 +17,7 @@ from . import markdown
 from .config import SiteConfig, load_config
 from .quality.checks import (check_anchors, check_foreign_syntax, check_orphans, check_section_pages,
                              check_translations)
+from .quality.freshness import check_outdated
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
@@ -160,8 +161,10 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_orphans(site, fragments, problems)
     check_foreign_syntax(site, problems)
     check_section_pages(site, problems)
+    status = translation_status(site)
+    check_outdated(site, status, problems)
     try:
-        for _ in render_site(site, fragments, problems, status=translation_status(site)):
+        for _ in render_site(site, fragments, problems, status=status):
             pass
     except SiteError:
         pass  # the template problem is already among the diagnostics

@@ -41,7 +41,6 @@ def make_parser() -> argparse.ArgumentParser:
     status.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
                         help="the folder with site.toml (default: the current folder)")
     status.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
-    status.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     status.add_argument("--format", choices=("text", "json", "html"), default="text",
                         help="a table for the terminal, one JSON document, or an HTML dashboard page")
     status.add_argument("--out", type=Path, help="write the report to this file instead of printing it")
@@ -179,7 +178,8 @@ def run_status(args: argparse.Namespace) -> int:
     from .render.dashboard import to_html
 
     try:
-        prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts))
+        # Drafts are read too: the status shows them in progress.
+        prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=True))
         fail_on_problems(prepared.problems, strict=False)
     except SiteError as exc:
         for diagnostic in exc.diagnostics:

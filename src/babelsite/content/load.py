@@ -15,6 +15,7 @@ from ..locale import collation_key, remember_collation_keys
 from ..model import Article, Corpus, RelatedRef, Source, SourceFile
 from ..parallel import map_in_processes
 from .sources import is_utf8
+from .unfinished import unfinished_marks
 
 KNOWN_KEYS = {
     "title", "category", "sources", "related", "description", "date", "updated",
@@ -155,6 +156,11 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         error(("draft",), "draft must be true or false")
+    elif not draft:
+        for mark_line, mark in unfinished_marks(meta, source.stem, parsed.body, parsed.body_offset, line):
+            problems.error(source.path, mark_line, f"'{mark}' is a mark babelsite new left to replace, "
+                           "and the page is not a draft", "finish the text and remove the mark, or keep "
+                           "draft: true until it is done", code="unfinished")
     for key in ("description", "date", "updated"):
         if key in meta and not isinstance(meta[key], (str, int, float, datetime.date)):
             error((key,), f"{key} must be text or a date")
