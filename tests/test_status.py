@@ -56,16 +56,17 @@ def test_json_gives_every_cell_with_its_hashes_and_coverage(site, capsys):
     articles = {a["slug"]: a for a in document["articles"]}
     stale = articles["stale"]
     assert stale["title"] == "Stale" and stale["original_language"] == "en"
-    assert stale["cells"]["en"] == {"state": "original", "path": "content/en/stale.md", "original_hash": STALE_HASH}
+    assert stale["cells"]["en"] == {"state": "original", "path": "content/en/stale.md", "original_hash": STALE_HASH,
+                                    "url": "/en/stale/"}
     assert stale["cells"]["it"] == {"state": "outdated", "path": "content/it/stale.md", "translated_from": "0123456789ab",
-                                    "original_hash": STALE_HASH, "freshness": "hash"}
+                                    "original_hash": STALE_HASH, "freshness": "hash", "url": "/it/stale/"}
     assert stale["cells"]["fr"]["translated_from"] == STALE_HASH and stale["cells"]["fr"]["freshness"] == "hash"
     assert articles["fresh"]["cells"]["it"]["translated_from"] == FRESH_HASH
     assert articles["fresh"]["cells"]["fr"] == {"state": "missing", "path": None}
     # Not in git and no translated_from: translated, freshness unknown.
     assert articles["dated"]["cells"]["it"] == {"state": "translated", "path": "content/guides/dated.it.md",
                                                "original_hash": articles["dated"]["cells"]["en"]["original_hash"],
-                                               "freshness": "unknown"}
+                                               "freshness": "unknown", "url": "/it/dated/"}
     assert articles["tips"]["original_language"] == "fr" and articles["tips"]["title"] == "Astuces"
     # Unknown freshness is counted apart, never as up to date.
     assert document["coverage"]["it"] == {"total": 5, "original": 0, "translated": 1, "outdated": 1, "missing": 2,
@@ -96,15 +97,17 @@ def test_html_dashboard_is_valid_self_contained_and_shows_every_cell(site, tmp_p
     document = html5lib.parse(out.read_bytes(), namespaceHTMLElements=True)
     assert document.get("lang") == "en"
     assert not list(find_all(document, "script")) and not list(find_all(document, "link"))
-    assert not [e for e in document.iter() if e.get("src") or e.get("href")]  # no requests, no dead links
+    assert not [e for e in document.iter() if e.get("src")]  # no requests
+    hrefs = [e.get("href") for e in document.iter() if e.get("href")]
+    assert hrefs and all((out.parent / href).is_file() for href in hrefs)  # links to the files, none dead
     assert "noindex" in [m.get("content") for m in find_all(document, "meta") if m.get("name") == "robots"]
     matrix = {row.get("data-slug"): [td.get("data-state") for td in row.iter(f"{XHTML}td") if td.get("data-state")]
               for row in find_all(document, "tr") if row.get("data-slug")}
     assert matrix == EXPECTED_STATES
     stale_it = next(td for td in find_all(document, "td")
                     if td.get("data-lang") == "it" and td.get("data-state") == "outdated")
-    assert stale_it.get("title") == "content/it/stale.md"
-    tips_title = next(td for td in find_all(document, "td") if td.text == "Astuces")
+    assert [a.get("href") for a in stale_it.iter(f"{XHTML}a")] == ["status/content/it/stale.md"]
+    [tips_title] = [span for span in find_all(document, "span") if span.text == "Astuces"]
     assert tips_title.get("lang") == "fr"
     assert "wrote" in capsys.readouterr().err
 
@@ -385,3 +388,96 @@ def test_check_counts_the_commits_of_the_original_since_the_translation(site, ca
     assert ("content/guides/dated.it.md:2: warning: outdated translation: the en original content/guides/dated.en.md "
             "has 2 commits since this translation's last one") in capsys.readouterr().out
     assert article(status_json(site_dir, capsys), "dated")["cells"]["it"]["commits_behind"] == 2
+
+
+TREE_SECTIONS = {"": ["intro"], "guide": ["guide", "guide/install"], "guide/advanced": ["guide/advanced/tuning"]}
+
+
+def test_text_groups_rows_by_section_under_a_line_naming_it(site, capsys):
+    assert run("status", site("status_tree")) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:lines.index("")] == [
+        "slug                   en        fr           de",
+        "/",
+        "intro                  original  translated?  missing",
+        "guide/ · Guide",
+        "guide                  original  translated?  missing",
+        "guide/install          original  in-progress  translated?",
+        "guide/advanced/ · Advanced",
+        "guide/advanced/tuning  original  missing      missing"]
+    coverage = lines[lines.index("") + 1:]
+    assert coverage[1] == ("fr: 2/4 available (50%), 0/4 up to date (0%) — 0 original, 0 translated, 0 outdated, "
+                           "2 unknown, 1 in progress, 1 missing")
+
+
+def test_json_names_each_article_s_section_and_lists_the_sections(site, capsys):
+    document = status_json(site("status_tree"), capsys)
+    assert [(s["section"], s["title"], s["slugs"]) for s in document["sections"]] == [
+        ("", "", ["intro"]), ("guide", "Guide", ["guide", "guide/install"]),
+        ("guide/advanced", "Advanced", ["guide/advanced/tuning"])]
+    assert {a["slug"]: a["section"] for a in document["articles"]} == {
+        slug: section for section, slugs in TREE_SECTIONS.items() for slug in slugs}
+    install = article(document, "guide/install")["cells"]
+    assert install["fr"]["state"] == "in-progress" and "url" not in install["fr"]  # a draft is not published
+    assert install["de"] == {"state": "translated", "path": "content/de/guide/install.md", "freshness": "unknown",
+                             "original_hash": install["en"]["original_hash"], "url": "/de/guide/install/"}
+    assert document["coverage"]["fr"]["in_progress"] == 1 and document["coverage"]["fr"]["up_to_date"] == 0
+
+
+def dashboard(path: Path):
+    """Parse a dashboard; return the document and its state cells by (slug, language)."""
+    document = parse_html(path)
+    cells = {(row.get("data-slug"), td.get("data-lang")): td for row in find_all(document, "tr") if row.get("data-slug")
+             for td in row.iter(f"{XHTML}td")}
+    return document, cells
+
+
+def test_html_groups_rows_by_section_links_files_and_shows_the_command_to_start_a_translation(site, tmp_path, capsys):
+    site_dir = site("status_tree")
+    out = tmp_path / "reports/status.html"
+    out.parent.mkdir()
+    assert run("status", site_dir, "--format", "html", "--out", out) == 0
+    html5lib.HTMLParser(strict=True).parse(out.read_bytes())
+    document, cells = dashboard(out)
+    bodies = [body for body in find_all(document, "tbody") if body.get("data-section") is not None]
+    assert {body.get("data-section"): [row.get("data-slug") for row in body.iter(f"{XHTML}tr") if row.get("data-slug")]
+            for body in bodies} == TREE_SECTIONS
+    assert ["".join(th.itertext()) for body in bodies for th in body.iter(f"{XHTML}th")
+            if th.get("scope") == "rowgroup"] == ["Top /", "Guide /guide", "Advanced /guide/advanced"]
+    # Present cells link to their file, relative to the dashboard; base_url "/" gives no page a URL that opens here.
+    for (slug, lang), td in cells.items():
+        links = [a.get("href") for a in td.iter(f"{XHTML}a")]
+        if td.get("data-state") == "missing":
+            assert links == []
+        else:
+            [href] = links
+            assert (out.parent / href).resolve().is_file()
+    assert [a.get("href") for a in cells["guide/install", "fr"].iter(f"{XHTML}a")] == [
+        f"../{site_dir.name}/content/fr/guide/install.md"]
+    assert cells["guide/install", "de"].get("data-freshness") == "unknown"
+    [code] = [c for c in cells["guide/advanced/tuning", "fr"].iter(f"{XHTML}code")]
+    command = "".join(code.itertext())
+    assert command == "babelsite new guide/advanced/tuning --lang fr --from en"
+    assert run(*command.split()[1:3], site_dir, *command.split()[3:]) == 0  # the command works
+    assert (site_dir / "content/fr/guide/advanced/tuning.md").is_file()
+
+
+def test_html_links_each_published_cell_to_its_page_where_the_site_has_a_full_url(site, tmp_path):
+    site_dir = site("status_tree")
+    (site_dir / "site.toml").write_text('base_url = "https://example.org/docs/"\n' + (site_dir / "site.toml").read_text())
+    assert run("status", site_dir, "--format", "html", "--out", tmp_path / "status.html") == 0
+    _, cells = dashboard(tmp_path / "status.html")
+    assert [a.get("href") for a in cells["guide/install", "de"].iter(f"{XHTML}a")] == [
+        "https://example.org/docs/de/guide/install/", "status_tree/content/de/guide/install.md"]
+    assert len(list(cells["guide/install", "fr"].iter(f"{XHTML}a"))) == 1  # a draft has no page yet
+
+
+def test_status_page_of_the_site_links_each_cell_to_its_page(site, tmp_path):
+    site_dir = site("status_tree")
+    (site_dir / "site.toml").write_text("status_page = true\n" + (site_dir / "site.toml").read_text())
+    out = tmp_path / "public"
+    assert run("build", site_dir, "--out", out) == 0
+    _, cells = dashboard(out / "_status/index.html")
+    assert [a.get("href") for a in cells["guide/install", "de"].iter(f"{XHTML}a")] == ["/de/guide/install/"]
+    assert [a.get("href") for a in cells["guide", "en"].iter(f"{XHTML}a")] == ["/en/guide/"]
+    assert crawl(out, "/") == {}

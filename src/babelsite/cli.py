@@ -175,7 +175,7 @@ def run_status(args: argparse.Namespace) -> int:
     from .errors import SiteError
     from .links.translations import translation_status
     from .quality.status import to_json, to_text
-    from .render.dashboard import to_html
+    from .render.dashboard import source_links, to_html
 
     try:
         # Drafts are read too: the status shows them in progress.
@@ -191,8 +191,13 @@ def run_status(args: argparse.Namespace) -> int:
     status = translation_status(prepared.site)
     if args.format == "json":
         report = json.dumps(to_json(status), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "html":
+        # Pages open from the dashboard only where base_url is a full URL; files are linked from where it is written.
+        config = prepared.site.config
+        report = to_html(status, page_links="://" in config.base_url,
+                         source_href=source_links(config.site_dir, args.out.parent if args.out else Path.cwd()))
     else:
-        report = (to_html if args.format == "html" else to_text)(status)
+        report = to_text(status)
     if args.out is None:
         sys.stdout.write(report)
         return 0

@@ -14,7 +14,7 @@ import hashlib
 import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
@@ -39,6 +39,7 @@ class Cell:
     original_hash: str | None  # the original's hash now; None when missing
     freshness: str | None  # for a translation: hash, git or unknown
     commits_behind: int | None = None  # outdated by git: the original's commits since the translation's last one
+    url: str | None = None  # the published page in its language; None when missing or in progress
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,11 @@ def make_rows(site: LinkedSite, slugs: Iterable[str]) -> dict[str, Row]:
     for slug in slugs:
         group, original = site.corpus.groups[slug], site.original(slug)
         original_hash = content_hash(original)
-        cells = {code: make_cell(group.get(code), original, original_hash, history)
-                 for code in site.config.language_codes}
+        cells = {}
+        for code in site.config.language_codes:
+            cell = make_cell(group.get(code), original, original_hash, history)
+            published = cell.path is not None and cell.state != IN_PROGRESS
+            cells[code] = replace(cell, url=site.urls.absolute(site.article_paths[slug, code])) if published else cell
         rows[slug] = Row(slug, original.title, original.lang, MappingProxyType(cells), original.folder)
     return rows
 

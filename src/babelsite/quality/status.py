@@ -23,9 +23,9 @@ def to_json(status: TranslationStatus) -> dict[str, Any]:
 
 
 def cell_json(cell: Cell) -> dict[str, Any]:
-    """Return a cell as JSON: state and path, then whichever of the hashes, freshness and lag it has."""
+    """Return a cell as JSON: state and path, then whichever of the hashes, freshness, lag and page URL it has."""
     optional = {"translated_from": cell.translated_from, "original_hash": cell.original_hash,
-                "freshness": cell.freshness, "commits_behind": cell.commits_behind}
+                "freshness": cell.freshness, "commits_behind": cell.commits_behind, "url": cell.url}
     return {"state": cell.state, "path": cell.path} | {key: value for key, value in optional.items() if value is not None}
 
 
