@@ -192,7 +192,7 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         body=body,
         body_offset=parsed.body_offset,
         title_line=title_line or line("title"),
-        folder=source.key if source.is_index else source.key.rpartition("/")[0],
+        folder=source.folder,
         is_index=source.is_index,
     )
 

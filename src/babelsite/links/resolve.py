@@ -71,7 +71,20 @@ class LinkedSite:
     @property
     def has_tree(self) -> bool:
         """Tell whether the site has sections (folders of pages), which every page's menu shows."""
-        return any("/" in key or not key for key in self.corpus.groups)
+        return any(not key or "/" in self.tree_path(key) for key in self.corpus.groups)
+
+    def tree_path(self, key: str) -> str:
+        """Return where a page sits in the tree: its key, or with flat URLs, the section of its original's folder.
+
+        With flat URLs a page's key is its stem, and a folder is a section when it has an index
+        page: the page goes in the deepest one its original's folder lies in.
+        """
+        if "{path}" in self.config.permalink or key not in self.corpus.groups or self.original(key).is_index:
+            return key
+        folder = self.original(key).folder
+        while folder and folder not in self.corpus.groups:
+            folder = folder.rpartition("/")[0]
+        return f"{folder}/{key}" if folder else key
 
     def page_keys(self) -> Iterator[tuple[str, str]]:
         """Yield the (slug, language) of every article page, in order, without looking at the pages."""

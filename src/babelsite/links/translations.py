@@ -5,7 +5,7 @@ front matter; when the original's `content_hash` differs now, the translation is
 A translation without it is compared with its original by last commit date when the site
 is in a git repository, and is otherwise translated with unknown freshness, which is never
 counted as up to date. A version with `draft: true` is in progress: not yet available.
-Rows are grouped by section, the folder of the page's original.
+Rows are grouped by section, the one the page's original is in.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Row:
     title: str
     original_lang: str
     cells: Mapping[str, Cell]
-    section: str  # the folder of the original under its language root ('' at the top)
+    section: str  # the section the original is in (LinkedSite.tree_path), or is, for an index page ('' at the top)
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,6 @@ class TranslationStatus:
     default_language: str
     rows: Mapping[str, Row]  # by slug, in slug order
     coverage: Mapping[str, Coverage]
-    section_titles: Mapping[str, str]  # section key -> its title
 
     def cell(self, slug: str, lang: str) -> Cell:
         """Return the cell of one article in one language."""
@@ -109,7 +108,7 @@ class TranslationStatus:
         grouped: dict[str, list[Row]] = {}
         for row in self.rows.values():
             grouped.setdefault(row.section, []).append(row)
-        return tuple(Section(key, self.section_titles.get(key, key), tuple(sorted(rows, key=lambda r: r.key != key)))
+        return tuple(Section(key, section_title(key, self.rows), tuple(sorted(rows, key=lambda r: r.key != key)))
                      for key, rows in sorted(grouped.items()))
 
 
@@ -163,25 +162,24 @@ def make_rows(site: LinkedSite, slugs: Iterable[str]) -> dict[str, Row]:
             cell = make_cell(group.get(code), original, original_hash, history)
             published = cell.path is not None and cell.state != IN_PROGRESS
             cells[code] = replace(cell, url=site.urls.absolute(site.article_paths[slug, code])) if published else cell
-        rows[slug] = Row(slug, original.title, original.lang, MappingProxyType(cells), original.folder)
+        section = slug if original.is_index else site.tree_path(slug).rpartition("/")[0]
+        rows[slug] = Row(slug, original.title, original.lang, MappingProxyType(cells), section)
     return rows
 
 
 def assemble(site: LinkedSite, rows: Mapping[str, Row]) -> TranslationStatus:
-    """Put rows in slug order, count each language's coverage and name each section."""
+    """Put rows in slug order and count each language's coverage."""
     codes = site.config.language_codes
     rows = {slug: rows[slug] for slug in site.corpus.groups}
     coverage = {code: count_states([row.cells[code] for row in rows.values()]) for code in codes}
-    titles = {row.section: section_title(site, row.section) for row in rows.values()}
     return TranslationStatus(site.config.language(site.config.default_language).title, codes,
-                             site.config.default_language, MappingProxyType(rows), MappingProxyType(coverage),
-                             MappingProxyType(titles))
+                             site.config.default_language, MappingProxyType(rows), MappingProxyType(coverage))
 
 
-def section_title(site: LinkedSite, section: str) -> str:
-    """Return a section's title: its index page's, else its folder's name, humanized."""
-    if section in site.corpus.groups and site.original(section).is_index:
-        return site.original(section).title
+def section_title(section: str, rows: Mapping[str, Row]) -> str:
+    """Return a section's title: its index page's (the row keyed by the folder), else its folder's name, humanized."""
+    if section in rows:
+        return rows[section].title
     return humanize(section.rpartition("/")[2]) if section else ""
 
 

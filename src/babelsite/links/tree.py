@@ -69,19 +69,23 @@ def humanize(folder: str) -> str:
 
 def language_tree(site: LinkedSite, lang: str) -> LanguageTree:
     """Return the tree of sections and pages that readers of `lang` navigate."""
+    # Nodes are placed by tree path, which is the key except for pages of flat-URL sites (LinkedSite.tree_path).
+    key_at = {site.tree_path(key): key for key in site.corpus.groups}
     children: dict[str, set[str]] = {"": set()}
-    for key in site.corpus.groups:
-        parts = key.split("/") if key else []
+    for place in key_at:
+        parts = place.split("/") if place else []
         for depth in range(len(parts)):
             parent, child = "/".join(parts[:depth]), "/".join(parts[:depth + 1])
             children.setdefault(parent, set()).add(child)
             children.setdefault(child, set())
     nodes: dict[str, TreeNode] = {}
-    parent_of = {child: parent for parent, kids in children.items() for child in kids}
+    parent_of = {key_at.get(child, child): key_at.get(parent, parent) for parent, kids in children.items()
+                 for child in kids}
 
-    def build(key: str) -> TreeNode:
-        kids = tuple(sorted((build(child) for child in children[key]),
+    def build(place: str) -> TreeNode:
+        kids = tuple(sorted((build(child) for child in children[place]),
                             key=lambda node: (node.weight, collation_key(node.title), node.key)))
+        key = key_at.get(place, place)
         node = make_node(site, lang, key, kids)
         nodes[key] = node
         return node

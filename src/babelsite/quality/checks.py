@@ -163,13 +163,14 @@ def check_section_pages(site: LinkedSite, problems: Collector) -> None:
     """Note each folder that has pages in a language but no index page there, naming the index file to add."""
     if not site.has_tree:
         return
-    for folder in sorted({key.rpartition("/")[0] for key in site.corpus.groups if "/" in key}):
+    sections = {key: site.tree_path(key).rpartition("/")[0] for key in site.corpus.groups}
+    for folder in sorted(set(sections.values()) - {""}):
         group = site.corpus.groups.get(folder, {})
         for code in site.config.language_codes:
             if code in group:
                 continue
             pages = [article for key, articles in site.corpus.groups.items()
-                     if key.rpartition("/")[0] == folder and (article := articles.get(code)) is not None]
+                     if sections[key] == folder and (article := articles.get(code)) is not None]
             if not pages:
                 continue
             index = pages[0].path.parent / ("_index.md" if pages[0].path.stem.rpartition(".")[2] != code
