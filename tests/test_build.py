@@ -256,11 +256,11 @@ def test_failed_build_leaves_previous_output_byte_identical(site, tmp_path, caps
     out = tmp_path / "public"
     assert build(site_dir, out) == 0
     before = tree(out)
-    broken = site_dir / "content/en/latent_space.md"
+    broken = site_dir / "content/en/system-anatomy/latent_space.md"
     broken.write_text(broken.read_text().replace("[2]", "[7]"))
     assert build(site_dir, out) == 1
     err = capsys.readouterr().err
-    assert "content/en/latent_space.md:21: error: citation [7] but the article has 3 sources" in err
+    assert "content/en/system-anatomy/latent_space.md:21: error: citation [7] but the article has 3 sources" in err
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "sample"]  # no staging left behind
 
