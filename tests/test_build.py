@@ -371,3 +371,33 @@ def test_template_views_are_looked_up_by_key_and_dict_methods_stay_methods():
         "{{ v.title }}|{% for key, _ in v.items() %}{{ key }},{% endfor %}|{{ v.get('title') }}|{{ v.missing is defined }}")
     # a front matter key named like a dict method must not shadow the method a theme calls
     assert template.render(v={"title": "T", "items": "not the method"}) == "T|title,items,|T|False"
+
+
+def menu(document) -> list[tuple[str, str | None, str | None]]:
+    """Return the (text, href, aria-current) of every link in the tree menu, in document order."""
+    [nav] = [e for e in find_all(document, "nav") if "tree-nav" in (e.get("class") or "").split()]
+    return [("".join(a.itertext()).strip(), a.get("href"), a.get("aria-current")) for a in nav.iter(XHTML + "a")]
+
+
+def test_sample_sections_make_a_menu_while_urls_stay_flat(sample):
+    """A folder with an index page is a section even with permalink /{lang}/{slug}/: pages keep their URLs."""
+    links = menu(parse_html(sample / "it/vae/index.html"))
+    assert links[0] == ("Anatomia del sistema", "/it/system-anatomy/", None)
+    assert [href for _, href, _ in links[1:5]] == ["/it/latent_space/", "/it/diffusion_model/", "/it/unet/", "/it/vae/"]
+    assert [current for _, _, current in links].count("page") == 1 and links[4][2] == "page"
+    assert links[5] == ("Impostazioni di generazione", "/it/generation-settings/", None)
+    assert links[6][1] == "/en/cfg_scale/"  # not in Italian: omit mode links to the original
+    section = parse_html(sample / "fr/system-anatomy/index.html")
+    assert "Anatomie du système" in "".join(next(find_all(section, "h1")).itertext())
+    assert crawl(sample, "/") == {}
+
+
+def test_moving_an_original_to_another_section_rebuilds_the_menu_as_a_cold_build(site, tmp_path):
+    site_dir = site("sample")
+    assert build(site_dir, tmp_path / "cached") == 0
+    (site_dir / "content/en/system-anatomy/vae.md").rename(site_dir / "content/generation-settings/vae.en.md")
+    assert build(site_dir, tmp_path / "cached") == 0
+    assert build(site_dir, tmp_path / "cold", "--no-cache") == 0
+    assert tree(tmp_path / "cached") == tree(tmp_path / "cold")
+    links = menu(parse_html(tmp_path / "cold/it/vae/index.html"))
+    assert links[0][0] == "Anatomia del sistema" and "/it/vae/" in [href for _, href, _ in links[5:]]

@@ -266,8 +266,6 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
         if current is None:
             if article.key not in site.corpus.groups or article.aliases or article.is_index:
                 return None  # a new slug changes what other pages' related lists find
-            if site.has_tree and article.folder != site.original(article.key).folder:
-                return None  # with flat URLs, a page moved to another folder may move in the tree
             added.append((source, article))
         elif same_place(config, current, article) and (not site.has_tree or (
                 same_listing(current, article) and current.description == article.description)):
