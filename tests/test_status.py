@@ -455,6 +455,10 @@ def test_html_groups_rows_by_section_links_files_and_shows_the_command_to_start_
     assert [a.get("href") for a in cells["guide/install", "fr"].iter(f"{XHTML}a")] == [
         f"../{site_dir.name}/content/fr/guide/install.md"]
     assert cells["guide/install", "de"].get("data-freshness") == "unknown"
+    assert [span.text for span in cells["guide/install", "fr"].iter(f"{XHTML}span")] == ["in-progress"]
+    [fr] = [row for row in find_all(document, "tr") if row.get("data-lang") == "fr"]
+    # Available, up to date, original, translated, outdated, unknown, in progress, missing: unknown is not up to date.
+    assert ["".join(td.itertext()).strip() for td in fr.iter(f"{XHTML}td")] == ["50%", "0%", "0", "0", "0", "2", "1", "1"]
     [code] = [c for c in cells["guide/advanced/tuning", "fr"].iter(f"{XHTML}code")]
     command = "".join(code.itertext())
     assert command == "babelsite new guide/advanced/tuning --lang fr --from en"
