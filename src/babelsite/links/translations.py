@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -27,6 +27,7 @@ ORIGINAL, TRANSLATED, OUTDATED, MISSING = "original", "translated", "outdated", 
 IN_PROGRESS = "in-progress"  # a version with draft: true
 BY_HASH, BY_GIT, UNKNOWN = "hash", "git", "unknown"  # how a translation's freshness was decided
 GIT_TIMEOUT = 10  # seconds for one git command
+GIT_LOG_TIMEOUT = 120  # seconds for the one `git log` over the whole site's history
 
 
 @dataclass(frozen=True)
@@ -212,21 +213,36 @@ def count_states(cells: list[Cell]) -> Coverage:
 
 
 def commit_times(site_dir: Path, paths: Iterable[Path]) -> dict[Path, tuple[int, ...]]:
-    """Return the times of each file's commits by git, newest first; empty when git or a repository is missing."""
-    paths = sorted(paths)
-    if not paths or git(site_dir, "rev-parse", "--is-inside-work-tree") != "true":
+    """Return the times of each file's commits, newest first, from one `git log` over the site folder.
+
+    Empty when there are no paths, or git or a repository is missing; a file git does not
+    track is left out.
+    """
+    paths = list(paths)
+    top = git(site_dir, "rev-parse", "--show-toplevel") if paths else None
+    if not top:
         return {}
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outputs = pool.map(lambda path: git(path.parent, "log", "--format=%ct", "--", path.name), paths)
-        return {path: tuple(int(line) for line in (output or "").split() if line.isdigit())
-                for path, output in zip(paths, outputs)}
+    # Paths as git log names them: relative to the repository's top, symlinks resolved.
+    wanted = {os.path.relpath(os.path.realpath(path), os.path.realpath(top)).replace(os.sep, "/"): path
+              for path in paths}
+    scope = os.path.commonpath(list(wanted))  # the folder holding them all, content/ or one allow_outside reaches
+    log = git(site_dir, "-c", "core.quotePath=off", "log", "--format=%x01%ct", "--name-only", "--", f":(top){scope}",
+              timeout=GIT_LOG_TIMEOUT) or ""
+    times: dict[Path, list[int]] = {}
+    commit_time = 0
+    for line in log.split("\n"):
+        if line.startswith("\x01"):
+            commit_time = int(line[1:])
+        elif line in wanted:
+            times.setdefault(wanted[line], []).append(commit_time)
+    return {path: tuple(found) for path, found in times.items()}
 
 
-def git(cwd: Path, *args: str) -> str | None:
+def git(cwd: Path, *args: str, timeout: float = GIT_TIMEOUT) -> str | None:
     """Run one git command and return its output, or None when git is missing, fails or hangs."""
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-                                check=False)
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, encoding="utf-8",
+                                errors="surrogateescape", timeout=timeout, check=False)  # file names as Path has them
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() if result.returncode == 0 else None
