@@ -257,11 +257,11 @@ def test_failed_build_leaves_previous_output_byte_identical(site, tmp_path, caps
     out = tmp_path / "public"
     assert build(site_dir, out) == 0
     before = tree(out)
-    broken = site_dir / "content/en/latent_space.md"
+    broken = site_dir / "content/en/system-anatomy/latent_space.md"
     broken.write_text(broken.read_text().replace("[2]", "[7]"))
     assert build(site_dir, out) == 1
     err = capsys.readouterr().err
-    assert "content/en/latent_space.md:21: error: citation [7] but the article has 3 sources" in err
+    assert "content/en/system-anatomy/latent_space.md:21: error: citation [7] but the article has 3 sources" in err
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "sample"]  # no staging left behind
 
@@ -372,3 +372,46 @@ def test_template_views_are_looked_up_by_key_and_dict_methods_stay_methods():
         "{{ v.title }}|{% for key, _ in v.items() %}{{ key }},{% endfor %}|{{ v.get('title') }}|{{ v.missing is defined }}")
     # a front matter key named like a dict method must not shadow the method a theme calls
     assert template.render(v={"title": "T", "items": "not the method"}) == "T|title,items,|T|False"
+
+
+def menu(document) -> list[tuple[str, str | None, str | None]]:
+    """Return the (text, href, aria-current) of every link in the tree menu, in document order."""
+    [nav] = [e for e in find_all(document, "nav") if "tree-nav" in (e.get("class") or "").split()]
+    return [("".join(a.itertext()).strip(), a.get("href"), a.get("aria-current")) for a in nav.iter(XHTML + "a")]
+
+
+def test_sample_sections_make_a_menu_while_urls_stay_flat(sample):
+    """A folder with an index page is a section even with permalink /{lang}/{slug}/: pages keep their URLs."""
+    links = menu(parse_html(sample / "it/vae/index.html"))
+    assert links[0] == ("Anatomia del sistema", "/it/system-anatomy/", None)
+    assert [href for _, href, _ in links[1:5]] == ["/it/latent_space/", "/it/diffusion_model/", "/it/unet/", "/it/vae/"]
+    assert [current for _, _, current in links].count("page") == 1 and links[4][2] == "page"
+    assert links[5] == ("Impostazioni di generazione", "/it/generation-settings/", None)
+    assert links[6][1] == "/en/cfg_scale/"  # not in Italian: omit mode links to the original
+    section = parse_html(sample / "fr/system-anatomy/index.html")
+    assert "Anatomie du système" in "".join(next(find_all(section, "h1")).itertext())
+    assert crawl(sample, "/") == {}
+
+
+def test_moving_an_original_to_another_section_rebuilds_the_menu_as_a_cold_build(site, tmp_path):
+    site_dir = site("sample")
+    assert build(site_dir, tmp_path / "cached") == 0
+    (site_dir / "content/en/system-anatomy/vae.md").rename(site_dir / "content/generation-settings/vae.en.md")
+    assert build(site_dir, tmp_path / "cached") == 0
+    assert build(site_dir, tmp_path / "cold", "--no-cache") == 0
+    assert tree(tmp_path / "cached") == tree(tmp_path / "cold")
+    links = menu(parse_html(tmp_path / "cold/it/vae/index.html"))
+    assert links[0][0] == "Anatomia del sistema" and "/it/vae/" in [href for _, href, _ in links[5:]]
+
+
+@pytest.mark.parametrize("edit", [('title: "', 'title: "Aaa '), ("title: ", "weight: -5\ntitle: ")])
+def test_retitling_a_page_of_a_flat_site_section_resorts_its_menu_as_a_cold_build_does(site, tmp_path, edit):
+    site_dir = site("sample")
+    assert build(site_dir, tmp_path / "cached") == 0
+    page = site_dir / "content/it/system-anatomy/vae.md"
+    page.write_text(page.read_text().replace(*edit, 1))
+    assert build(site_dir, tmp_path / "cached") == 0
+    assert build(site_dir, tmp_path / "cold", "--no-cache") == 0
+    assert tree(tmp_path / "cached") == tree(tmp_path / "cold")
+    links = menu(parse_html(tmp_path / "cached/it/unet/index.html"))
+    assert links[1][1] == "/it/vae/"  # first in its section now

@@ -56,19 +56,21 @@ def test_json_gives_every_cell_with_its_hashes_and_coverage(site, capsys):
     articles = {a["slug"]: a for a in document["articles"]}
     stale = articles["stale"]
     assert stale["title"] == "Stale" and stale["original_language"] == "en"
-    assert stale["cells"]["en"] == {"state": "original", "path": "content/en/stale.md", "original_hash": STALE_HASH}
+    assert stale["cells"]["en"] == {"state": "original", "path": "content/en/stale.md", "original_hash": STALE_HASH,
+                                    "url": "/en/stale/"}
     assert stale["cells"]["it"] == {"state": "outdated", "path": "content/it/stale.md", "translated_from": "0123456789ab",
-                                    "original_hash": STALE_HASH, "freshness": "hash"}
+                                    "original_hash": STALE_HASH, "freshness": "hash", "url": "/it/stale/"}
     assert stale["cells"]["fr"]["translated_from"] == STALE_HASH and stale["cells"]["fr"]["freshness"] == "hash"
     assert articles["fresh"]["cells"]["it"]["translated_from"] == FRESH_HASH
     assert articles["fresh"]["cells"]["fr"] == {"state": "missing", "path": None}
     # Not in git and no translated_from: translated, freshness unknown.
     assert articles["dated"]["cells"]["it"] == {"state": "translated", "path": "content/guides/dated.it.md",
                                                "original_hash": articles["dated"]["cells"]["en"]["original_hash"],
-                                               "freshness": "unknown"}
+                                               "freshness": "unknown", "url": "/it/dated/"}
     assert articles["tips"]["original_language"] == "fr" and articles["tips"]["title"] == "Astuces"
-    assert document["coverage"]["it"] == {"total": 5, "original": 0, "translated": 2, "outdated": 1, "missing": 2,
-                                          "unknown": 1, "coverage": 0.6, "up_to_date": 0.4}
+    # Unknown freshness is counted apart, never as up to date.
+    assert document["coverage"]["it"] == {"total": 5, "original": 0, "translated": 1, "outdated": 1, "missing": 2,
+                                          "unknown": 1, "in_progress": 0, "coverage": 0.6, "up_to_date": 0.2}
     assert document["coverage"]["en"]["coverage"] == 0.8 and document["coverage"]["fr"]["up_to_date"] == 0.4
 
 
@@ -82,9 +84,10 @@ def test_text_is_an_aligned_table_with_a_coverage_line_per_language(site, capsys
     columns = [[match.start() for match in re.finditer(r"\S+", line)] for line in table]
     assert all(positions == columns[0] for positions in columns), "columns are not aligned"
     coverage = lines[lines.index("") + 1:]
-    assert coverage[1].startswith("it: 3/5 available (60%), 2/5 up to date (40%)")
-    assert "1 outdated, 2 missing" in coverage[1]
-    assert coverage[3].startswith("?: ")
+    assert coverage[1] == ("it: 3/5 available (60%), 1/5 up to date (20%) — 0 original, 1 translated, 1 outdated, "
+                           "1 unknown, 2 missing")
+    assert coverage[0].endswith("4 original, 0 translated, 0 outdated, 1 missing")  # no unknown: not mentioned
+    assert coverage[3].startswith("?: ") and "not as up to date" in coverage[3]
 
 
 def test_html_dashboard_is_valid_self_contained_and_shows_every_cell(site, tmp_path, capsys):
@@ -94,15 +97,17 @@ def test_html_dashboard_is_valid_self_contained_and_shows_every_cell(site, tmp_p
     document = html5lib.parse(out.read_bytes(), namespaceHTMLElements=True)
     assert document.get("lang") == "en"
     assert not list(find_all(document, "script")) and not list(find_all(document, "link"))
-    assert not [e for e in document.iter() if e.get("src") or e.get("href")]  # no requests, no dead links
+    assert not [e for e in document.iter() if e.get("src")]  # no requests
+    hrefs = [e.get("href") for e in document.iter() if e.get("href")]
+    assert hrefs and all((out.parent / href).is_file() for href in hrefs)  # links to the files, none dead
     assert "noindex" in [m.get("content") for m in find_all(document, "meta") if m.get("name") == "robots"]
     matrix = {row.get("data-slug"): [td.get("data-state") for td in row.iter(f"{XHTML}td") if td.get("data-state")]
               for row in find_all(document, "tr") if row.get("data-slug")}
     assert matrix == EXPECTED_STATES
     stale_it = next(td for td in find_all(document, "td")
                     if td.get("data-lang") == "it" and td.get("data-state") == "outdated")
-    assert stale_it.get("title") == "content/it/stale.md"
-    tips_title = next(td for td in find_all(document, "td") if td.text == "Astuces")
+    assert [a.get("href") for a in stale_it.iter(f"{XHTML}a")] == ["status/content/it/stale.md"]
+    [tips_title] = [span for span in find_all(document, "span") if span.text == "Astuces"]
     assert tips_title.get("lang") == "fr"
     assert "wrote" in capsys.readouterr().err
 
@@ -236,16 +241,49 @@ def test_new_translation_copies_front_matter_and_records_the_original_hash(site,
                     {"text": "Three", "url": "https://example.org/three"}],
         "related": ["fresh", "stale"],
         "translated_from": original_hash,
+        "draft": True,
     }
     assert parsed.body.lstrip().startswith("TODO: translate this text")
     assert "Only English [1], for now [1, 2]." in parsed.body
 
+    # A draft: never published by accident, in progress in the status.
     assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
     assert "0 warnings" in capsys.readouterr().out
+    assert not (tmp_path / "public/it/lonely").exists()
     assert run("check", site_dir) == 0
     assert "content/it/basics/lonely.md" not in capsys.readouterr().out
-    cell = article(status_json(site_dir, capsys), "lonely")["cells"]["it"]
-    assert (cell["state"], cell["freshness"], cell["path"]) == ("translated", "hash", "content/it/basics/lonely.md")
+    document = status_json(site_dir, capsys)
+    cell = article(document, "lonely")["cells"]["it"]
+    assert (cell["state"], cell["path"], cell["translated_from"]) == ("in-progress", "content/it/basics/lonely.md",
+                                                                      original_hash)
+    assert document["coverage"]["it"]["in_progress"] == 1 and document["coverage"]["it"]["coverage"] == 0.6
+
+
+def test_a_page_that_is_no_draft_but_holds_the_marks_of_new_is_an_error(site, tmp_path, capsys):
+    site_dir = site("status")
+    assert run("new", "lonely", site_dir, "--lang", "it", "--from", "en") == 0
+    created = site_dir / "content/it/basics/lonely.md"
+    text = created.read_text().replace("draft: true\n", "")
+    created.write_text(text)
+    lines = text.split("\n")
+    body_line = lines.index("TODO: translate this text, then delete this line.") + 1
+    expected = [
+        "content/it/basics/lonely.md:2: error: 'TODO translate: Lonely: Only in English' is a mark babelsite new "
+        "left to replace, and the page is not a draft; finish the text and remove the mark, or keep draft: true "
+        "until it is done",
+        "content/it/basics/lonely.md:4: error: 'TODO translate: Nobody has translated this yet.' is a mark",
+        f"content/it/basics/lonely.md:{body_line}: error: 'TODO: translate this text, then delete this line.' is a mark"]
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", tmp_path / "public") == 1
+    err = capsys.readouterr().err
+    assert all(any(line.startswith(message) for line in err.splitlines()) for message in expected), err
+    assert not (tmp_path / "public").exists()
+    assert run("check", site_dir) == 1
+    out = capsys.readouterr().out
+    assert all(any(line.startswith(message) for line in out.splitlines()) for message in expected), out
+    created.write_text(text.replace("TODO translate: ", "").replace("TODO: translate this text, then delete this line.\n", ""))
+    assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
+    assert (tmp_path / "public/it/lonely/index.html").is_file()
 
 
 def test_new_translation_beside_a_file_named_with_its_language(site, capsys):
@@ -255,7 +293,7 @@ def test_new_translation_beside_a_file_named_with_its_language(site, capsys):
     created = site_dir / "content/guides/dated.fr.md"
     assert parse_file(created.read_bytes()).metadata["title"] == "TODO translate: Dated"
     cell = article(status_json(site_dir, capsys), "dated")["cells"]["fr"]
-    assert (cell["state"], cell["freshness"]) == ("translated", "hash")
+    assert cell["state"] == "in-progress" and cell["path"] == "content/guides/dated.fr.md"
 
 
 def test_new_article_starts_in_the_default_language(site, tmp_path, capsys):
@@ -263,9 +301,13 @@ def test_new_article_starts_in_the_default_language(site, tmp_path, capsys):
     assert run("new", "brand-new", site_dir) == 0
     assert capsys.readouterr().out == f"{site_dir}/content/en/brand-new.md\n"
     created = site_dir / "content/en/brand-new.md"
-    assert dict(parse_file(created.read_bytes()).metadata) == {"title": "TODO: brand-new"}
+    assert dict(parse_file(created.read_bytes()).metadata) == {"title": "TODO: brand-new", "draft": True}
     assert run("build", site_dir, "--out", tmp_path / "public", "--strict") == 0
-    assert states(status_json(site_dir, capsys))["brand-new"] == ["original", "missing", "missing"]
+    assert not (tmp_path / "public/en/brand-new").exists()
+    assert states(status_json(site_dir, capsys))["brand-new"] == ["in-progress", "missing", "missing"]
+    created.write_text(created.read_text().replace("draft: true\n", ""))
+    assert run("check", site_dir) == 1
+    assert "content/en/brand-new.md:2: error: 'TODO: brand-new' is a mark babelsite new left" in capsys.readouterr().out
 
 
 def test_new_never_overwrites_a_file(site, capsys):
@@ -319,3 +361,127 @@ def test_a_commit_that_dates_a_translation_reaches_the_cached_build(site, tmp_pa
     assert len(notices(out / "it/dated/index.html")) == 1
     assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
     assert tree(out) == tree(tmp_path / "cold")
+
+
+def test_check_warns_at_an_outdated_translation_by_hash_so_strict_fails(site, capsys):
+    site_dir = site("status")
+    assert run("check", site_dir) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (f"content/it/stale.md:5: warning: outdated translation: the en original content/en/stale.md changed "
+            f"since this translation was made from it (translated_from 0123456789ab, the original is now "
+            f"{STALE_HASH}); bring the translation up to date, then set translated_from: \"{STALE_HASH}\"") in out
+    assert [line for line in out if "outdated" in line] == [line for line in out if line.startswith("content/it/stale.md:5")]
+    assert run("check", site_dir, "--strict") == 1
+    assert "content/it/stale.md:5: error: outdated translation" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_check_counts_the_commits_of_the_original_since_the_translation(site, capsys):
+    site_dir = site("status")
+    git(site_dir, "init", "-q")
+    commit(site_dir, "content/guides/dated.it.md", "2024-01-01T10:00:00Z")
+    commit(site_dir, "content/guides/dated.en.md", "2024-02-01T10:00:00Z")
+    original = site_dir / "content/guides/dated.en.md"
+    original.write_text(original.read_text() + "\nOne more paragraph.\n")
+    commit(site_dir, "content/guides/dated.en.md", "2024-03-01T10:00:00Z")
+    assert run("check", site_dir) == 0
+    assert ("content/guides/dated.it.md:2: warning: outdated translation: the en original content/guides/dated.en.md "
+            "has 2 commits since this translation's last one") in capsys.readouterr().out
+    assert article(status_json(site_dir, capsys), "dated")["cells"]["it"]["commits_behind"] == 2
+
+
+TREE_SECTIONS = {"": ["intro"], "guide": ["guide", "guide/install"], "guide/advanced": ["guide/advanced/tuning"]}
+
+
+def test_text_groups_rows_by_section_under_a_line_naming_it(site, capsys):
+    assert run("status", site("status_tree")) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:lines.index("")] == [
+        "slug                   en        fr           de",
+        "/",
+        "intro                  original  translated?  missing",
+        "guide/ · Guide",
+        "guide                  original  translated?  missing",
+        "guide/install          original  in-progress  translated?",
+        "guide/advanced/ · Advanced",
+        "guide/advanced/tuning  original  missing      missing"]
+    coverage = lines[lines.index("") + 1:]
+    assert coverage[1] == ("fr: 2/4 available (50%), 0/4 up to date (0%) — 0 original, 0 translated, 0 outdated, "
+                           "2 unknown, 1 in progress, 1 missing")
+
+
+def test_json_names_each_article_s_section_and_lists_the_sections(site, capsys):
+    document = status_json(site("status_tree"), capsys)
+    assert [(s["section"], s["title"], s["slugs"]) for s in document["sections"]] == [
+        ("", "", ["intro"]), ("guide", "Guide", ["guide", "guide/install"]),
+        ("guide/advanced", "Advanced", ["guide/advanced/tuning"])]
+    assert {a["slug"]: a["section"] for a in document["articles"]} == {
+        slug: section for section, slugs in TREE_SECTIONS.items() for slug in slugs}
+    install = article(document, "guide/install")["cells"]
+    assert install["fr"]["state"] == "in-progress" and "url" not in install["fr"]  # a draft is not published
+    assert install["de"] == {"state": "translated", "path": "content/de/guide/install.md", "freshness": "unknown",
+                             "original_hash": install["en"]["original_hash"], "url": "/de/guide/install/"}
+    assert document["coverage"]["fr"]["in_progress"] == 1 and document["coverage"]["fr"]["up_to_date"] == 0
+
+
+def dashboard(path: Path):
+    """Parse a dashboard; return the document and its state cells by (slug, language)."""
+    document = parse_html(path)
+    cells = {(row.get("data-slug"), td.get("data-lang")): td for row in find_all(document, "tr") if row.get("data-slug")
+             for td in row.iter(f"{XHTML}td")}
+    return document, cells
+
+
+def test_html_groups_rows_by_section_links_files_and_shows_the_command_to_start_a_translation(site, tmp_path, capsys):
+    site_dir = site("status_tree")
+    out = tmp_path / "reports/status.html"
+    out.parent.mkdir()
+    assert run("status", site_dir, "--format", "html", "--out", out) == 0
+    html5lib.HTMLParser(strict=True).parse(out.read_bytes())
+    document, cells = dashboard(out)
+    bodies = [body for body in find_all(document, "tbody") if body.get("data-section") is not None]
+    assert {body.get("data-section"): [row.get("data-slug") for row in body.iter(f"{XHTML}tr") if row.get("data-slug")]
+            for body in bodies} == TREE_SECTIONS
+    assert ["".join(th.itertext()) for body in bodies for th in body.iter(f"{XHTML}th")
+            if th.get("scope") == "rowgroup"] == ["Top /", "Guide /guide", "Advanced /guide/advanced"]
+    # Present cells link to their file, relative to the dashboard; base_url "/" gives no page a URL that opens here.
+    for (slug, lang), td in cells.items():
+        links = [a.get("href") for a in td.iter(f"{XHTML}a")]
+        if td.get("data-state") == "missing":
+            assert links == []
+        else:
+            [href] = links
+            assert (out.parent / href).resolve().is_file()
+    assert [a.get("href") for a in cells["guide/install", "fr"].iter(f"{XHTML}a")] == [
+        f"../{site_dir.name}/content/fr/guide/install.md"]
+    assert cells["guide/install", "de"].get("data-freshness") == "unknown"
+    assert [span.text for span in cells["guide/install", "fr"].iter(f"{XHTML}span")] == ["in-progress"]
+    [fr] = [row for row in find_all(document, "tr") if row.get("data-lang") == "fr"]
+    # Available, up to date, original, translated, outdated, unknown, in progress, missing: unknown is not up to date.
+    assert ["".join(td.itertext()).strip() for td in fr.iter(f"{XHTML}td")] == ["50%", "0%", "0", "0", "0", "2", "1", "1"]
+    [code] = [c for c in cells["guide/advanced/tuning", "fr"].iter(f"{XHTML}code")]
+    command = "".join(code.itertext())
+    assert command == "babelsite new guide/advanced/tuning --lang fr --from en"
+    assert run(*command.split()[1:3], site_dir, *command.split()[3:]) == 0  # the command works
+    assert (site_dir / "content/fr/guide/advanced/tuning.md").is_file()
+
+
+def test_html_links_each_published_cell_to_its_page_where_the_site_has_a_full_url(site, tmp_path):
+    site_dir = site("status_tree")
+    (site_dir / "site.toml").write_text('base_url = "https://example.org/docs/"\n' + (site_dir / "site.toml").read_text())
+    assert run("status", site_dir, "--format", "html", "--out", tmp_path / "status.html") == 0
+    _, cells = dashboard(tmp_path / "status.html")
+    assert [a.get("href") for a in cells["guide/install", "de"].iter(f"{XHTML}a")] == [
+        "https://example.org/docs/de/guide/install/", "status_tree/content/de/guide/install.md"]
+    assert len(list(cells["guide/install", "fr"].iter(f"{XHTML}a"))) == 1  # a draft has no page yet
+
+
+def test_status_page_of_the_site_links_each_cell_to_its_page(site, tmp_path):
+    site_dir = site("status_tree")
+    (site_dir / "site.toml").write_text("status_page = true\n" + (site_dir / "site.toml").read_text())
+    out = tmp_path / "public"
+    assert run("build", site_dir, "--out", out) == 0
+    _, cells = dashboard(out / "_status/index.html")
+    assert [a.get("href") for a in cells["guide/install", "de"].iter(f"{XHTML}a")] == ["/de/guide/install/"]
+    assert [a.get("href") for a in cells["guide", "en"].iter(f"{XHTML}a")] == ["/en/guide/"]
+    assert crawl(out, "/") == {}

@@ -18,6 +18,7 @@ from .config import SiteConfig, read_config
 from .quality.checks import (check_anchors, check_foreign_syntax, check_orphans, check_section_pages,
                              check_translations)
 from .quality.labels import check_i18n_keys, check_label_translations
+from .quality.freshness import check_outdated
 from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
@@ -169,8 +170,10 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_section_pages(site, problems)
     check_pagefind(site.config, problems)
     check_label_translations(site, problems, options.strict)
+    status = translation_status(site)
+    check_outdated(site, status, problems)
     try:
-        for _ in render_site(site, fragments, problems, status=translation_status(site)):
+        for _ in render_site(site, fragments, problems, status=status):
             pass
     except SiteError:
         pass  # the template problem is already among the diagnostics

@@ -41,7 +41,6 @@ def make_parser() -> argparse.ArgumentParser:
     status.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
                         help="the folder with site.toml (default: the current folder)")
     status.add_argument("--config", type=Path, help="use this file instead of SITE_DIR/site.toml")
-    status.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     status.add_argument("--format", choices=("text", "json", "html"), default="text",
                         help="a table for the terminal, one JSON document, or an HTML dashboard page")
     status.add_argument("--out", type=Path, help="write the report to this file instead of printing it")
@@ -184,10 +183,11 @@ def run_status(args: argparse.Namespace) -> int:
     from .errors import SiteError, plural
     from .links.translations import translation_status
     from .quality.status import to_json, to_text
-    from .render.dashboard import to_html
+    from .render.dashboard import source_links, to_html
 
     try:
-        prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts))
+        # Drafts are read too: the status shows them in progress.
+        prepared = prepare(BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=True))
         fail_on_problems(prepared.problems, strict=False)
     except SiteError as exc:
         for diagnostic in exc.diagnostics:
@@ -199,8 +199,13 @@ def run_status(args: argparse.Namespace) -> int:
     status = translation_status(prepared.site)
     if args.format == "json":
         report = json.dumps(to_json(status), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "html":
+        # Pages open from the dashboard only where base_url is a full URL; files are linked from where it is written.
+        config = prepared.site.config
+        report = to_html(status, outdated_diffs(prepared, status), page_links="://" in config.base_url,
+                         source_href=source_links(config.site_dir, args.out.parent if args.out else Path.cwd()))
     else:
-        report = to_html(status, outdated_diffs(prepared, status)) if args.format == "html" else to_text(status)
+        report = to_text(status)
     if args.out is None:
         sys.stdout.write(report)
         return 0

@@ -15,9 +15,10 @@ class SourceFile:
     path: Path
     display_path: str  # relative to the site folder, for messages
     lang: str | None  # from the language folder or the `.xx.md` suffix; None: the default language's, unless lang: says
-    key: str  # the path under the language root without `.md`; an index page is its folder ('' at the root)
+    key: str  # the path under the language root without `.md` (with flat URLs, the stem); an index page is its folder
     stem: str  # the file stem without a language suffix; an index page's is its folder's name
     is_index: bool = False  # index.md or _index.md: its folder's own page
+    folder: str = ""  # the folders under the language root ('' at the top)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Article:
     body: str
     body_offset: int  # file lines before the body, to turn body lines into file lines
     title_line: int
-    folder: str = ""  # the folder under the language root: the page's section ('' at the top)
+    folder: str = ""  # the folder under the language root ('' at the top); its section, or with flat URLs in one
     is_index: bool = False  # the folder's own page (index.md or _index.md), whose key is the folder
 
 

@@ -16,6 +16,7 @@ from ..locale import canonical_language_code, collation_key, remember_collation_
 from ..model import Article, Corpus, RelatedRef, Source, SourceFile
 from ..parallel import map_in_processes
 from .sources import is_utf8
+from .unfinished import unfinished_marks
 
 KNOWN_KEYS = {
     "title", "category", "sources", "related", "description", "date", "updated",
@@ -183,6 +184,11 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         wrong_kind("draft", "true or false")
+    elif not draft:
+        for mark_line, mark in unfinished_marks(meta, source.stem, parsed.body, parsed.body_offset, line):
+            problems.error(source.path, mark_line, f"'{mark}' is a mark babelsite new left to replace, "
+                           "and the page is not a draft", "finish the text and remove the mark, or keep "
+                           "draft: true until it is done", code="unfinished")
     for key in ("description", "date", "updated"):
         if key in meta and not isinstance(meta[key], (str, int, float, datetime.date)):
             wrong_kind(key, "text or a date")
@@ -218,7 +224,7 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         body=body,
         body_offset=parsed.body_offset,
         title_line=title_line or line("title"),
-        folder=source.key if source.is_index else source.key.rpartition("/")[0],
+        folder=source.folder,
         is_index=source.is_index,
     )
 

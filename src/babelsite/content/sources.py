@@ -101,12 +101,17 @@ def describe_file(config: SiteConfig, path: Path, problems: Collector) -> Source
     if folder_lang and suffix_lang and folder_lang != suffix_lang:
         problems.error(path, 1, f"the folder says language '{folder_lang}' but the name says '{suffix_lang}'",
                        "keep one of the two", code="language-conflict")
-    # With flat URLs (a permalink without {path}), folders only organise: a page is known by its stem.
-    folders = list(relative.parts[1 if folder_lang else 0:-1]) if "{path}" in config.permalink else []
-    is_index = stem in ("index", "_index") and "{path}" in config.permalink
-    key = "/".join(folders if is_index else [*folders, stem])
+    # With flat URLs (a permalink without {path}), a page is known by its stem, and a folder is a
+    # section only when it has an index page; other folders only organise.
+    folders = list(relative.parts[1 if folder_lang else 0:-1])
+    is_index = stem in ("index", "_index")
+    if is_index:
+        key = "/".join(folders)
+    else:
+        key = "/".join([*folders, stem]) if "{path}" in config.permalink else stem
     own_name = (folders[-1] if folders else "") if is_index else stem
-    return SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, key, own_name, is_index)
+    return SourceFile(path, problems.display_path(path), suffix_lang or folder_lang, key, own_name, is_index,
+                      "/".join(folders))
 
 
 def is_ignored(name: str) -> bool:

@@ -7,6 +7,7 @@ relative to the file, a key, or a bare file stem that only one page has.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 from dataclasses import dataclass, field, replace
@@ -73,7 +74,28 @@ class LinkedSite:
     @property
     def has_tree(self) -> bool:
         """Tell whether the site has sections (folders of pages), which every page's menu shows."""
-        return any("/" in key or not key for key in self.corpus.groups)
+        return any(not key or "/" in key for key in self.corpus.groups) or bool(self.index_keys)
+
+    @functools.cached_property
+    def index_keys(self) -> frozenset[str]:
+        """Return the keys of the section pages (index.md, _index.md), told by file name without reading a page."""
+        return frozenset(key for path, (key, _) in self.files.items()
+                         if os.path.basename(path).partition(".")[0] in ("index", "_index"))
+
+    def tree_path(self, key: str) -> str:
+        """Return where a page sits in the tree: its key, or with flat URLs, the section of its original's folder.
+
+        With flat URLs a page's key is its stem, and a folder is a section when it has an index
+        page: the page goes in the deepest one its original's folder lies in. A flat site
+        without index pages reads no page to tell.
+        """
+        if "{path}" in self.config.permalink or not self.index_keys or key in self.index_keys \
+                or key not in self.corpus.groups:
+            return key
+        folder = self.original(key).folder
+        while folder and folder not in self.index_keys:
+            folder = folder.rpartition("/")[0]
+        return f"{folder}/{key}" if folder else key
 
     def page_keys(self) -> Iterator[tuple[str, str]]:
         """Yield the (slug, language) of every article page, in order, without looking at the pages."""

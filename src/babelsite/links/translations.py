@@ -3,64 +3,82 @@
 A translation records the original it was made from as `translated_from: <hash>` in its
 front matter; when the original's `content_hash` differs now, the translation is outdated.
 A translation without it is compared with its original by last commit date when the site
-is in a git repository, and is otherwise translated with unknown freshness.
+is in a git repository, and is otherwise translated with unknown freshness, which is never
+counted as up to date. A version with `draft: true` is in progress: not yet available.
+Rows are grouped by section, the one the page's original is in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from ..model import Article
 from .resolve import LinkedSite
+from .tree import humanize
 
 ORIGINAL, TRANSLATED, OUTDATED, MISSING = "original", "translated", "outdated", "missing"
+IN_PROGRESS = "in-progress"  # a version with draft: true
 BY_HASH, BY_GIT, UNKNOWN = "hash", "git", "unknown"  # how a translation's freshness was decided
 GIT_TIMEOUT = 10  # seconds for one git command
+GIT_LOG_TIMEOUT = 120  # seconds for the one `git log` over the whole site's history
 
 
 @dataclass(frozen=True)
 class Cell:
     """One language's version of one article in the status matrix."""
 
-    state: str  # original, translated, outdated or missing
+    state: str  # original, translated, outdated, in-progress or missing
     path: str | None  # the file, relative to the site folder; None when missing
     translated_from: str | None  # the original's hash the translation records, if any
     original_hash: str | None  # the original's hash now; None when missing
     freshness: str | None  # for a translation: hash, git or unknown
+    commits_behind: int | None = None  # outdated by git: the original's commits since the translation's last one
+    url: str | None = None  # the published page in its language; None when missing or in progress
 
 
 @dataclass(frozen=True)
 class Row:
-    """One page: its key, its original's title and language, and a cell per site language."""
+    """One page: its key, its original's title, language and section, and a cell per site language."""
 
     key: str
     title: str
     original_lang: str
     cells: Mapping[str, Cell]
+    section: str  # the section the original is in (LinkedSite.tree_path), or is, for an index page ('' at the top)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of rows: a folder, its title in the default language (its index page's, or the folder's name)."""
+
+    key: str  # '' for the pages at the top
+    title: str
+    rows: tuple[Row, ...]  # the folder's own page first, then the others in key order
 
 
 @dataclass(frozen=True)
 class Coverage:
-    """How much of the site one language has: counts per state and shares of all articles."""
+    """How much of the site one language has: counts per state and shares of all articles; each article counts once."""
 
     total: int
     original: int
-    translated: int
+    translated: int  # translations known to be up to date
     outdated: int
     missing: int
-    unknown: int  # translations whose freshness could not be told
+    unknown: int  # translations whose freshness could not be told: neither up to date nor outdated
+    in_progress: int  # drafts
 
     @property
     def present(self) -> int:
-        """Articles readable in this language: originals and translations, outdated or not."""
-        return self.original + self.translated + self.outdated
+        """Articles readable in this language: originals and translations, outdated, unknown or not."""
+        return self.original + self.translated + self.outdated + self.unknown
 
     @property
     def current(self) -> int:
@@ -85,6 +103,14 @@ class TranslationStatus:
     def cell(self, slug: str, lang: str) -> Cell:
         """Return the cell of one article in one language."""
         return self.rows[slug].cells[lang]
+
+    def sections(self) -> tuple[Section, ...]:
+        """Return the rows grouped by section, the top first, then the sections in key order."""
+        grouped: dict[str, list[Row]] = {}
+        for row in self.rows.values():
+            grouped.setdefault(row.section, []).append(row)
+        return tuple(Section(key, section_title(key, self.rows), tuple(sorted(rows, key=lambda r: r.key != key)))
+                     for key, rows in sorted(grouped.items()))
 
 
 def content_hash(article: Article) -> str:
@@ -127,13 +153,18 @@ def make_rows(site: LinkedSite, slugs: Iterable[str]) -> dict[str, Row]:
     slugs = list(slugs)
     articles = [a for slug in slugs for a in site.corpus.groups[slug].values()]
     undated = [a for a in articles if recorded_hash(a) is None and a is not site.original(a.key)]
-    times = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.key).path)})
+    history = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.key).path)})
     rows = {}
     for slug in slugs:
         group, original = site.corpus.groups[slug], site.original(slug)
         original_hash = content_hash(original)
-        cells = {code: make_cell(group.get(code), original, original_hash, times) for code in site.config.language_codes}
-        rows[slug] = Row(slug, original.title, original.lang, MappingProxyType(cells))
+        cells = {}
+        for code in site.config.language_codes:
+            cell = make_cell(group.get(code), original, original_hash, history)
+            published = cell.path is not None and cell.state != IN_PROGRESS
+            cells[code] = replace(cell, url=site.urls.absolute(site.article_paths[slug, code])) if published else cell
+        section = slug if original.is_index else site.tree_path(slug).rpartition("/")[0]
+        rows[slug] = Row(slug, original.title, original.lang, MappingProxyType(cells), section)
     return rows
 
 
@@ -146,45 +177,72 @@ def assemble(site: LinkedSite, rows: Mapping[str, Row]) -> TranslationStatus:
                              site.config.default_language, MappingProxyType(rows), MappingProxyType(coverage))
 
 
-def make_cell(article: Article | None, original: Article, original_hash: str, times: Mapping[Path, int | None]) -> Cell:
+def section_title(section: str, rows: Mapping[str, Row]) -> str:
+    """Return a section's title: its index page's (the row keyed by the folder), else its folder's name, humanized."""
+    if section in rows:
+        return rows[section].title
+    return humanize(section.rpartition("/")[2]) if section else ""
+
+
+def make_cell(article: Article | None, original: Article, original_hash: str,
+              history: Mapping[Path, tuple[int, ...]]) -> Cell:
     """Decide the state of one language's version of an article."""
     if article is None:
         return Cell(MISSING, None, None, None, None)
+    if article.draft:
+        return Cell(IN_PROGRESS, article.display_path, recorded_hash(article), original_hash, None)
     if article is original:
         return Cell(ORIGINAL, article.display_path, None, original_hash, None)
     recorded = recorded_hash(article)
     if recorded is not None:
         state = TRANSLATED if recorded == original_hash else OUTDATED
         return Cell(state, article.display_path, recorded, original_hash, BY_HASH)
-    translated_at, changed_at = times.get(article.path), times.get(original.path)
-    if translated_at is None or changed_at is None:
+    translated, changed = history.get(article.path), history.get(original.path)
+    if not translated or not changed:
         return Cell(TRANSLATED, article.display_path, None, original_hash, UNKNOWN)
-    state = OUTDATED if changed_at > translated_at else TRANSLATED
-    return Cell(state, article.display_path, None, original_hash, BY_GIT)
+    behind = sum(time > translated[0] for time in changed)
+    return Cell(OUTDATED if behind else TRANSLATED, article.display_path, None, original_hash, BY_GIT,
+                behind or None)
 
 
 def count_states(cells: list[Cell]) -> Coverage:
-    """Count one language's cells by state."""
-    states = [cell.state for cell in cells]
+    """Count one language's cells by state, a translation of unknown freshness as unknown only."""
+    states = [UNKNOWN if cell.freshness == UNKNOWN else cell.state for cell in cells]
     return Coverage(len(cells), states.count(ORIGINAL), states.count(TRANSLATED), states.count(OUTDATED),
-                    states.count(MISSING), sum(cell.freshness == UNKNOWN for cell in cells))
+                    states.count(MISSING), states.count(UNKNOWN), states.count(IN_PROGRESS))
 
 
-def commit_times(site_dir: Path, paths: Iterable[Path]) -> dict[Path, int | None]:
-    """Return each file's last commit time by git; empty when git or a repository is missing."""
-    paths = sorted(paths)
-    if not paths or git(site_dir, "rev-parse", "--is-inside-work-tree") != "true":
+def commit_times(site_dir: Path, paths: Iterable[Path]) -> dict[Path, tuple[int, ...]]:
+    """Return the times of each file's commits, newest first, from one `git log` over the site folder.
+
+    Empty when there are no paths, or git or a repository is missing; a file git does not
+    track is left out.
+    """
+    paths = list(paths)
+    top = git(site_dir, "rev-parse", "--show-toplevel") if paths else None
+    if not top:
         return {}
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outputs = pool.map(lambda path: git(path.parent, "log", "-1", "--format=%ct", "--", path.name), paths)
-        return {path: int(output) if output and output.isdigit() else None for path, output in zip(paths, outputs)}
+    # Paths as git log names them: relative to the repository's top, symlinks resolved.
+    wanted = {os.path.relpath(os.path.realpath(path), os.path.realpath(top)).replace(os.sep, "/"): path
+              for path in paths}
+    scope = os.path.commonpath(list(wanted))  # the folder holding them all, content/ or one allow_outside reaches
+    log = git(site_dir, "-c", "core.quotePath=off", "log", "--format=%x01%ct", "--name-only", "--", f":(top){scope}",
+              timeout=GIT_LOG_TIMEOUT) or ""
+    times: dict[Path, list[int]] = {}
+    commit_time = 0
+    for line in log.split("\n"):
+        if line.startswith("\x01"):
+            commit_time = int(line[1:])
+        elif line in wanted:
+            times.setdefault(wanted[line], []).append(commit_time)
+    return {path: tuple(found) for path, found in times.items()}
 
 
-def git(cwd: Path, *args: str) -> str | None:
+def git(cwd: Path, *args: str, timeout: float = GIT_TIMEOUT) -> str | None:
     """Run one git command and return its output, or None when git is missing, fails or hangs."""
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-                                check=False)
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, encoding="utf-8",
+                                errors="surrogateescape", timeout=timeout, check=False)  # file names as Path has them
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() if result.returncode == 0 else None

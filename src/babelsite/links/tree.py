@@ -52,6 +52,14 @@ class LanguageTree:
             chain.append(self.nodes[key])
         return chain[::-1]
 
+    def depth(self, key: str) -> int:
+        """Return how deep a node is in the tree: 0 for the root (with flat URLs a page's key says nothing of it)."""
+        levels = 0
+        while key:
+            key = self.parent[key]
+            levels += 1
+        return levels
+
     def neighbours(self, key: str) -> tuple[TreeNode | None, TreeNode | None]:
         """Return the nodes before and after a node in reading order."""
         index = self.position.get(key)
@@ -69,19 +77,24 @@ def humanize(folder: str) -> str:
 
 def language_tree(site: LinkedSite, lang: str) -> LanguageTree:
     """Return the tree of sections and pages that readers of `lang` navigate."""
+    # Nodes are placed by tree path, which is the key except for pages of flat-URL sites (LinkedSite.tree_path).
+    key_at = {site.tree_path(key): key for key in site.corpus.groups}
     children: dict[str, set[str]] = {"": set()}
-    for key in site.corpus.groups:
-        parts = key.split("/") if key else []
+    for place in key_at:
+        parts = place.split("/") if place else []
         for depth in range(len(parts)):
             parent, child = "/".join(parts[:depth]), "/".join(parts[:depth + 1])
             children.setdefault(parent, set()).add(child)
             children.setdefault(child, set())
     nodes: dict[str, TreeNode] = {}
-    parent_of = {child: parent for parent, kids in children.items() for child in kids}
+    parent_of = {key_at.get(child, child): key_at.get(parent, parent) for parent, kids in children.items()
+                 for child in kids}
 
-    def build(key: str) -> TreeNode:
-        node = make_node(site, lang, key, tuple(sorted((build(child) for child in children[key]),
-                                                       key=lambda node: tree_order(node, lang))))
+    def build(place: str) -> TreeNode:
+        kids = tuple(sorted((build(child) for child in children[place]),
+                            key=lambda node: tree_order(node, lang)))
+        key = key_at.get(place, place)
+        node = make_node(site, lang, key, kids)
         nodes[key] = node
         return node
 
@@ -105,7 +118,7 @@ def updated_tree(tree: LanguageTree, site: LinkedSite, lang: str, keys: Iterable
                 stale.add(key)
     if not stale:
         return tree
-    for key in sorted(stale, key=lambda key: -depth(key)):  # children before their sections
+    for key in sorted(stale, key=lambda key: -tree.depth(key)):  # children before their sections
         kids = tuple(sorted((nodes[child.key] for child in nodes[key].children), key=lambda node: tree_order(node, lang)))
         nodes[key] = make_node(site, lang, key, kids)
     return finished_tree(site, nodes[""], tree.parent, nodes)
@@ -121,11 +134,6 @@ def finished_tree(site: LinkedSite, root: TreeNode, parent: dict[str, str], node
 def tree_order(node: TreeNode, lang: str) -> tuple:
     """Sort a section's nodes by weight, then title in the language's collation, then key."""
     return node.weight, collation_key(node.title, lang), node.key
-
-
-def depth(key: str) -> int:
-    """Return how deep a key is in the tree: 0 for the root."""
-    return key.count("/") + 1 if key else 0
 
 
 def make_node(site: LinkedSite, lang: str, key: str, kids: tuple[TreeNode, ...]) -> TreeNode:

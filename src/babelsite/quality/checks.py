@@ -181,7 +181,7 @@ def check_section_pages(site: LinkedSite, problems: Collector) -> None:
     """Note each folder that has pages in a language but no index page there, naming the index file to add."""
     if not site.has_tree:
         return
-    for folder in sorted(folders_of(site.corpus.groups)):
+    for folder in sorted(folders_of(site.tree_path(key) for key in site.corpus.groups)):
         group = site.corpus.groups.get(folder, {})
         for code in site.config.language_codes:
             index = site.index_file(folder, code) if code not in group else None

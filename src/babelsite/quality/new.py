@@ -1,4 +1,8 @@
-"""Start a new article, or a translation of one, as a Markdown file with front matter to fill in."""
+"""Start a new article, or a translation of one, as a draft Markdown file with front matter to fill in.
+
+Drafts are not published (unless `--drafts`), and `status` shows them in progress; the marks
+left to replace make a page that is no longer a draft an error until they are gone.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,9 @@ from ..links.resolve import resolve
 from ..content.load import INVALID_SLUG, load_corpus
 from ..model import Article
 from ..content.sources import discover
+from ..content.unfinished import TRANSLATE_BODY, TRANSLATE_TITLE, WRITE_BODY, WRITE_TITLE
 from ..links.translations import content_hash, recorded_hash
 
-TRANSLATE_TITLE = "TODO translate: {}"
-TRANSLATE_BODY = "TODO: translate this text, then delete this line."
-WRITE_BODY = "TODO: write this article."
 # Strings every YAML reader takes as the same text when unquoted: words starting with a letter.
 PLAIN = re.compile(r"[^\W\d_][\w.-]*(?: [\w.-]+)*")
 KEYWORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
@@ -88,7 +90,8 @@ def new_article(site_dir: Path, config_path: Path | None, slug: str, lang: str |
 
     if source_lang is None:
         target = config.content_dir / lang / f"{slug}.md"
-        text = front_matter({"title": f"TODO: {slug.rpartition('/')[2]}"}) + "\n" + WRITE_BODY + "\n"
+        meta = {"title": WRITE_TITLE.format(slug.rpartition("/")[2]), "draft": True}
+        text = front_matter(meta) + "\n" + WRITE_BODY + "\n"
     else:
         source = group[source_lang]
         target = translation_path(config, source, lang)
@@ -127,6 +130,7 @@ def translation_text(source: Article, translated_from: str | None) -> str:
         meta["related"] = [ref.target for ref in source.related]
     if translated_from is not None:
         meta["translated_from"] = translated_from
+    meta["draft"] = True
     return front_matter(meta) + "\n" + TRANSLATE_BODY + "\n\n" + source.body.strip("\n") + "\n"
 
 

@@ -1,4 +1,4 @@
-"""Translation status reports for the command line: an aligned table, or JSON."""
+"""Translation status reports for the command line: an aligned table grouped by section, or JSON."""
 
 from __future__ import annotations
 
@@ -9,48 +9,60 @@ from ..links.translations import Cell, Coverage, TranslationStatus, cell_label
 
 
 def to_json(status: TranslationStatus) -> dict[str, Any]:
-    """Return the status as one JSON-ready document."""
+    """Return the status as one JSON-ready document; each article names its section."""
     return {
         "languages": list(status.languages),
         "default_language": status.default_language,
+        "sections": [{"section": section.key, "title": section.title, "slugs": [row.key for row in section.rows]}
+                     for section in status.sections()],
         "articles": [{"slug": row.key, "title": row.title, "original_language": row.original_lang,
-                      "cells": {code: cell_json(cell) for code, cell in row.cells.items()}}
+                      "section": row.section, "cells": {code: cell_json(cell) for code, cell in row.cells.items()}}
                      for row in status.rows.values()],
         "coverage": {code: coverage_json(coverage) for code, coverage in status.coverage.items()},
     }
 
 
 def cell_json(cell: Cell) -> dict[str, Any]:
-    """Return a cell as JSON: state and path, then whichever of the hashes and freshness it has."""
+    """Return a cell as JSON: state and path, then whichever of the hashes, freshness, lag and page URL it has."""
     optional = {"translated_from": cell.translated_from, "original_hash": cell.original_hash,
-                "freshness": cell.freshness}
+                "freshness": cell.freshness, "commits_behind": cell.commits_behind, "url": cell.url}
     return {"state": cell.state, "path": cell.path} | {key: value for key, value in optional.items() if value is not None}
 
 
 def coverage_json(c: Coverage) -> dict[str, Any]:
     """Return a language's coverage as JSON: counts per state, then shares of all articles from 0 to 1."""
     return {"total": c.total, "original": c.original, "translated": c.translated, "outdated": c.outdated,
-            "missing": c.missing, "unknown": c.unknown, "coverage": c.share(c.present), "up_to_date": c.share(c.current)}
+            "missing": c.missing, "unknown": c.unknown, "in_progress": c.in_progress,
+            "coverage": c.share(c.present), "up_to_date": c.share(c.current)}
 
 
 def coverage_line(code: str, c: Coverage) -> str:
-    """Return one language's coverage as a sentence."""
+    """Return one language's coverage as a sentence; unknown and in-progress counts only when there are some."""
+    counts = [f"{c.original} original", f"{c.translated} translated", f"{c.outdated} outdated"]
+    counts += [f"{c.unknown} unknown"] * bool(c.unknown) + [f"{c.in_progress} in progress"] * bool(c.in_progress)
     return (f"{code}: {c.present}/{c.total} available ({c.share(c.present):.0%}), "
-            f"{c.current}/{c.total} up to date ({c.share(c.current):.0%}) — {c.original} original, "
-            f"{c.translated} translated, {c.outdated} outdated, {c.missing} missing")
+            f"{c.current}/{c.total} up to date ({c.share(c.current):.0%}) — "
+            + ", ".join(counts + [f"{c.missing} missing"]))
 
 
 def to_text(status: TranslationStatus) -> str:
-    """Return the status as an aligned table for a terminal, then a coverage line per language."""
-    table = [["slug", *status.languages]]
-    table += [[row.key, *map(cell_label, row.cells.values())] for row in status.rows.values()]
-    widths = [max(display_width(line[column]) for line in table) for column in range(len(table[0]))]
-    lines = ["  ".join(text + " " * (width - display_width(text)) for text, width in zip(line, widths)).rstrip()
+    """Return the status as an aligned table for a terminal, a heading line per section, then the coverage."""
+    sections = status.sections()
+    table: list[list[str] | str] = [["slug", *status.languages]]
+    for section in sections:
+        if len(sections) > 1:
+            table.append(f"{section.key}/ · {section.title}" if section.key else "/")
+        table += [[row.key, *map(cell_label, row.cells.values())] for row in section.rows]
+    cells = [line for line in table if isinstance(line, list)]
+    widths = [max(display_width(line[column]) for line in cells) for column in range(len(cells[0]))]
+    lines = [line if isinstance(line, str) else
+             "  ".join(text + " " * (width - display_width(text)) for text, width in zip(line, widths)).rstrip()
              for line in table]
     lines.append("")
     lines += [coverage_line(code, coverage) for code, coverage in status.coverage.items()]
     if any(c.unknown for c in status.coverage.values()):
-        lines.append("?: no translated_from in the front matter and no git history to tell whether it is up to date")
+        lines.append("?: no translated_from in the front matter and no git history to tell whether it is up to date; "
+                     "counted as unknown, not as up to date")
     return "\n".join(lines) + "\n"
 
 
