@@ -26,8 +26,9 @@ from .render.pages import PageRenderer, compiled_templates_dir, render_site, sta
 from .output.hosts import host_files
 from .output.search import index_site
 from .content.sources import discover
-from .links.translations import TranslationStatus, translation_status
+from .links.translations import TranslationStatus, article_commits, translation_status
 from .render.theme import Theme
+from .output.verbatim import with_verbatim_files
 from .output.write import write_site
 
 
@@ -124,12 +125,14 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     problems.extend(refused.items)
     fail_on_problems(problems, options.strict)
     t = time.perf_counter()
-    status = translation_status(site)
+    commits = article_commits(site) if config.last_updated else None  # one git log for the status and the dates
+    status = translation_status(site, commits)
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
-                                       compiled_dir=compiled_templates_dir(config.site_dir))
-    outputs = itertools.chain(static, renderer.pages(options.jobs), host_files(site))
+                                       compiled_dir=compiled_templates_dir(config.site_dir), commits=commits)
+    outputs = with_verbatim_files(itertools.chain(static, renderer.pages(options.jobs), host_files(site)), config,
+                                  problems)
     result = write_site(output_dir, counted(outputs, progress), config.site_dir,
                         finish=lambda staging: index_site(staging, config, renderer.searchable),
                         folders=[os.path.dirname(site.urls.output_file(page.path)) for page in site.pages])

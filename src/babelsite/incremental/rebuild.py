@@ -24,12 +24,14 @@ from ..model import Article, Corpus, SourceFile, with_changes
 from ..render.pages import PageRenderer, compiled_templates_dir, jinja_environment, searchable_languages, start_rendering
 from ..output.hosts import host_files
 from ..output.search import BUNDLE, reindex_site
+from ..output.verbatim import with_verbatim_files
 from ..content.sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
-from ..links.translations import TranslationStatus, translation_status, update_status
+from ..content.history import Commit
+from ..links.translations import TranslationStatus, article_commits, translation_status, update_status
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
-from ..output.write import output_files, restage_site
+from ..output.write import foreign_files, output_files, restage_site
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,9 @@ class LiveSite:
         prepared = prepare(self.options)
         fail_on_problems(prepared.problems, self.options.strict)
         site = prepared.site
-        status = translation_status(site)
-        outputs = self.render_everything(site, prepared.fragments, prepared.problems, status)
+        commits = article_commits(site) if site.config.last_updated else None  # one git log for both
+        status = translation_status(site, commits)
+        outputs = self.render_everything(site, prepared.fragments, prepared.problems, status, commits)
         self.urls = site.urls
         self.languages = site.config.language_codes
         self.default_language = site.config.default_language
@@ -128,16 +131,17 @@ class LiveSite:
             return None
         if not all(any(path == folder or folder in path.parents for folder in template_dirs) for path in changed):
             return None
-        outputs = self.render_everything(site, self.state.fragments, Collector(site.config.site_dir), self.state.status)
+        commits = self.renderer.commits if self.renderer is not None else None  # a template edit commits nothing
+        outputs = self.render_everything(site, self.state.fragments, Collector(site.config.site_dir), self.state.status,
+                                         commits)
         return outputs, set(), self.state
 
     def render_everything(self, site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                          status: TranslationStatus) -> dict[str, bytes]:
+                          status: TranslationStatus, commits: Mapping[Path, Commit] | None = None) -> dict[str, bytes]:
         """Render the static files and every page into memory, keeping the renderer for the next edits."""
-        self.renderer, static = start_rendering(site, fragments, problems, status, search=False)
-        outputs = {f.path: f.data for f in static}
-        outputs.update((f.path, f.data) for f in itertools.chain(self.renderer.pages(), host_files(site)))
-        return outputs
+        self.renderer, static = start_rendering(site, fragments, problems, status, search=False, commits=commits)
+        generated = itertools.chain(static, self.renderer.pages(), host_files(site))
+        return {f.path: f.data for f in with_verbatim_files(generated, site.config, problems)}
 
     def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:
         """Re-render only the pages that edited, new or deleted translations reach.
@@ -361,6 +365,8 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         return None, None
     if not outputs_intact(output_dir, cached.outputs):
         return None, None
+    if changed_names and not options.force and foreign_files(output_dir):
+        return None, None  # staged anew, the site would lose them: the cold build refuses
     if not changed_names:
         return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
                            time.perf_counter() - started), None

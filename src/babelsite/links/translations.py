@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
+from ..content.history import Commit, last_commits
 from ..model import Article
 from .resolve import LinkedSite
 
 ORIGINAL, TRANSLATED, OUTDATED, MISSING = "original", "translated", "outdated", "missing"
 BY_HASH, BY_GIT, UNKNOWN = "hash", "git", "unknown"  # how a translation's freshness was decided
-GIT_TIMEOUT = 10  # seconds for one git command
 
 
 @dataclass(frozen=True)
@@ -110,9 +108,18 @@ def recorded_hash(article: Article) -> str | None:
     return f"{value:012d}" if isinstance(value, int) else str(value).strip()
 
 
-def translation_status(site: LinkedSite) -> TranslationStatus:
-    """Compare every translation with its original and count what each language has."""
-    return assemble(site, make_rows(site, site.corpus.groups))
+def translation_status(site: LinkedSite, commits: Mapping[Path, Commit] | None = None) -> TranslationStatus:
+    """Compare every translation with its original and count what each language has.
+
+    `commits` are the article files' last commits when the build read them already (article_commits).
+    """
+    return assemble(site, make_rows(site, site.corpus.groups, commits))
+
+
+def article_commits(site: LinkedSite) -> dict[Path, Commit]:
+    """Return the last commit of every article file that git has: one git log for the whole site."""
+    return last_commits(site.config.site_dir,
+                        (article.path for group in site.corpus.groups.values() for article in group.values()))
 
 
 def update_status(status: TranslationStatus, site: LinkedSite, slugs: Iterable[str]) -> TranslationStatus:
@@ -122,12 +129,14 @@ def update_status(status: TranslationStatus, site: LinkedSite, slugs: Iterable[s
     return assemble(site, rows)
 
 
-def make_rows(site: LinkedSite, slugs: Iterable[str]) -> dict[str, Row]:
-    """Return the status row of each slug, asking git only about translations without a hash."""
+def make_rows(site: LinkedSite, slugs: Iterable[str], commits: Mapping[Path, Commit] | None = None) -> dict[str, Row]:
+    """Return the status row of each slug, asking git (unless `commits` says) only about translations without a hash."""
     slugs = list(slugs)
     articles = [a for slug in slugs for a in site.corpus.groups[slug].values()]
     undated = [a for a in articles if recorded_hash(a) is None and a is not site.original(a.key)]
-    times = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.key).path)})
+    if commits is None:
+        commits = last_commits(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.key).path)})
+    times = {path: commit.time for path, commit in commits.items()}
     rows = {}
     for slug in slugs:
         group, original = site.corpus.groups[slug], site.original(slug)
@@ -168,26 +177,6 @@ def count_states(cells: list[Cell]) -> Coverage:
     states = [cell.state for cell in cells]
     return Coverage(len(cells), states.count(ORIGINAL), states.count(TRANSLATED), states.count(OUTDATED),
                     states.count(MISSING), sum(cell.freshness == UNKNOWN for cell in cells))
-
-
-def commit_times(site_dir: Path, paths: Iterable[Path]) -> dict[Path, int | None]:
-    """Return each file's last commit time by git; empty when git or a repository is missing."""
-    paths = sorted(paths)
-    if not paths or git(site_dir, "rev-parse", "--is-inside-work-tree") != "true":
-        return {}
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outputs = pool.map(lambda path: git(path.parent, "log", "-1", "--format=%ct", "--", path.name), paths)
-        return {path: int(output) if output and output.isdigit() else None for path, output in zip(paths, outputs)}
-
-
-def git(cwd: Path, *args: str) -> str | None:
-    """Run one git command and return its output, or None when git is missing, fails or hangs."""
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-                                check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def cell_label(cell: Cell) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import os
 import traceback
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any, Iterator, Mapping
 
 import jinja2
@@ -15,14 +17,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..config import user_cache_dir
+from ..content.history import Commit, repository_root
 from ..errors import Collector, SiteError
 from ..links.redirects import check_redirects, redirect_moves
-from ..locale import collation_key, ui_strings
+from ..locale import collation_key, ui_strings, written_date
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
-from ..model import OutputFile
+from ..model import Article, OutputFile
 from ..parallel import map_in_processes
-from ..links.translations import OUTDATED, TranslationStatus
+from ..links.translations import OUTDATED, TranslationStatus, article_commits
 from ..links.tree import LanguageTree, language_tree
 from .dashboard import to_html
 from .navigation import Navigation
@@ -110,12 +113,13 @@ def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
 
 
 def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                    status: TranslationStatus | None, search: bool = True,
-                    compiled_dir: Path | None = None) -> tuple[PageRenderer, list[OutputFile]]:
+                    status: TranslationStatus | None, search: bool = True, compiled_dir: Path | None = None,
+                    commits: Mapping[Path, Commit] | None = None) -> tuple[PageRenderer, list[OutputFile]]:
     """Read the static files (named by content hash) and return a page renderer that links to them.
 
     `search` says that the pages will be indexed (a build to files): the preview, in memory, passes False.
     `compiled_dir` keeps compiled templates for the next build: this user's, never in a site folder.
+    `commits` are the article files' last commits, when the build read them already.
     """
     theme = Theme.for_site(site.config.site_dir, site.config.allow_outside, site.config.content_dir)
     assets = {}
@@ -123,15 +127,17 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     for name, path, site_path, data in theme.published_files(site.urls, problems):
         assets[name] = site_path
         static.append(OutputFile(site_path, data))
-    return PageRenderer(site, fragments, theme, assets, problems, status, search, compiled_dir), static
+    return PageRenderer(site, fragments, theme, assets, problems, status, search, compiled_dir, commits), static
 
 
 class PageRenderer:
     """Builds template views and renders them; keeps the Jinja environment for one build."""
 
     def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector,
-                 status: TranslationStatus | None, search: bool = True, compiled_dir: Path | None = None):
+                 status: TranslationStatus | None, search: bool = True, compiled_dir: Path | None = None,
+                 commits: Mapping[Path, Commit] | None = None):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
+        self.known_commits = commits
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if search and self.config.search else set()
         self.ui = ui_strings(site.config.language_codes, site.config.i18n)
@@ -289,6 +295,7 @@ class PageRenderer:
         for code in self.config.language_codes:
             self.category_index(code)  # every page shows it: list it once, before the workers fork
             self.navigation(code)
+        self.commits  # noqa: B018 - asked once, before the workers fork
         yield from map_in_processes(self.article_page, self.site.pages, jobs)
         for language in self.config.languages:
             yield from self.language_pages(language.code)
@@ -338,6 +345,9 @@ class PageRenderer:
                 "description": article.description,
                 "date": article.date,
                 "updated": article.updated,
+                "published": self.date_view(article.date, page.lang),
+                "last_updated": self.date_view(article.updated or self.commit_day(article), page.lang),
+                "edit_url": None if page.is_fallback else self.edit_url(article),
                 "category": {"label": self.category_label(page.lang, article.category),
                              "href": self.urls.href(self.urls.category(page.lang, article.category))}
                 if article.category else None,
@@ -372,6 +382,37 @@ class PageRenderer:
             "next": after,
             "section_pages": navigation.section_pages(page.key) if page.article.is_index else [],
         })
+
+    def date_view(self, value: str, lang: str) -> dict[str, str] | None:
+        """Return a date as the reader's language writes it, with its ISO form ('' for text that is no date)."""
+        if not value:
+            return None
+        text, iso = written_date(value, lang)
+        return {"text": text, "iso": iso}
+
+    @cached_property
+    def commits(self) -> Mapping[Path, Commit]:
+        """The last commit of each page's file when pages show it: one git log for the whole site, unless known."""
+        if not self.config.last_updated:
+            return {}
+        return self.known_commits if self.known_commits is not None else article_commits(self.site)
+
+    def commit_day(self, article: Article) -> str:
+        """Return the day of an article file's last commit, or '' (not committed, outside git, or not asked for)."""
+        commit = self.commits.get(article.path)
+        return commit.day if commit else ""
+
+    @cached_property
+    def repository(self) -> Path:
+        """The folder edit_url's {path} starts from: the git repository's top, else the site folder."""
+        return repository_root(self.config.site_dir) or self.config.site_dir
+
+    def edit_url(self, article: Article) -> str | None:
+        """Return where an article's file is edited, from site.toml's edit_url pattern; None without one."""
+        if not self.config.edit_url:
+            return None
+        path = os.path.relpath(article.path, self.repository).replace(os.sep, "/")
+        return self.config.edit_url.replace("{path}", quote(path, safe="/"))
 
     def outdated_view(self, page: ArticlePage) -> dict[str, str] | None:
         """Return the updated original an outdated translation's notice links to, or None."""
