@@ -154,6 +154,15 @@ def test_last_updated_comes_from_one_git_log_for_the_whole_site(site, tmp_path, 
     # {path} is the file's path in the repository, not in the site folder
     assert edit_link(site_dir / "public/fr/guide/index.html") == \
         "https://github.com/OWNER/REPO/edit/main/docs/content/fr/guide.md"
+    # a body edit's cached build asks git about the files it reaches alone, and writes what a cold build writes
+    started.clear()
+    french.write_text(french.read_text() + "\nUne phrase de plus.\n")
+    assert run("build", site_dir) == 0
+    logs = [args for args in started if args[:2] == ["git", "log"]]
+    assert logs and all("." not in args for args in logs)
+    assert any(":(literal)content/fr/guide.md" in args for args in logs)
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(site_dir / "public") == tree(tmp_path / "cold")
 
 
 def test_edit_links_outside_git_start_from_the_site_folder(site):

@@ -11,6 +11,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 GIT_TIMEOUT = 60  # seconds for the whole log: a git that hangs is stopped, and the files have no date
 CHUNK = 1 << 16
+NAMED_FILES = 200  # up to this many files are named to git; more, and it reads the log of the whole site folder
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ def repository_root(folder: Path) -> Path | None:
 def last_commits(site_dir: Path, paths: Iterable[Path]) -> dict[Path, Commit]:
     """Return the last commit of each file of the site that git has; a file outside git or never committed has none.
 
-    One `git log` of the site folder, newest commit first, read only until every file has its commit.
+    One `git log` of the site folder (or of the files, when they are few), newest commit first, read only until
+    every file has its commit.
     """
     site_dir = site_dir.resolve()
     wanted: dict[str, Path] = {}
@@ -42,7 +44,10 @@ def last_commits(site_dir: Path, paths: Iterable[Path]) -> dict[Path, Commit]:
             wanted[relative] = path
     if not wanted or repository_root(site_dir) is None:
         return {}
-    command = ["git", "log", "--format=%x00%ct %cs", "--name-only", "-z", "--relative", "--no-renames", "--", "."]
+    # a few files (the pages an edit re-renders) are named, so that git looks at their changes alone
+    pathspecs = [f":(literal){name}" for name in sorted(wanted)] if len(wanted) <= NAMED_FILES else ["."]
+    command = ["git", "log", "--format=%x00%ct %cs", "--name-only", "-z", "--relative", "--no-renames", "--",
+               *pathspecs]
     try:
         process = subprocess.Popen(command, cwd=site_dir, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                    stdin=subprocess.DEVNULL)

@@ -131,7 +131,8 @@ class LiveSite:
             return None
         if not all(any(path == folder or folder in path.parents for folder in template_dirs) for path in changed):
             return None
-        commits = self.renderer.commits if self.renderer is not None else None  # a template edit commits nothing
+        # a template edit commits nothing: the dates read for the last render hold
+        commits = self.renderer.commits if self.renderer is not None and self.renderer.commits_asked else None
         outputs = self.render_everything(site, self.state.fragments, Collector(site.config.site_dir), self.state.status,
                                          commits)
         return outputs, set(), self.state
@@ -210,6 +211,7 @@ class LiveSite:
                 return None  # every page's navigation lists the categories
         rendered = [page for slug in reached for page in site.pages_by_key[slug]
                     if slug in slugs or (slug, page.lang) in relating or (moved and (slug, page.lang) in linking)]
+        renderer.read_commits(page.article.path for page in rendered)  # these files only, not the whole site's
         outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
         outputs.update((f.path, f.data) for code in sorted(relisted) for f in renderer.language_pages(code))
         extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])

@@ -10,14 +10,14 @@ import traceback
 from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import quote
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..config import user_cache_dir
-from ..content.history import Commit, repository_root
+from ..content.history import Commit, last_commits, repository_root
 from ..errors import Collector, SiteError
 from ..links.redirects import check_redirects, redirect_moves
 from ..locale import collation_key, ui_strings, written_date
@@ -25,7 +25,7 @@ from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
 from ..model import Article, OutputFile
 from ..parallel import map_in_processes
-from ..links.translations import OUTDATED, TranslationStatus, article_commits
+from ..links.translations import OUTDATED, TranslationStatus
 from ..links.tree import LanguageTree, language_tree
 from .dashboard import to_html
 from .navigation import Navigation
@@ -137,7 +137,9 @@ class PageRenderer:
                  status: TranslationStatus | None, search: bool = True, compiled_dir: Path | None = None,
                  commits: Mapping[Path, Commit] | None = None):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
-        self.known_commits = commits
+        # the last commits of the article files asked for so far (all of them when the build read them already)
+        self.commits: dict[Path, Commit] = dict(commits or {})
+        self.commits_asked: set[Path] = set(self.article_files()) if commits is not None else set()
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if search and self.config.search else set()
         self.ui = ui_strings(site.config.language_codes, site.config.i18n)
@@ -295,7 +297,7 @@ class PageRenderer:
         for code in self.config.language_codes:
             self.category_index(code)  # every page shows it: list it once, before the workers fork
             self.navigation(code)
-        self.commits  # noqa: B018 - asked once, before the workers fork
+        self.read_commits(self.article_files())  # once, before the workers fork
         yield from map_in_processes(self.article_page, self.site.pages, jobs)
         for language in self.config.languages:
             yield from self.language_pages(language.code)
@@ -390,15 +392,21 @@ class PageRenderer:
         text, iso = written_date(value, lang)
         return {"text": text, "iso": iso}
 
-    @cached_property
-    def commits(self) -> Mapping[Path, Commit]:
-        """The last commit of each page's file when pages show it: one git log for the whole site, unless known."""
-        if not self.config.last_updated:
-            return {}
-        return self.known_commits if self.known_commits is not None else article_commits(self.site)
+    def article_files(self) -> Iterator[Path]:
+        """Yield the file of every article of the site."""
+        return (article.path for group in self.site.corpus.groups.values() for article in group.values())
+
+    def read_commits(self, paths: Iterable[Path]) -> None:
+        """Read the last commits of the files not asked for yet, in one git log, when pages show them."""
+        paths = set(paths) - self.commits_asked
+        if paths and self.config.last_updated:
+            self.commits.update(last_commits(self.config.site_dir, paths))
+        self.commits_asked |= paths
 
     def commit_day(self, article: Article) -> str:
         """Return the day of an article file's last commit, or '' (not committed, outside git, or not asked for)."""
+        if article.path not in self.commits_asked:
+            self.read_commits(self.article_files())
         commit = self.commits.get(article.path)
         return commit.day if commit else ""
 
