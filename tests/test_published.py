@@ -184,3 +184,11 @@ def test_an_edit_url_pattern_is_checked_like_other_settings(site, capsys):
         config.write_text(config.read_text().replace(config.read_text().split("\n")[3], f'edit_url = "{pattern}"'))
         assert run("build", site_dir) == 1
         assert f"site.toml:4: error: {message}" in capsys.readouterr().err
+
+
+def test_check_reports_an_extra_file_where_the_build_writes(site, capsys):
+    site_dir = site("published")
+    (site_dir / "extra/sitemap.xml").write_text("<urlset/>")
+    assert run("check", site_dir) == 1
+    assert "extra/sitemap.xml: error: is published at sitemap.xml, where the build writes its own sitemap.xml" \
+        in capsys.readouterr().out

@@ -164,7 +164,8 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     check_foreign_syntax(site, problems)
     check_section_pages(site, problems)
     try:
-        for _ in render_site(site, fragments, problems, status=translation_status(site)):
+        for _ in with_verbatim_files(render_site(site, fragments, problems, status=translation_status(site)),
+                                     site.config, problems):
             pass
     except SiteError:
         pass  # the template problem is already among the diagnostics
