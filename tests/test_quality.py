@@ -53,8 +53,8 @@ def where(message: dict, root: Path) -> str:
 
 
 def test_every_page_passes_the_nu_html_checker(tmp_path):
-    """No errors on any page of the sample site and of the fixtures with notices, scripts and right to left."""
-    names = ["sample", "rtl", "translations", "status", "scripts"]
+    """No errors on any page of the sample site and of the fixtures with notices, scripts, right to left, dates and edit links."""
+    names = ["sample", "rtl", "translations", "status", "scripts", "published"]
     pages = {name: sorted(build_copy(name, tmp_path).rglob("*.html")) for name in names}
     assert all(len(files) > 5 for files in pages.values()), pages
     errors = nu_errors([page for files in pages.values() for page in files], tmp_path.resolve())
