@@ -9,8 +9,8 @@ import os
 import traceback
 from functools import cache, cached_property
 from pathlib import Path
-from urllib.parse import quote
 from typing import Any, Iterable, Iterator, Mapping
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -393,7 +393,7 @@ class PageRenderer:
         return {"text": text, "iso": iso}
 
     def article_files(self) -> Iterator[Path]:
-        """Yield the file of every article of the site."""
+        """Return the files of every article of the site, one by one."""
         return (article.path for group in self.site.corpus.groups.values() for article in group.values())
 
     def read_commits(self, paths: Iterable[Path]) -> None:
