@@ -112,3 +112,58 @@ def test_a_tab_on_a_deleted_page_lands_on_the_language_home(server, context):
     (server.options.site_dir / "content/en/gamma.md").unlink()
     page.wait_for_url("**/en/")
     expect(page.locator("h1")).to_have_text("Glossary")
+
+
+UNCITED = "sources:\n  - text: A source nobody cites\n    url: https://example.org/\n"
+
+
+def overlay_style(page, selector: str, prop: str) -> str:
+    """Return a computed style of an element inside a preview panel's shadow root."""
+    return page.evaluate(f"getComputedStyle(document.querySelector('{selector}').shadowRoot"
+                         f".querySelector('section, aside'))['{prop}']")
+
+
+def test_the_error_overlay_is_opaque_shows_the_lines_and_keeps_warnings_apart(server, context):
+    page = open_page(context, server, "/en/beta/")
+    gamma = server.options.site_dir / "content/en/gamma.md"
+    gamma.write_text(gamma.read_text().replace("---\n", "---\n" + UNCITED, 1))  # a warning
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text().replace("title: Beta", "title: [Beta"))  # an error
+    overlay = page.locator("#babelsite-overlay section")
+    expect(overlay).to_contain_text("content/topics/beta.en.md:3: error: YAML syntax error")
+    assert overlay_style(page, "#babelsite-overlay", "backgroundColor") == "rgb(24, 24, 27)"  # opaque
+    box = page.locator("#babelsite-overlay section").bounding_box()
+    assert box["x"] == 0 and box["y"] == 0 and box["width"] == page.viewport_size["width"]
+    expect(page.locator("#babelsite-overlay h2")).to_have_text(
+        "babelsite: the last change broke the build (1 error)")
+    error = page.locator("#babelsite-overlay li.error")
+    expect(error).to_have_count(1)
+    # the line the diagnostic names (YAML says where it noticed) and the ones around it
+    expect(error.locator("pre span")).to_have_text(["  2 | title: [Beta", "> 3 | category: Basics", "  4 | weight: 1"])
+    expect(error.locator("pre span.current")).to_have_count(1)
+    # the warning comes apart, under its own heading
+    expect(page.locator("#babelsite-overlay h3")).to_have_text("1 warning")
+    expect(page.locator("#babelsite-overlay li.warning")).to_contain_text("content/en/gamma.md")
+
+
+def test_warnings_alone_show_a_dismissible_notice_not_a_broken_build(server, context):
+    page = open_page(context, server, "/en/beta/")
+    gamma = server.options.site_dir / "content/en/gamma.md"
+    gamma.write_text(gamma.read_text().replace("---\n", "---\n" + UNCITED, 1))
+    notice = page.locator("#babelsite-warnings aside")
+    expect(notice).to_contain_text("babelsite: 1 warning")
+    expect(page.locator("#babelsite-overlay")).to_have_count(0)
+    assert "broke" not in notice.inner_text()
+    assert page.locator("#babelsite-warnings").evaluate("e => e.shadowRoot.querySelector('aside').getAttribute('role')") \
+        == "status"
+    page.locator("#babelsite-warnings summary").click()
+    expect(page.locator("#babelsite-warnings li.warning")).to_contain_text("warning:")
+    box = page.locator("#babelsite-warnings aside").bounding_box()
+    assert box["width"] < page.viewport_size["width"] / 2  # a corner, not over the text
+    page.locator("#babelsite-warnings button").click()
+    expect(page.locator("#babelsite-warnings")).to_have_count(0)
+    page.reload()  # dismissed, it stays so while the warnings are the same
+    page.wait_for_timeout(500)
+    expect(page.locator("#babelsite-warnings")).to_have_count(0)
+    other = open_page(context, server, "/it/alpha/")  # a tab that opens later is told of them
+    expect(other.locator("#babelsite-warnings aside")).to_contain_text("babelsite: 1 warning")

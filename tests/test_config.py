@@ -88,8 +88,8 @@ CONFIG_ERRORS = [
     "site.toml:6: error: permalink has unknown token {title}; use {lang}, {path}, {slug} and {category}",
     'site.toml:6: error: permalink must contain {path} or {slug}; e.g. permalink = "/{lang}/{path}/"',
     "site.toml:7: error: unknown key 'colour'; valid keys: allow_outside, base_url, content_dir, default_language, "
-    "default_language_at_root, exclude, fallback, front_matter, i18n, languages, markdown, outdated_notice, output_dir, permalink, "
-    "redirect_files, redirects, search, status_page, title",
+    "default_language_at_root, edit_url, exclude, extra_dir, fallback, front_matter, i18n, languages, last_updated, markdown, "
+    "outdated_notice, output_dir, permalink, redirect_files, redirects, search, status_page, title",
     "site.toml:10: error: unknown key 'markdown.htm'; did you mean 'html'?",
     "site.toml:13: error: unknown key 'languages.en.nmae'; did you mean 'name'?",
     "site.toml:15: error: 'english' is not a valid BCP 47 language code; use codes such as en, pt-BR or zh-Hans",

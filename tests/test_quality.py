@@ -55,8 +55,8 @@ def where(message: dict, root: Path) -> str:
 
 
 def test_every_page_passes_the_nu_html_checker(tmp_path):
-    """No errors on any page of the sample site, the docs example and the fixtures with notices, scripts, search, right to left."""
-    names = ["sample", "rtl", "translations", "status", "scripts", "examples/docs", "search", "many_languages"]
+    """No errors on any page of the sample, the docs example and the fixtures with notices, scripts, search, right to left, dates and edit links."""
+    names = ["sample", "rtl", "translations", "status", "scripts", "examples/docs", "search", "many_languages", "published"]
     pages = {name: sorted(build_copy(name, tmp_path).rglob("*.html")) for name in names}
     assert all(len(files) > 5 for files in pages.values()), pages
     errors = nu_errors([page for files in pages.values() for page in files], tmp_path.resolve())

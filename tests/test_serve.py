@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import signal
@@ -19,7 +20,7 @@ import pytest
 import babelsite.incremental.rebuild
 from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
-from babelsite.serve.server import PreviewServer
+from babelsite.serve.server import PreviewServer, excerpt
 from conftest import SITES
 
 
@@ -544,3 +545,19 @@ def test_a_template_edit_renders_every_page_again_without_converting_markdown_ag
     monkeypatch.setattr(babelsite.incremental.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args) or real_prepare(*args))
     assert live.rebuild([site_dir / "static/css/extra.css"]).ok
     assert len(prepared) == 1  # a static file can change bodies (their /static/ links): a full build
+
+
+def test_the_overlay_is_sent_lines_only_from_files_inside_the_site(tmp_path):
+    site_dir = tmp_path / "site"
+    (site_dir / "content").mkdir(parents=True)
+    (site_dir / "content/a.md").write_text("one\ntwo\nthree\nfour\n")
+    (tmp_path / "secret.md").write_text("password\nhunter2\n")
+    (site_dir / "content/leak.md").symlink_to(tmp_path / "secret.md")
+    os.mkfifo(site_dir / "content/pipe.md")
+    assert excerpt(site_dir, "content/a.md", 1) == [{"number": 1, "text": "one", "current": True},
+                                                    {"number": 2, "text": "two", "current": False}]
+    assert [line["number"] for line in excerpt(site_dir, "content/a.md", 3)] == [2, 3, 4]
+    assert excerpt(site_dir, "content/a.md", 0) == []
+    assert excerpt(site_dir, "content/leak.md", 1) == []
+    assert excerpt(site_dir, str(tmp_path / "secret.md"), 1) == []
+    assert excerpt(site_dir, "content/pipe.md", 1) == []  # never opened: it would wait forever

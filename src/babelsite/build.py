@@ -28,8 +28,9 @@ from .render.pages import PageRenderer, compiled_templates_dir, render_site, sta
 from .output.hosts import host_files
 from .output.search import check_pagefind, index_site
 from .content.sources import discover
-from .links.translations import TranslationStatus, translation_status
+from .links.translations import TranslationStatus, article_commits, translation_status
 from .render.theme import Theme
+from .output.verbatim import with_verbatim_files
 from .output.write import write_site
 
 
@@ -131,12 +132,14 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     check_pagefind(config, problems)
     fail_on_problems(problems, options.strict)
     t = time.perf_counter()
+    commits = article_commits(site) if config.last_updated else None  # one git log for the status and the dates
     status = translation_status(site)
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
-                                       compiled_dir=compiled_templates_dir(config.site_dir))
-    outputs = itertools.chain(static, renderer.pages(options.jobs), host_files(site))
+                                       compiled_dir=compiled_templates_dir(config.site_dir), commits=commits)
+    outputs = with_verbatim_files(itertools.chain(static, renderer.pages(options.jobs), host_files(site)), config,
+                                  problems)
     result = write_site(output_dir, counted(outputs, progress), config.site_dir,
                         finish=lambda staging: index_site(staging, config, renderer.searchable),
                         folders=[os.path.dirname(site.urls.output_file(path))
@@ -173,7 +176,8 @@ def check(options: BuildOptions) -> tuple[Diagnostic, ...]:
     status = translation_status(site)
     check_outdated(site, status, problems)
     try:
-        for _ in render_site(site, fragments, problems, status=status):
+        for _ in with_verbatim_files(render_site(site, fragments, problems, status=status),
+                                     site.config, problems):
             pass
     except SiteError:
         pass  # the template problem is already among the diagnostics

@@ -37,6 +37,9 @@ TOP_KEYS = {
     "allow_outside": list,
     "exclude": list,
     "front_matter": dict,
+    "extra_dir": str,
+    "last_updated": bool,
+    "edit_url": str,
 }
 MARKDOWN_KEYS = {"html": bool}
 FRONT_MATTER_KEYS = {"extra": list}
@@ -44,6 +47,7 @@ LANGUAGE_KEYS = {"name": str, "title": str}
 FALLBACK_MODES = ("omit", "notice")
 PERMALINK_TOKENS = {"lang", "path", "slug", "category"}
 DEFAULT_PERMALINK = "/{lang}/{path}/"
+EDIT_URL_TOKENS = {"path"}
 REDIRECT_FILES = ("netlify", "nginx")  # host files the build can write, see hosts.py
 # TOML keys as written: bare, "basic" or 'literal', joined by dots into dotted keys.
 KEY_PART = re.compile(r"""([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)'""")
@@ -57,7 +61,8 @@ TYPE_NAMES = {  # what a value of each type is called in messages, and how to wr
 }
 EXAMPLES = {"allow_outside": 'e.g. allow_outside = ["../shared-images"]',
             "exclude": 'e.g. exclude = ["README.md", "**/drafts/**"]',
-            "front_matter.extra": 'e.g. extra = ["hero"]'}  # where the type's example misleads
+            "front_matter.extra": 'e.g. extra = ["hero"]',
+            "edit_url": 'e.g. edit_url = "https://github.com/OWNER/REPO/edit/main/{path}"'}  # where the type's example misleads
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,18 @@ class SiteConfig:
     allow_outside: tuple[Path, ...] = ()  # real folders outside the site that its files may link into
     exclude: tuple[str, ...] = ()  # globs, relative to the content folder, of files that are not pages
     front_matter_extra: frozenset[str] = frozenset()  # front matter keys the site's templates read, lower case
+    extra_dir: str = "extra"  # the folder, from the site folder, whose files are published as they are at the root
+    last_updated: bool = False  # pages show the date of their file's last git commit
+    edit_url: str = ""  # a URL pattern with {path}, the file's path in its repository: an "Edit this page" link
 
     @property
     def language_codes(self) -> tuple[str, ...]:
         return tuple(language.code for language in self.languages)
+
+    @property
+    def extra_folder(self) -> Path:
+        """The folder whose files are published as they are at the output root."""
+        return self.site_dir / self.extra_dir
 
     def language(self, code: str) -> Language:
         """Return the configured language with this code."""
@@ -291,6 +304,8 @@ def read_config(
                        "front_matter.extra must be a list of front matter keys in quotes",
                        EXAMPLES["front_matter.extra"], code="config")
         front_matter_extra = []
+    edit_url = setting("edit_url", "")
+    check_edit_url(edit_url, problems, config_path, line_of("edit_url"))
     content_dir = site_dir / setting("content_dir", "content")
     output_dir = site_dir / setting("output_dir", "public")
     if not codes or default_language not in codes:
@@ -318,6 +333,9 @@ def read_config(
         allow_outside=allow_outside,
         exclude=tuple(exclude),
         front_matter_extra=frozenset(key.lower() for key in front_matter_extra),
+        extra_dir=setting("extra_dir", "extra"),
+        last_updated=setting("last_updated", False),
+        edit_url=edit_url,
     ), problems.sorted()
 
 
@@ -443,6 +461,21 @@ def check_permalink(permalink: str, problems: Collector, path: Path, line: int) 
     if ".." in permalink.split("/"):
         problems.error(path, line, "permalink must not contain '..'", code="config")
     return len(problems.items) == before
+
+
+def check_edit_url(pattern: str, problems: Collector, path: Path, line: int) -> None:
+    """Report an edit_url that is not an http(s) URL whose only token is {path}."""
+    if not pattern:
+        return
+    tokens = set(re.findall(r"\{([^}]*)\}", pattern))
+    if tokens - EDIT_URL_TOKENS:
+        problems.error(path, line, f"edit_url has unknown token {{{sorted(tokens - EDIT_URL_TOKENS)[0]}}}",
+                       "the only token is {path}, the file's path in its repository", code="config")
+    elif "path" not in tokens:
+        problems.error(path, line, "edit_url must contain {path}", EXAMPLES["edit_url"], code="config")
+    elif not is_http_url(pattern.replace("{path}", "x")):
+        problems.error(path, line, f"edit_url {pattern!r} is not an http(s) URL", EXAMPLES["edit_url"],
+                       code="config")
 
 
 def normalise_base_url(value: Any) -> str | None:

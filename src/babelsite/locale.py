@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from functools import cache
 from importlib import resources
@@ -9,6 +10,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 
 
 def parse_locale(code: str) -> Locale | None:
@@ -35,6 +37,18 @@ def describe_language(code: str) -> tuple[str, str] | None:
         return None
     name = locale.get_display_name(locale) or code
     return name[:1].upper() + name[1:], locale.text_direction
+
+
+def written_date(value: str, code: str) -> tuple[str, str]:
+    """Return an ISO date as a language writes it ('4 décembre 2026') and the date; other text as it is, and ''."""
+    locale = parse_locale(code)
+    try:
+        day = datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return value, ""
+    if value[10:11] not in ("", "T", " "):
+        return value, ""
+    return (format_date(day, "long", locale=locale) if locale else day.isoformat()), day.isoformat()
 
 
 @cache

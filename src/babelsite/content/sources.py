@@ -119,8 +119,13 @@ def is_ignored(name: str) -> bool:
     return name.startswith(".") or name.endswith("~")
 
 
-def walk_files(root: Path, problems: Collector, boundary: Boundary,
-               ignored: Callable[[str], bool] = is_ignored) -> list[Path]:
+def is_hidden_folder(name: str) -> bool:
+    """Tell whether a folder is left out of a walk: its name starts with a dot."""
+    return name.startswith(".")
+
+
+def walk_files(root: Path, problems: Collector, boundary: Boundary, ignored: Callable[[str], bool] = is_ignored,
+               ignored_folder: Callable[[str], bool] = is_hidden_folder) -> list[Path]:
     """List the files under root, sorted, following symlinks that stay within boundary, never around a loop.
 
     What is refused is reported: links out of the boundary, names that are not UTF-8, named pipes,
@@ -134,7 +139,7 @@ def walk_files(root: Path, problems: Collector, boundary: Boundary,
             problems.error(folder, 0, "symlink loop: this folder was already read through another path",
                            "remove the symlink", code="symlink-loop")
             continue
-        dirs[:] = [d for d in sorted(dirs) if not d.startswith(".") and usable(Path(folder, d), problems, boundary)]
+        dirs[:] = [d for d in sorted(dirs) if not ignored_folder(d) and usable(Path(folder, d), problems, boundary)]
         files.extend(path for path in (Path(folder, name) for name in sorted(names) if not ignored(name))
                      if usable(path, problems, boundary))
     return sorted(files)

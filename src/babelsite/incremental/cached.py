@@ -15,7 +15,8 @@ from ..build import BuildOptions, BuildReport, build as cold_build
 from ..config import SiteConfig, read_config
 from ..content.sources import is_ignored, walk_once
 from ..errors import Collector
-from ..output.write import check_output_dir, output_files, remove_leftovers
+from ..output.verbatim import is_left_out
+from ..output.write import check_foreign_files, check_output_dir, output_files, remove_leftovers
 from ..render.theme import Theme
 from .cache import CachedBuild, cache_key, forget_cache, new_state_id, read_cache, stamps
 from .rebuild import build_from_cache
@@ -42,6 +43,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
         report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started)
         if report is not None:
             return report
+    if not options.force:
+        check_foreign_files(config, output_dir, refused)
     forget_cache(config)
     cold = cold_build(options, config, output_dir, refused, progress)
     prepared, report = cold.prepared, cold.report
@@ -58,7 +61,7 @@ def input_files(config: SiteConfig) -> Iterator[str]:
     """Yield every file a build reads: site.toml, content, and the site's and theme's templates and static files."""
     yield str(config.config_path)
     theme = Theme.for_site(config.site_dir, config.allow_outside)
-    for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs):
+    for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs, config.extra_folder):
         if not theme.boundary.holds(root):
             yield str(root)  # refused by the build, which reads nothing of it: neither is it walked
             continue
@@ -67,12 +70,13 @@ def input_files(config: SiteConfig) -> Iterator[str]:
                 yield folder  # a symlink loop: its appearance must make the next build look
                 continue
             # what discovery and the theme leave out is no input: an editor's lock file changes nothing
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            dirs[:] = [d for d in dirs if not (is_left_out(d) if root == config.extra_folder else d.startswith("."))]
             # a link out of the site is refused, not walked (a link to / would have the whole disk walked)
             refused = [d for d in dirs if outside(os.path.join(folder, d), theme)]
             yield from (os.path.join(folder, d) for d in refused)
             dirs[:] = [d for d in dirs if d not in refused]
-            ignored = is_ignored if root == config.content_dir else (lambda name: name.startswith("."))
+            ignored = {config.content_dir: is_ignored, config.extra_folder: is_left_out}.get(
+                root, lambda name: name.startswith("."))
             yield from (os.path.join(folder, name) for name in names if not ignored(name))
     yield from map(str, git_state_files(config.site_dir))
 

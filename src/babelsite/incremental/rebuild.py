@@ -24,12 +24,14 @@ from ..model import Article, Corpus, SourceFile, with_changes
 from ..render.pages import PageRenderer, compiled_templates_dir, jinja_environment, searchable_languages, start_rendering
 from ..output.hosts import host_files
 from ..output.search import BUNDLE, reindex_site
+from ..output.verbatim import with_verbatim_files
 from ..content.sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
-from ..links.translations import TranslationStatus, translation_status, update_status
+from ..content.history import Commit
+from ..links.translations import TranslationStatus, article_commits, translation_status, update_status
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
-from ..output.write import output_files, restage_site
+from ..output.write import foreign_files, output_files, restage_site
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,9 @@ class LiveSite:
         prepared = prepare(self.options)
         fail_on_problems(prepared.problems, self.options.strict)
         site = prepared.site
+        commits = article_commits(site) if site.config.last_updated else None  # one git log for both
         status = translation_status(site)
-        outputs = self.render_everything(site, prepared.fragments, prepared.problems, status)
+        outputs = self.render_everything(site, prepared.fragments, prepared.problems, status, commits)
         self.urls = site.urls
         self.languages = site.config.language_codes
         self.default_language = site.config.default_language
@@ -128,16 +131,18 @@ class LiveSite:
             return None
         if not all(any(path == folder or folder in path.parents for folder in template_dirs) for path in changed):
             return None
-        outputs = self.render_everything(site, self.state.fragments, Collector(site.config.site_dir), self.state.status)
+        # a template edit commits nothing: the dates read for the last render hold
+        commits = self.renderer.commits if self.renderer is not None and self.renderer.commits_asked else None
+        outputs = self.render_everything(site, self.state.fragments, Collector(site.config.site_dir), self.state.status,
+                                         commits)
         return outputs, set(), self.state
 
     def render_everything(self, site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                          status: TranslationStatus) -> dict[str, bytes]:
+                          status: TranslationStatus, commits: Mapping[Path, Commit] | None = None) -> dict[str, bytes]:
         """Render the static files and every page into memory, keeping the renderer for the next edits."""
-        self.renderer, static = start_rendering(site, fragments, problems, status)
-        outputs = {f.path: f.data for f in static}
-        outputs.update((f.path, f.data) for f in itertools.chain(self.renderer.pages(), host_files(site)))
-        return outputs
+        self.renderer, static = start_rendering(site, fragments, problems, status, commits=commits)
+        generated = itertools.chain(static, self.renderer.pages(), host_files(site))
+        return {f.path: f.data for f in with_verbatim_files(generated, site.config, problems)}
 
     def incremental(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:
         """Re-render only the pages that edited, new or deleted translations reach.
@@ -212,8 +217,8 @@ class LiveSite:
         # every page of a language shows its tree: a new title, weight or description there renders them all
         retreed = renderer.retree(slugs) if site.has_tree else set()
         rendered = [page for slug in reached for page in site.pages_by_key[slug]
-                    if page.lang not in retreed and (slug in slugs or (slug, page.lang) in relating
-                                                     or (moved and (slug, page.lang) in linking))]
+                    if slug in slugs or (slug, page.lang) in relating or (moved and (slug, page.lang) in linking)]
+        renderer.read_commits(page.article.path for page in rendered)  # these files only, not the whole site's
         outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
         if retreed:
             outputs.update((f.path, f.data) for f in renderer.pages(self.options.jobs, retreed))
@@ -372,6 +377,8 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         return None, None
     if not outputs_intact(output_dir, cached.outputs):
         return None, None
+    if changed_names and not options.force and foreign_files(output_dir):
+        return None, None  # staged anew, the site would lose them: the cold build refuses
     if not changed_names:
         return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
                            time.perf_counter() - started), None

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
+from ..content.history import Commit, last_commits
 from ..model import Article
 from .resolve import LinkedSite
 from .tree import humanize
@@ -139,6 +140,12 @@ def recorded_hash(article: Article) -> str | None:
 def translation_status(site: LinkedSite) -> TranslationStatus:
     """Compare every translation with its original and count what each language has."""
     return assemble(site, make_rows(site, site.corpus.groups))
+
+
+def article_commits(site: LinkedSite) -> dict[Path, Commit]:
+    """Return the last commit of every article file that git has: one git log for the whole site."""
+    return last_commits(site.config.site_dir,
+                        (article.path for group in site.corpus.groups.values() for article in group.values()))
 
 
 def update_status(status: TranslationStatus, site: LinkedSite, slugs: Iterable[str]) -> TranslationStatus:

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from ..config import SiteConfig
-from ..errors import Collector, SiteError
+from ..errors import Collector, SiteError, printable
 from ..model import OutputFile
 
 MARKER = ".babelsite-output"
 SITE_FOLDERS = (("content", "a content/ folder"), ("static", "a static/ folder"), ("templates", "a templates/ folder"))
 MARKER_TEXT = b"This folder is written by babelsite build; it replaces it whole.\n"
+WRITTEN_HEADER = b"The files it wrote:\n"  # then one path a line: a later build refuses to delete any other
+FOREIGN_NAMED = 5  # how many foreign files a refusal names before it counts the rest
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
@@ -80,6 +82,41 @@ def unsafe_contents(output_dir: Path, force: bool) -> tuple[str, str] | None:
     return None
 
 
+def check_foreign_files(config: SiteConfig, output_dir: Path, problems: Collector) -> None:
+    """Refuse to replace an output folder that holds files the last build did not write (a CNAME put there by hand)."""
+    output_dir = output_dir.resolve()
+    foreign = foreign_files(output_dir)
+    if not foreign:
+        return
+    named = ", ".join(printable(name) for name in foreign[:FOREIGN_NAMED])
+    more = f" and {len(foreign) - FOREIGN_NAMED} more" if len(foreign) > FOREIGN_NAMED else ""
+    problems.error(config.config_path, config.output_dir_line if output_dir == config.output_dir.resolve() else 0,
+                   f"output folder {output_dir} holds files babelsite did not write: {named}{more}; "
+                   "a build replaces the folder whole and would delete them",
+                   f"to publish them, move them into {config.extra_dir}/, whose files every build copies to the "
+                   "output as they are; or pass --force to delete them", code="output-refused")
+
+
+def foreign_files(output_dir: Path) -> list[str]:
+    """Return the files of an output folder that are not in its marker's list of what babelsite wrote, sorted."""
+    try:
+        marker = (output_dir / MARKER).read_bytes()
+    except OSError:
+        return []
+    _, listed, written = marker.partition(WRITTEN_HEADER)
+    if not listed:
+        return []  # written by a babelsite that kept no list
+    names = set(os.fsdecode(written).splitlines())
+    return sorted(name for name in (os.path.relpath(path, output_dir).replace(os.sep, "/")
+                                    for path in output_files(output_dir)) if name not in names)
+
+
+def marker_text(staging: Path) -> bytes:
+    """Return the marker of a staged site: what it says, and every file it holds."""
+    names = sorted(os.path.relpath(path, staging).replace(os.sep, "/") for path in output_files(staging))
+    return MARKER_TEXT + WRITTEN_HEADER + os.fsencode("".join(f"{name}\n" for name in names))
+
+
 def home_folder() -> list[tuple[Path, str]]:
     """Return the user's home folder with its name, or nothing when it is not known."""
     try:
@@ -91,7 +128,8 @@ def home_folder() -> list[tuple[Path, str]]:
 def inputs_of(config: SiteConfig) -> tuple[tuple[Path, str], ...]:
     """Return the folders of the site that a build reads, with their names."""
     site_dir = config.site_dir
-    return (config.content_dir, "content"), (site_dir / "templates", "templates"), (site_dir / "static", "static")
+    return ((config.content_dir, "content"), (site_dir / "templates", "templates"), (site_dir / "static", "static"),
+            (config.extra_folder, config.extra_dir))
 
 
 class FolderMaker(threading.Thread):
@@ -217,10 +255,10 @@ def staged_path(staging: Path, name: str, made_dirs: set[str]) -> str:
 
 
 def finish_staging(output_dir: Path, staging: Path, finish: Callable[[], None]) -> None:
-    """Mark the staged pages as babelsite's, then let `finish` add to them (the search index)."""
-    reuse_unchanged(output_dir / MARKER, staging / MARKER, MARKER_TEXT)
+    """Let `finish` add to the staged pages (the search index), then mark them as babelsite's, listing them."""
     fault_point("after-pages")
     finish()
+    reuse_unchanged(output_dir / MARKER, staging / MARKER, marker_text(staging))
 
 
 def swap(staging: Path, output_dir: Path) -> Path:

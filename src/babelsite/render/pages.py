@@ -5,23 +5,26 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import os
 import traceback
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..config import user_cache_dir
+from ..content.history import Commit, last_commits, repository_root
 from ..errors import Collector, SiteError
 from ..links.redirects import check_redirects, redirect_moves
-from ..locale import collation_key, ui_strings
+from ..locale import collation_key, ui_strings, written_date
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
 from ..markdown.notes import backref_mark
-from ..model import OutputFile
+from ..model import Article, OutputFile
 from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
 from ..links.tree import LanguageTree, language_tree, section_label, updated_tree
@@ -111,11 +114,12 @@ def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
 
 
 def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
-                    status: TranslationStatus | None,
-                    compiled_dir: Path | None = None) -> tuple[PageRenderer, list[OutputFile]]:
+                    status: TranslationStatus | None, compiled_dir: Path | None = None,
+                    commits: Mapping[Path, Commit] | None = None) -> tuple[PageRenderer, list[OutputFile]]:
     """Read the static files (named by content hash) and return a page renderer that links to them.
 
     `compiled_dir` keeps compiled templates for the next build: this user's, never in a site folder.
+    `commits` are the article files' last commits, when the build read them already.
     """
     theme = Theme.for_site(site.config.site_dir, site.config.allow_outside, site.config.content_dir)
     assets = {}
@@ -123,15 +127,19 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     for name, path, site_path, data in theme.published_files(site.urls, problems):
         assets[name] = site_path
         static.append(OutputFile(site_path, data))
-    return PageRenderer(site, fragments, theme, assets, problems, status, compiled_dir), static
+    return PageRenderer(site, fragments, theme, assets, problems, status, compiled_dir, commits), static
 
 
 class PageRenderer:
     """Builds template views and renders them; keeps the Jinja environment for one build."""
 
     def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector,
-                 status: TranslationStatus | None, compiled_dir: Path | None = None):
+                 status: TranslationStatus | None, compiled_dir: Path | None = None,
+                 commits: Mapping[Path, Commit] | None = None):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
+        # the last commits of the article files asked for so far (all of them when the build read them already)
+        self.commits: dict[Path, Commit] = dict(commits or {})
+        self.commits_asked: set[Path] = set(self.article_files()) if commits is not None else set()
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if self.config.search else set()
         self.ui = ui_strings(site.config.language_codes, site.config.i18n)
@@ -306,6 +314,7 @@ class PageRenderer:
         for code in self.config.language_codes:
             self.category_index(code)  # every page shows it: list it once, before the workers fork
             self.navigation(code)
+        self.read_commits(self.article_files())  # once, before the workers fork
         articles = self.site.pages if languages is None else [p for p in self.site.pages if p.lang in languages]
         yield from map_in_processes(self.article_page, articles, jobs)
         for folder, lang in self.site.sections:
@@ -365,6 +374,9 @@ class PageRenderer:
                 "description": article.description,
                 "date": article.date,
                 "updated": article.updated,
+                "published": self.date_view(article.date, page.lang),
+                "last_updated": self.date_view(article.updated or self.commit_day(article), page.lang),
+                "edit_url": None if page.is_fallback else self.edit_url(article),
                 "category": {"label": self.category_label(page.lang, article.category),
                              "href": self.urls.href(self.urls.category(page.lang, article.category))}
                 if article.category else None,
@@ -407,11 +419,48 @@ class PageRenderer:
         title = section_label(self.site, folder, lang)
         context = self.common(lang, path, self.site.section_paths(folder))
         context["page"] = {"title": title, "text_lang": lang, "text_dir": self.config.language(lang).direction,
-                           "description": "", "date": "", "updated": "", "category": None, "body": Markup(""),
-                           "toc": [], "sources": [], "related": [], "fallback": None, "outdated": None, "extra": {},
-                           "is_home": False}
+                           "description": "", "date": "", "updated": "", "published": None, "last_updated": None,
+                           "edit_url": None, "category": None, "body": Markup(""), "toc": [], "sources": [],
+                           "related": [], "fallback": None, "outdated": None, "extra": {}, "is_home": False}
         self.add_tree_views(context, folder, lang, title, path, is_section=True)
         return self.render("article.html", path, context)
+
+    def date_view(self, value: str, lang: str) -> dict[str, str] | None:
+        """Return a date as the reader's language writes it, with its ISO form ('' for text that is no date)."""
+        if not value:
+            return None
+        text, iso = written_date(value, lang)
+        return {"text": text, "iso": iso}
+
+    def article_files(self) -> Iterator[Path]:
+        """Return the files of every article of the site, one by one."""
+        return (article.path for group in self.site.corpus.groups.values() for article in group.values())
+
+    def read_commits(self, paths: Iterable[Path]) -> None:
+        """Read the last commits of the files not asked for yet, in one git log, when pages show them."""
+        paths = set(paths) - self.commits_asked
+        if paths and self.config.last_updated:
+            self.commits.update(last_commits(self.config.site_dir, paths))
+        self.commits_asked |= paths
+
+    def commit_day(self, article: Article) -> str:
+        """Return the day of an article file's last commit, or '' (not committed, outside git, or not asked for)."""
+        if article.path not in self.commits_asked:
+            self.read_commits(self.article_files())
+        commit = self.commits.get(article.path)
+        return commit.day if commit else ""
+
+    @cached_property
+    def repository(self) -> Path:
+        """The folder edit_url's {path} starts from: the git repository's top, else the site folder."""
+        return repository_root(self.config.site_dir) or self.config.site_dir
+
+    def edit_url(self, article: Article) -> str | None:
+        """Return where an article's file is edited, from site.toml's edit_url pattern; None without one."""
+        if not self.config.edit_url:
+            return None
+        path = os.path.relpath(article.path, self.repository).replace(os.sep, "/")
+        return self.config.edit_url.replace("{path}", quote(path, safe="/"))
 
     def outdated_view(self, page: ArticlePage) -> dict[str, str] | None:
         """Return the updated original an outdated translation's notice links to, or None."""

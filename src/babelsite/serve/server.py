@@ -7,8 +7,10 @@ import errno
 import ipaddress
 import json
 import mimetypes
+import os
 import posixpath
 import socket
+import stat
 import sys
 import threading
 import time
@@ -23,7 +25,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..build import BuildOptions
-from ..errors import SiteError, plural
+from ..errors import Diagnostic, SiteError, plural
 from ..incremental.rebuild import LiveSite, RebuildResult
 from ..render.theme import Theme
 from .search import PreviewSearch
@@ -38,6 +40,7 @@ WILDCARD_HOSTS = ("", "0.0.0.0", "::")
 HOST_REFUSED = ("Blocked: this babelsite preview does not serve the host {host} (a guard against DNS rebinding). "
                 "It answers to localhost, 127.0.0.1, [::1] or another IP address, the --host name, and the machine's "
                 "name when listening on 0.0.0.0.\n")
+EXCERPT_WIDTH = 400  # characters of a line the overlay shows
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp",
                     "___jb_tmp___", "___jb_old___")
 
@@ -98,14 +101,26 @@ class Broadcast:
         self.condition = threading.Condition()
         self.messages: deque[tuple[int, str, str]] = deque(maxlen=64)
         self.number = 0
-        self.failing: str | None = None  # the errors message while the build is broken
+        # what a tab that connects now must see: the errors while the build is broken, else the last warnings
+        self.standing: tuple[str, str] | None = None
+
+    @property
+    def failing(self) -> str | None:
+        """The errors message while the build is broken."""
+        standing = self.standing
+        return standing[1] if standing and standing[0] == "errors" else None
 
     def publish(self, event: str, data: dict) -> None:
         with self.condition:
             self.number += 1
             payload = json.dumps(data, ensure_ascii=False)
             self.messages.append((self.number, event, payload))
-            self.failing = payload if event == "errors" else None
+            warnings = data.get("warnings") if event == "reload" else data.get("diagnostics")
+            if event == "errors":
+                self.standing = (event, payload)
+            else:
+                self.standing = ("warnings", json.dumps({"diagnostics": warnings}, ensure_ascii=False)) \
+                    if warnings else None
             self.condition.notify_all()
 
     def wait(self, after: int, timeout: float) -> list[tuple[int, str, str]]:
@@ -175,17 +190,17 @@ class PreviewServer:
         self.threads.append(thread)
 
     def start_watching(self, site_dir: Path) -> None:
-        """Watch content, templates, static files, site.toml and the theme with watchdog."""
+        """Watch content, templates, static files, the extra folder, site.toml and the theme with watchdog."""
         theme = Theme.for_site(site_dir)
-        content = (site_dir / "content").resolve()
+        content, extra = (site_dir / "content").resolve(), site_dir / "extra"
         try:
             from ..config import read_config
 
             config, _ = read_config(site_dir, self.options.config_path)  # its problems are the build's to report
-            content, output = config.content_dir.resolve(), config.output_dir.resolve()
+            content, output, extra = config.content_dir.resolve(), config.output_dir.resolve(), config.extra_folder
         except SiteError:
             output = (site_dir / "public").resolve()
-        self.watched_folders = sorted({content, site_dir / "templates", site_dir / "static",
+        self.watched_folders = sorted({content, site_dir / "templates", site_dir / "static", extra,
                                        *theme.template_dirs, *theme.static_dirs})
         config_path = (self.options.config_path or site_dir / "site.toml").resolve()
         site_entries = frozenset({config_path.name, *(f.name for f in self.watched_folders if f.parent == site_dir)})
@@ -221,13 +236,15 @@ class PreviewServer:
         """Tell the terminal and every open tab how the rebuild went, then have the search index follow."""
         if self.stopping.is_set():
             return
+        site_dir = self.options.site_dir.resolve()
         if not result.ok:
-            lines = [d.format() for d in result.diagnostics]
-            print("\n".join(lines), file=self.log, flush=True)
-            self.broadcast.publish("errors", {"diagnostics": lines})
+            print("\n".join(d.format() for d in result.diagnostics), file=self.log, flush=True)
+            self.broadcast.publish("errors", {"diagnostics": [shown(d, site_dir) for d in result.diagnostics]})
             return
         self.print_warnings(result)
+        warnings = [shown(d, site_dir) for d in result.diagnostics]
         if self.site.builds == 1:
+            self.broadcast.publish("warnings", {"diagnostics": warnings})  # for the tabs that will open
             self.reindex(None)
             return
         print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
@@ -237,7 +254,7 @@ class PreviewServer:
         self.broadcast.publish("reload", {
             "changed": list(result.changed), "removed": list(result.removed),
             "stylesheets": dict(result.stylesheets), "css_only": result.css_only,
-            "homes": config_homes, "default_language": self.site.default_language,
+            "homes": config_homes, "default_language": self.site.default_language, "warnings": warnings,
         })
         # after the reload event, which never waits for it
         pages = tuple(url for url in (*result.changed, *result.removed) if url.endswith(("/", ".html")))  # not CSS
@@ -391,11 +408,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         preview = self.server.preview
         broadcast = preview.broadcast
         with broadcast.condition:
-            seen, failing = broadcast.number, broadcast.failing
+            seen, standing = broadcast.number, broadcast.standing
         try:
             self.wfile.write(b"retry: 500\n\n")
-            if failing is not None:
-                self.wfile.write(f"event: errors\ndata: {failing}\n\n".encode())
+            if standing is not None:
+                self.wfile.write(f"event: {standing[0]}\ndata: {standing[1]}\n\n".encode())
             self.wfile.flush()
             while not preview.stopping.is_set():
                 messages = broadcast.wait(seen, timeout=0.5)
@@ -408,6 +425,37 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except (OSError, ValueError):  # the tab went away or stopped reading for `timeout` seconds
             pass
         self.close_connection = True
+
+
+def shown(diagnostic: Diagnostic, site_dir: Path) -> dict:
+    """Return a diagnostic as the preview's overlay shows it: its line, its parts, and the lines around it."""
+    return {"text": diagnostic.format(), "severity": diagnostic.severity, "path": diagnostic.path,
+            "line": diagnostic.line, "excerpt": excerpt(site_dir, diagnostic.path, diagnostic.line)}
+
+
+def excerpt(site_dir: Path, path: str, line: int) -> list[dict]:
+    """Return the line of a file a diagnostic names and the ones before and after it, from files inside the site only.
+
+    The tab is a web page: it must not be sent lines of files elsewhere (a link out of the site, ~/.ssh).
+    """
+    if line < 1:
+        return []
+    file = site_dir / path  # a diagnostic's path is relative to the site folder when the file lies in it
+    try:
+        real = file.resolve(strict=True)
+        if not real.is_relative_to(site_dir) or not stat.S_ISREG(os.stat(real).st_mode):
+            return []  # outside the site, or a pipe, whose read would never end
+        lines = []
+        with open(real, encoding="utf-8", errors="replace") as text:
+            for number, content in enumerate(text, start=1):
+                if number >= line - 1:
+                    lines.append({"number": number, "text": content.rstrip("\r\n")[:EXCERPT_WIDTH],
+                                  "current": number == line})
+                if number > line:
+                    break
+    except (OSError, RuntimeError):
+        return []
+    return lines
 
 
 def served_host_names(host: str) -> frozenset[str]:

@@ -3,36 +3,133 @@
   "use strict";
   var root = "/__babelsite/";
   var overlayId = "babelsite-overlay";
+  var noticeId = "babelsite-warnings";
 
   function here() {
     try { return decodeURI(location.pathname); } catch (e) { return location.pathname; }
   }
 
-  function showOverlay(diagnostics) {
-    var overlay = document.getElementById(overlayId);
-    if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.id = overlayId;
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;";
-      document.body.appendChild(overlay);
+  // The overlay and the warnings notice live in a shadow root: the page's styles cannot reach them.
+  var panelStyle =
+    ":host{all:initial}" +
+    ".overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#18181b;color:#f4f4f5;" +
+    "font:14px/1.5 system-ui,sans-serif;padding:2rem max(1rem,calc(50vw - 30rem))}" +
+    "h2{font-size:1.25rem;margin:0 0 .25rem;color:#fca5a5}h3{font-size:1rem;margin:1.5rem 0 .5rem;color:#fcd34d}" +
+    "p{margin:0 0 1rem;color:#d4d4d8}ol{list-style:none;margin:0;padding:0}" +
+    "li{margin:0 0 1rem;padding:.75rem 1rem;background:#27272a;border-radius:6px;border-left:4px solid #f87171}" +
+    "li.warning{border-left-color:#fbbf24}" +
+    ".text{font:13px/1.5 ui-monospace,monospace;white-space:pre-wrap;overflow-wrap:anywhere;margin:0}" +
+    "pre{font:13px/1.5 ui-monospace,monospace;margin:.5rem 0 0;padding:.5rem;background:#09090b;border-radius:4px;" +
+    "overflow-x:auto}pre span{display:block;white-space:pre;color:#a1a1aa}pre span.current{color:#fff;" +
+    "background:#3f1d1d}.warning pre span.current{background:#3b2f0b}" +
+    ".notice{position:fixed;right:1rem;bottom:1rem;z-index:2147483647;max-width:min(36rem,calc(100vw - 2rem));" +
+    "max-height:50vh;overflow:auto;background:#27272a;color:#f4f4f5;font:14px/1.5 system-ui,sans-serif;" +
+    "border-left:4px solid #fbbf24;border-radius:6px;padding:.5rem 2.5rem .5rem 1rem;box-shadow:0 2px 8px #0006}" +
+    ".notice summary{cursor:pointer}.notice li{background:#18181b;margin:.5rem 0 0}" +
+    ".notice button{position:absolute;top:.25rem;right:.25rem;background:none;border:0;color:inherit;" +
+    "font:inherit;font-size:1.25rem;line-height:1;padding:.25rem .5rem;cursor:pointer}";
+
+  function panel(id) {
+    var host = document.getElementById(id);
+    if (!host) {
+      host = document.createElement("div");
+      host.id = id;
+      host.attachShadow({ mode: "open" });
+      document.body.appendChild(host);
     }
-    overlay.textContent = "";
-    var title = document.createElement("h2");
-    title.textContent = "babelsite: the last change broke the build";
-    title.style.cssText = "color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem";
-    overlay.appendChild(title);
-    var list = document.createElement("pre");
-    list.style.cssText = "white-space:pre-wrap;margin:0";
-    list.textContent = diagnostics.join("\n");
-    overlay.appendChild(list);
+    host.shadowRoot.textContent = "";
+    var style = document.createElement("style");
+    style.textContent = panelStyle;
+    host.shadowRoot.appendChild(style);
+    return host.shadowRoot;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function diagnosticList(diagnostics) {
+    var list = element("ol");
+    diagnostics.forEach(function (diagnostic) {
+      var item = element("li", diagnostic.severity);
+      item.appendChild(element("p", "text", diagnostic.text));
+      if (diagnostic.excerpt.length) {
+        var code = element("pre");
+        var width = String(diagnostic.excerpt[diagnostic.excerpt.length - 1].number).length;
+        diagnostic.excerpt.forEach(function (line) {
+          var number = String(line.number);
+          while (number.length < width) number = " " + number;
+          code.appendChild(element("span", line.current ? "current" : "",
+            (line.current ? "> " : "  ") + number + " | " + line.text));
+        });
+        item.appendChild(code);
+      }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function count(number, one, many) {
+    return number + " " + (number === 1 ? one : many);
+  }
+
+  function showOverlay(diagnostics) {
+    removeNotice();
+    var errors = diagnostics.filter(function (d) { return d.severity === "error"; });
+    var warnings = diagnostics.filter(function (d) { return d.severity !== "error"; });
+    var root = panel(overlayId);
+    var box = element("section", "overlay");
+    box.setAttribute("role", "alert");
+    box.setAttribute("aria-labelledby", "title");
+    var title = element("h2", "", "babelsite: the last change broke the build (" +
+      count(errors.length, "error", "errors") + ")");
+    title.id = "title";
+    box.appendChild(title);
+    box.appendChild(element("p", "", "Fix the file and save it: this page reloads by itself."));
+    box.appendChild(diagnosticList(errors));
+    if (warnings.length) {
+      box.appendChild(element("h3", "", count(warnings.length, "warning", "warnings")));
+      box.appendChild(diagnosticList(warnings));
+    }
+    root.appendChild(box);
   }
 
   function removeOverlay() {
     var overlay = document.getElementById(overlayId);
     if (overlay) overlay.remove();
     return Boolean(overlay);
+  }
+
+  // Warnings do not break the build: a small notice in a corner, which a reader may dismiss
+  // (it stays dismissed, in this tab, until the warnings change).
+  function showNotice(diagnostics) {
+    var key = JSON.stringify(diagnostics.map(function (d) { return d.text; }));
+    if (!diagnostics.length || sessionStorage.getItem(noticeId) === key) return removeNotice();
+    var root = panel(noticeId);
+    var box = element("aside", "notice");
+    box.setAttribute("role", "status");
+    box.setAttribute("aria-label", "babelsite");
+    var details = element("details");
+    details.appendChild(element("summary", "", "babelsite: " + count(diagnostics.length, "warning", "warnings")));
+    details.appendChild(diagnosticList(diagnostics));
+    box.appendChild(details);
+    var close = element("button", "", "\u00d7");
+    close.type = "button";
+    close.setAttribute("aria-label", "Dismiss the warnings");
+    close.addEventListener("click", function () {
+      sessionStorage.setItem(noticeId, key);
+      removeNotice();
+    });
+    box.appendChild(close);
+    root.appendChild(box);
+  }
+
+  function removeNotice() {
+    var notice = document.getElementById(noticeId);
+    if (notice) notice.remove();
   }
 
   function swapStylesheets(replacements) {
@@ -52,18 +149,27 @@
       location.href = data.homes[lang] || data.homes[data.default_language];
       return;
     }
-    if (data.css_only && !recovered && swapStylesheets(data.stylesheets)) return;
+    if (data.css_only && !recovered && swapStylesheets(data.stylesheets)) { showNotice(data.warnings); return; }
     if (recovered || data.changed.indexOf(path) >= 0) location.reload();
+    else showNotice(data.warnings);
   }
 
   function handle(message) {
     if (message.type === "errors") showOverlay(message.data.diagnostics);
+    else if (message.type === "warnings") showNotice(message.data.diagnostics);
     else if (message.type === "reload") apply(message.data);
+  }
+
+  // What a tab opening now must see: the errors while the build is broken, else the last warnings.
+  function standingAfter(message, previous) {
+    if (message.type === "errors" || message.type === "warnings") return message;
+    if (message.type !== "reload") return previous;
+    return message.data.warnings.length ? { type: "warnings", data: { diagnostics: message.data.warnings } } : null;
   }
 
   function listen(onMessage) {
     var source = new EventSource(root + "events");
-    ["reload", "errors"].forEach(function (type) {
+    ["reload", "errors", "warnings"].forEach(function (type) {
       source.addEventListener(type, function (event) { onMessage({ type: type, data: JSON.parse(event.data) }); });
     });
   }
@@ -74,14 +180,14 @@
   // would keep the seventh tab from loading.
   function shareThroughOneTab() {
     var channel = new BroadcastChannel("babelsite-preview");
-    var failing = null;  // the leader's last "errors" message, for tabs that open while the build fails
+    var standing = null;  // the leader's errors or warnings, for tabs that open now
     channel.onmessage = function (event) {
-      if (event.data === "hello") { if (failing) channel.postMessage(failing); }
+      if (event.data === "hello") { if (standing) channel.postMessage(standing); }
       else handle(event.data);
     };
     navigator.locks.request("babelsite-preview-stream", function () {
       listen(function (message) {
-        failing = message.type === "errors" ? message : null;
+        standing = standingAfter(message, standing);
         channel.postMessage(message);
         handle(message);
       });

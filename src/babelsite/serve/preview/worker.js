@@ -3,7 +3,7 @@
 "use strict";
 var ports = [];
 var source = null;
-var failing = null; // the last "errors" message, for tabs that connect while the build fails
+var standing = null; // the errors while the build fails, else the last warnings: for tabs that connect now
 
 function broadcast(message) {
   ports.forEach(function (port) { port.postMessage(message); });
@@ -11,10 +11,11 @@ function broadcast(message) {
 
 function listen(url) {
   source = new EventSource(url);
-  ["reload", "errors"].forEach(function (type) {
+  ["reload", "errors", "warnings"].forEach(function (type) {
     source.addEventListener(type, function (event) {
       var message = { type: type, data: JSON.parse(event.data) };
-      failing = type === "errors" ? message : null;
+      if (type !== "reload") standing = message;
+      else standing = message.data.warnings.length ? { type: "warnings", data: { diagnostics: message.data.warnings } } : null;
       broadcast(message);
     });
   });
@@ -27,6 +28,6 @@ onconnect = function (event) {
     if (message.data === "bye") ports = ports.filter(function (p) { return p !== port; });
   };
   if (!source) listen(new URL(location.href).searchParams.get("events"));
-  if (failing) port.postMessage(failing);
+  if (standing) port.postMessage(standing);
   port.start();
 };
