@@ -6,7 +6,7 @@ import bisect
 import hashlib
 import json
 import traceback
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..config import user_cache_dir
 from ..errors import Collector, SiteError
 from ..links.redirects import check_redirects, redirect_moves
-from ..locale import collation_key, ui_strings
+from ..locale import collation_key, count_text, ui_strings
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
 from ..model import OutputFile
@@ -134,7 +134,7 @@ class PageRenderer:
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if search and self.config.search else set()
-        self.ui = ui_strings(site.config.language_codes, site.config.i18n)
+        self.ui = ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language)
         self.env = jinja_environment(theme.template_dirs, compiled_dir)
         # each language's listing: category -> (weight, slug, link view) of its articles, sorted
         self.listings: dict[str, dict[str | None, list[ListEntry]]] = {}
@@ -205,6 +205,7 @@ class PageRenderer:
             "dir": language.direction,
             "site_title": language.title,
             "t": self.ui[lang],
+            "count": partial(count_text, lang),
             "home": self.urls.href(self.urls.home(lang)),
             "root": self.urls.href(self.urls.root),
             "switcher": switcher,
