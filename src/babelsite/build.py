@@ -96,6 +96,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
 
     config = config or load_config(options.site_dir, options.config_path, options.base_url)
     problems = Collector(config.site_dir)
+    problems.extend(config.warnings)
     timed("config")
     files = discover(config, problems)
     timed("discover")

@@ -175,6 +175,7 @@ def run_status(args: argparse.Namespace) -> int:
     from .build import BuildOptions, fail_on_problems, prepare
     from .errors import SiteError
     from .links.translations import translation_status
+    from .locale import interface_coverage
     from .quality.status import to_json, to_text
     from .render.dashboard import to_html
 
@@ -189,10 +190,12 @@ def run_status(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     status = translation_status(prepared.site)
+    config = prepared.site.config
+    interface = {code: interface_coverage(code, config.i18n.get(code, {})) for code in config.language_codes}
     if args.format == "json":
-        report = json.dumps(to_json(status), ensure_ascii=False, indent=2) + "\n"
+        report = json.dumps(to_json(status, interface), ensure_ascii=False, indent=2) + "\n"
     else:
-        report = (to_html if args.format == "html" else to_text)(status)
+        report = to_html(status) if args.format == "html" else to_text(status, interface)
     if args.out is None:
         sys.stdout.write(report)
         return 0
