@@ -25,6 +25,7 @@ from watchdog.observers import Observer
 from ..build import BuildOptions
 from ..errors import SiteError
 from ..incremental.rebuild import LiveSite, RebuildResult
+from ..locale import ui_strings
 from ..render.theme import Theme
 
 PREVIEW = "/__babelsite/"
@@ -216,7 +217,9 @@ class PreviewServer:
         if not result.ok:
             lines = [d.format() for d in result.diagnostics]
             print("\n".join(lines), file=self.log, flush=True)
-            self.broadcast.publish("errors", {"diagnostics": lines})
+            strings = ui_strings(self.site.languages, {}, self.site.default_language or "en")
+            self.broadcast.publish("errors", {"diagnostics": lines, "default_language": self.site.default_language,
+                                              "titles": {code: strings[code]["preview_failed"] for code in strings}})
             return
         self.print_warnings(result)
         if self.site.builds == 1:

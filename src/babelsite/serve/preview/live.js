@@ -8,7 +8,7 @@
     try { return decodeURI(location.pathname); } catch (e) { return location.pathname; }
   }
 
-  function showOverlay(diagnostics) {
+  function showOverlay(data) {
     var overlay = document.getElementById(overlayId);
     if (!overlay) {
       overlay = document.createElement("div");
@@ -20,12 +20,16 @@
     }
     overlay.textContent = "";
     var title = document.createElement("h2");
-    title.textContent = "babelsite: the last change broke the build";
+    var titles = data.titles || {};
+    var lang = document.documentElement.lang;
+    title.textContent = titles[lang] || titles[data.default_language] || "babelsite: the last change broke the build";
     title.style.cssText = "color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem";
     overlay.appendChild(title);
     var list = document.createElement("pre");
     list.style.cssText = "white-space:pre-wrap;margin:0";
-    list.textContent = diagnostics.join("\n");
+    list.lang = "en";  // diagnostics are in English, left to right even on an Arabic page
+    list.dir = "ltr";
+    list.textContent = data.diagnostics.join("\n");
     overlay.appendChild(list);
   }
 
@@ -57,7 +61,7 @@
   }
 
   function handle(message) {
-    if (message.type === "errors") showOverlay(message.data.diagnostics);
+    if (message.type === "errors") showOverlay(message.data);
     else if (message.type === "reload") apply(message.data);
   }
 
