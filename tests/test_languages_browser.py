@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from babelsite.locale import theme_strings
+from babelsite.locale import shipped_strings
 from test_browser import browser  # noqa: F401 - the module's Chromium
 from test_quality import axe_violations
 from test_site_browser import NARROW, build_copy, serve
@@ -42,7 +42,7 @@ PAGE_LANGUAGE_TEXT = """() => {
 def english_phrases() -> set[str]:
     """Return the English interface strings as phrases to look for: the parts around their {placeholders}."""
     texts = []
-    for text in theme_strings()["en"].values():
+    for text in shipped_strings("en").values():
         texts += [text] if isinstance(text, str) else list(text.values())
     parts = (part.strip(" .,:;“”") for text in texts for part in re.split(r"\{\w+\}", text))
     return {part for part in parts if len(part) >= 3}

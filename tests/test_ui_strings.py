@@ -9,8 +9,8 @@ import tomllib
 import pytest
 
 from babelsite.config import load_config
-from babelsite.locale import (count_text, fallback_chain, interface_keys, plural_categories, shipped_language,
-                              theme_strings, ui_strings)
+from babelsite.locale import (count_text, fallback_chain, interface_keys, plural_categories, shipped_codes,
+                              shipped_strings, ui_strings)
 from conftest import find_all, parse_html, run
 
 # The languages the issue asks for by name; the theme ships more.
@@ -20,16 +20,16 @@ PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
 def test_the_theme_speaks_at_least_forty_languages_including_those_asked_for():
-    shipped = set(theme_strings())
+    shipped = set(shipped_codes().values())
     assert set(REQUIRED) <= shipped
     assert len(shipped) >= 40
 
 
-@pytest.mark.parametrize("code", sorted(theme_strings()))
+@pytest.mark.parametrize("code", sorted(shipped_codes().values()))
 def test_every_language_has_every_key_and_each_count_has_its_languages_plural_forms(code):
     """Same keys as English (a variant: a subset, the rest from its parent); plural forms as Babel's CLDR rules say."""
-    english, table = theme_strings()["en"], theme_strings()[code]
-    chain_parents = [form for form in fallback_chain(code)[1:] if form in theme_strings()]
+    english, table = shipped_strings("en"), shipped_strings(code)
+    chain_parents = [form for form in fallback_chain(code)[1:] if form.lower() in shipped_codes()]
     if chain_parents:  # pt-BR: only what differs from pt
         assert set(table) <= set(english), set(table) - set(english)
     else:
@@ -47,7 +47,7 @@ def test_every_language_has_every_key_and_each_count_has_its_languages_plural_fo
 def test_variants_fall_back_along_their_chain_then_to_the_default_language():
     strings = ui_strings(["pt-BR", "pt-PT", "zh-Hant-TW", "zh-TW", "zh", "sr-Latn", "eo"], {}, "fr")
     assert strings["pt-BR"]["skip_to_content"] == "Pular para o conteúdo"  # pt-BR's own
-    assert strings["pt-BR"]["contents"] == theme_strings()["pt"]["contents"]  # from pt
+    assert strings["pt-BR"]["contents"] == shipped_strings("pt")["contents"]  # from pt
     assert strings["pt-PT"]["skip_to_content"] == "Saltar para o conteúdo"
     assert strings["zh-Hant-TW"]["search"] == strings["zh-TW"]["search"] == "搜尋"  # Traditional Chinese
     assert strings["zh"]["search"] == "搜索"  # zh is written in Simplified characters
@@ -71,7 +71,7 @@ def test_a_site_override_wins_and_takes_plural_forms(site):
 ])
 def test_counts_take_the_languages_plural_form(code, counts):
     """Russian's one, few and many; Arabic's zero, one, two, few, many and other."""
-    forms = theme_strings()[code]["article_count"]
+    forms = shipped_strings(code)["article_count"]
     assert {count: count_text(code, forms, count) for count in counts} == counts
 
 
@@ -104,7 +104,7 @@ def test_a_language_without_strings_is_a_warning_with_the_lines_to_add(site, cap
     assert run("build", root, "--no-cache") == 0
     printed = capsys.readouterr()
     err, out = printed.err, printed.out
-    english = theme_strings()["en"]
+    english = shipped_strings("en")
     eo_missing = [key for key in interface_keys() if key not in ("contents", "search")]
     assert ("site.toml:10: warning: the theme has no interface strings in Esperanto (eo) and [i18n.eo] lacks 46 of them, "
             "so eo pages show these in English; add these lines to [i18n.eo], translated:\n"
@@ -161,4 +161,4 @@ def test_the_search_box_gets_the_plural_forms_of_its_language(site):
     root = site("world")
     assert run("build", root, "--no-cache") == 0
     form = next(f for f in find_all(parse_html(root / "public/uk/guide/index.html"), "form"))
-    assert json.loads(form.get("data-results")) == theme_strings()["uk"]["search_results"]
+    assert json.loads(form.get("data-results")) == shipped_strings("uk")["search_results"]

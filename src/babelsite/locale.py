@@ -33,15 +33,23 @@ def describe_language(code: str) -> tuple[str, str] | None:
 
 
 @cache
-def theme_strings() -> Mapping[str, Mapping[str, str | Mapping[str, str]]]:
-    """Return the default theme's interface strings, per language; a string with a count maps plural categories."""
-    text = resources.files("babelsite").joinpath("ui_strings.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def shipped_codes() -> Mapping[str, str]:
+    """Return the codes of the languages the theme ships interface strings for, keyed by their lowercase form."""
+    folder = resources.files("babelsite").joinpath("ui_strings")
+    codes = sorted(entry.name.removesuffix(".toml") for entry in folder.iterdir() if entry.name.endswith(".toml"))
+    return MappingProxyType({code.lower(): code for code in codes})
+
+
+@cache
+def shipped_strings(code: str) -> Mapping[str, str | Mapping[str, str]]:
+    """Return the theme's interface strings in one shipped language; a string with a count maps plural categories."""
+    text = resources.files("babelsite").joinpath("ui_strings", f"{code}.toml").read_text("utf-8")
+    return MappingProxyType(tomllib.loads(text))
 
 
 def interface_keys() -> tuple[str, ...]:
-    """Return the keys of the theme's interface strings (the English table has them all)."""
-    return tuple(theme_strings()["en"])
+    """Return the keys of the theme's interface strings (the English file has them all)."""
+    return tuple(shipped_strings("en"))
 
 
 def likely_form(code: str) -> tuple[str, ...]:
@@ -71,7 +79,7 @@ def fallback_chain(code: str) -> tuple[str, ...]:
 
 def shipped_language(code: str) -> str | None:
     """Return the nearest code in `code`'s chain whose strings the theme ships, or None."""
-    shipped = {key.lower(): key for key in theme_strings()}
+    shipped = shipped_codes()
     return next((shipped[form.lower()] for form in fallback_chain(code) if form.lower() in shipped), None)
 
 
@@ -82,7 +90,7 @@ def ui_strings(codes: Iterable[str], overrides: Mapping[str, Mapping[str, str]],
     The site's `overrides` ([i18n.xx]) win; the default language's overrides stand in for its interface strings.
     """
     keys = interface_keys()
-    default_strings = {**theme_strings()["en"], **chain_strings(default),
+    default_strings = {**shipped_strings("en"), **chain_strings(default),
                        **{key: text for key, text in overrides.get(default, {}).items() if key in keys}}
     return MappingProxyType({code: MappingProxyType({**default_strings, **chain_strings(code), **overrides.get(code, {})})
                              for code in codes})
@@ -90,10 +98,11 @@ def ui_strings(codes: Iterable[str], overrides: Mapping[str, Mapping[str, str]],
 
 def chain_strings(code: str) -> dict[str, str | Mapping[str, str]]:
     """Return the strings the theme ships along `code`'s fallback chain, the nearest winning."""
-    shipped = {key.lower(): table for key, table in theme_strings().items()}
+    shipped = shipped_codes()
     strings: dict[str, str | Mapping[str, str]] = {}
     for form in reversed(fallback_chain(code)):
-        strings.update(shipped.get(form.lower(), {}))
+        if form.lower() in shipped:
+            strings.update(shipped_strings(shipped[form.lower()]))
     return strings
 
 
