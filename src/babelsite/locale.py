@@ -12,6 +12,7 @@ from typing import Iterable, Mapping
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.core import parse_locale as split_locale
 from babel.numbers import format_decimal
 
 
@@ -53,15 +54,19 @@ def interface_keys() -> tuple[str, ...]:
 
 
 def likely_form(code: str) -> tuple[str, ...]:
-    """Return a code's likely full form as subtags: `zh-TW` is zh, Hant, TW; `sr` is sr, Cyrl, RS."""
-    locale = parse_locale(code)
-    if locale is None:
+    """Return a code's likely full form as subtags: `zh-TW` is zh, Hant, TW; `sr` is sr, Cyrl, RS.
+
+    Read from CLDR's likely subtags alone: no locale's data is loaded.
+    """
+    try:
+        language, territory, script, _ = split_locale(code, sep="-")[:4]
+    except ValueError:
         return ()
     likely = get_global("likely_subtags")
-    guess = (likely.get(str(locale)) or likely.get(locale.language) or "").split("_")
-    script = locale.script or (guess[1] if len(guess) == 3 else None)
-    territory = locale.territory or (guess[-1] if len(guess) >= 2 else None)
-    return tuple(part for part in (locale.language, script, territory) if part)
+    guess = (likely.get("_".join(filter(None, (language, script, territory)))) or likely.get(language) or "").split("_")
+    script = script or (guess[1] if len(guess) == 3 else None)
+    territory = territory or (guess[-1] if len(guess) >= 2 else None)
+    return tuple(part for part in (language, script, territory) if part)
 
 
 @cache
