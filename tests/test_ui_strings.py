@@ -58,8 +58,8 @@ def test_variants_fall_back_along_their_chain_then_to_the_default_language():
 def test_a_site_override_wins_and_takes_plural_forms(site):
     root = site("world")
     config = root / "site.toml"
-    config.write_text(config.read_text("utf-8") + '\n[i18n.en]\narticle_count = { one = "{count} note", other = "{count} notes" }\n',
-                      "utf-8")
+    notes = '\n[i18n.en]\narticle_count = { one = "{count} note", other = "{count} notes" }\n'
+    config.write_text(config.read_text("utf-8") + notes, "utf-8")
     assert run("build", root, "--no-cache") == 0
     document = parse_html(root / "public/en/categories/basics/index.html")
     assert [p.text for p in find_all(document, "p") if p.get("class") == "article-count"] == ["2 notes"]
@@ -67,7 +67,8 @@ def test_a_site_override_wins_and_takes_plural_forms(site):
 
 @pytest.mark.parametrize(("code", "counts"), [
     ("ru", {1: "1 статья", 2: "2 статьи", 5: "5 статей", 11: "11 статей", 21: "21 статья", 22: "22 статьи"}),
-    ("ar", {0: "لا توجد مقالات", 1: "مقالة واحدة", 2: "مقالتان", 3: "3 مقالات", 11: "11 مقالة", 100: "100 مقالة"}),
+    ("ar", {0: "لا توجد مقالات", 1: "مقالة واحدة", 2: "مقالتان", 3: "3 مقالات", 11: "11 مقالة", 100: "100 مقالة",
+            103: "103 مقالات"}),
 ])
 def test_counts_take_the_languages_plural_form(code, counts):
     """Russian's one, few and many; Arabic's zero, one, two, few, many and other."""
