@@ -110,7 +110,7 @@ def test_a_language_without_strings_is_a_warning_with_the_lines_to_add(site, cap
     assert ("site.toml:10: warning: the theme has no interface strings in Esperanto (eo) and [i18n.eo] lacks 46 of them, "
             "so eo pages show these in English; add these lines to [i18n.eo], translated:\n"
             f'breadcrumbs = "Breadcrumbs"\n') in err
-    assert ("site.toml:8: warning: the theme has no interface strings in Kernewek (kw) and site.toml no [i18n.kw] table, "
+    assert ("site.toml:8: warning: the theme has no interface strings in Kernewek (kw) and site.toml has no [i18n.kw] table, "
             "so kw pages show all 48 in English; add this table to site.toml, translated:\n[i18n.kw]\n"
             'contents = "Contents"\n') in err
     # Cornish counts have six forms (CLDR): the table offers each, filled with the nearest English one.

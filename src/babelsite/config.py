@@ -322,7 +322,7 @@ def check_interface_strings(languages: list[Language], default_language: str | N
         else:
             problems.warning(
                 config_path, line_of("languages", code),
-                f"the theme has no interface strings in {name} ({code}) and site.toml no [i18n.{code}] table, "
+                f"the theme has no interface strings in {name} ({code}) and site.toml has no [i18n.{code}] table, "
                 f"so {code} pages show all {len(missing)} in {shown_instead}",
                 f"add this table to site.toml, translated:\n[i18n.{code}]\n{lines}", code="i18n-missing")
 

@@ -77,7 +77,8 @@ def fallback_chain(code: str) -> tuple[str, ...]:
     `zh-Hant-TW`); a form in another script is left out (`sr` is Cyrillic, `sr-Latn` is not).
     """
     tags, full = code.split("-"), likely_form(code)
-    forms = ["-".join(tags[:n]) for n in range(len(tags), 0, -1)] + ["-".join(full[:n]) for n in range(len(full), 0, -1)]
+    forms = ["-".join(tags[:n]) for n in range(len(tags), 0, -1)]
+    forms += ["-".join(full[:n]) for n in range(len(full), 0, -1)]
     script = full[1:2]
     return tuple(dict.fromkeys(form for form in forms if likely_form(form)[1:2] == script))
 
@@ -97,8 +98,8 @@ def ui_strings(codes: Iterable[str], overrides: Mapping[str, Mapping[str, str]],
     keys = interface_keys()
     default_strings = {**shipped_strings("en"), **chain_strings(default),
                        **{key: text for key, text in overrides.get(default, {}).items() if key in keys}}
-    return MappingProxyType({code: MappingProxyType({**default_strings, **chain_strings(code), **overrides.get(code, {})})
-                             for code in codes})
+    return MappingProxyType({
+        code: MappingProxyType({**default_strings, **chain_strings(code), **overrides.get(code, {})}) for code in codes})
 
 
 def chain_strings(code: str) -> dict[str, str | Mapping[str, str]]:
@@ -112,7 +113,7 @@ def chain_strings(code: str) -> dict[str, str | Mapping[str, str]]:
 
 
 def missing_strings(code: str, overrides: Mapping[str, str]) -> tuple[str, ...]:
-    """Return the interface keys a language shows in another language: when the theme ships it none, those the site lacks."""
+    """Return the interface keys a language shows in another language: if the theme ships it none, those the site lacks."""
     if shipped_language(code) is not None:
         return ()
     return tuple(key for key in interface_keys() if key not in overrides)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..links.translations import Cell, Coverage, TranslationStatus, cell_label
 from ..locale import InterfaceCoverage
 
 
-def to_json(status: TranslationStatus, interface: Mapping[str, InterfaceCoverage] = {}) -> dict[str, Any]:
+def to_json(status: TranslationStatus,
+            interface: Mapping[str, InterfaceCoverage] = MappingProxyType({})) -> dict[str, Any]:
     """Return the status as one JSON-ready document; `interface` adds each language's interface-string coverage."""
     return {
         "languages": list(status.languages),
@@ -49,11 +51,12 @@ def coverage_line(code: str, c: Coverage) -> str:
 
 def interface_text(c: InterfaceCoverage) -> str:
     """Return a language's interface-string coverage as the end of its coverage line."""
-    where = {"": "none translated", "site": "from [i18n]"}.get(c.source, f"from the theme's {c.source.removeprefix('theme:')}")
+    where = {"": "none translated", "site": "from [i18n]"}.get(
+        c.source, f"from the theme's {c.source.removeprefix('theme:')}")
     return f"; interface strings {c.translated}/{c.total} ({c.share:.0%}, {where})"
 
 
-def to_text(status: TranslationStatus, interface: Mapping[str, InterfaceCoverage] = {}) -> str:
+def to_text(status: TranslationStatus, interface: Mapping[str, InterfaceCoverage] = MappingProxyType({})) -> str:
     """Return the status as an aligned table for a terminal, then a coverage line per language.
 
     With `interface`, each coverage line ends with the language's interface-string coverage.
