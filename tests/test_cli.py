@@ -48,7 +48,7 @@ def test_wheel_carries_the_theme_and_builds_a_site_without_the_repository(tmp_pa
     names = zipfile.ZipFile(wheel).namelist()
     assert "babelsite/theme/templates/base.html" in names
     assert "babelsite/theme/static/css/style.css" in names
-    assert "babelsite/ui_strings.toml" in names
+    assert {"babelsite/ui_strings/en.toml", "babelsite/ui_strings/ja.toml", "babelsite/ui_strings/pt-BR.toml"} <= set(names)
     installed = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(installed)
 

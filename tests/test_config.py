@@ -165,7 +165,8 @@ def test_toml_error_at_end_of_document_names_the_last_line(site):
             "did you mean 'it'? write [languages.it]"]),
         ("[languages.it]", "[i18n.it]\nx = 1", ["site.toml:11: error: [i18n.it] names a language not in [languages]"]),
         ("[languages.it]", "[languages.it]\n[i18n.it]\nx = 1",
-         ['site.toml:12: error: [i18n.it] must map strings to strings; e.g. "Basics" = "Fondamenti"']),
+         ['site.toml:12: error: [i18n.it] must map strings to strings; e.g. "Basics" = "Fondamenti"; '
+          'a string with a count maps plural forms, e.g. { one = "{count} articolo", other = "{count} articoli" }']),
     ],
 )
 def test_setting_errors(site, old, new, diagnostics):

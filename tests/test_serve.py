@@ -180,6 +180,7 @@ def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
     article.write_text(text.replace("title: Beta", "title: [Beta"))
     assert wait_for(lambda: server.broadcast.failing is not None)
     assert "content/topics/beta.en.md:3: error: YAML syntax error" in server.broadcast.failing
+    assert "babelsite: l'ultima modifica ha interrotto la compilazione" in server.broadcast.failing  # the overlay's title in Italian
     assert get(server, "/en/beta/")[2] == good  # the last good page, at once
     client = EventClient(server)  # a tab opened while the build is broken sees the errors
     client.start()

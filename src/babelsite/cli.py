@@ -182,6 +182,7 @@ def run_status(args: argparse.Namespace) -> int:
     from .build import BuildOptions, fail_on_problems, prepare
     from .errors import SiteError, plural
     from .links.translations import translation_status
+    from .locale import interface_coverage
     from .quality.status import to_json, to_text
     from .render.dashboard import source_links, to_html
 
@@ -197,15 +198,16 @@ def run_status(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     status = translation_status(prepared.site)
+    config = prepared.site.config
+    interface = {code: interface_coverage(code, config.i18n.get(code, {})) for code in config.language_codes}
     if args.format == "json":
-        report = json.dumps(to_json(status), ensure_ascii=False, indent=2) + "\n"
+        report = json.dumps(to_json(status, interface), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "html":
         # Pages open from the dashboard only where base_url is a full URL; files are linked from where it is written.
-        config = prepared.site.config
         report = to_html(status, outdated_diffs(prepared, status), page_links="://" in config.base_url,
                          source_href=source_links(config.site_dir, args.out.parent if args.out else Path.cwd()))
     else:
-        report = to_text(status)
+        report = to_text(status, interface)
     if args.out is None:
         sys.stdout.write(report)
         return 0

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from .errors import ERROR, Collector, Diagnostic, SiteError, did_you_mean
-from .locale import canonical_language_code, describe_language
+from .locale import canonical_language_code, describe_language, i18n_lines, missing_strings, shipped_language
 
 TOP_KEYS = {
     "title": str,
@@ -44,6 +44,7 @@ TOP_KEYS = {
 MARKDOWN_KEYS = {"html": bool}
 FRONT_MATTER_KEYS = {"extra": list}
 LANGUAGE_KEYS = {"name": str, "title": str}
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 FALLBACK_MODES = ("omit", "notice")
 PERMALINK_TOKENS = {"lang", "path", "slug", "category"}
 DEFAULT_PERMALINK = "/{lang}/{path}/"
@@ -261,11 +262,13 @@ def read_config(
             problems.error(
                 config_path, line, f"[i18n.{code}] names a language not in [languages]",
                 did_you_mean(code, codes), code="config")
-        elif not isinstance(strings, dict) or not all(isinstance(v, str) for v in strings.values()):
+        elif not isinstance(strings, dict) or not all(isinstance(v, str) or is_plural_map(v) for v in strings.values()):
             problems.error(config_path, line, f"[i18n.{code}] must map strings to strings",
-                           'e.g. "Basics" = "Fondamenti"', code="config")
+                           'e.g. "Basics" = "Fondamenti"; a string with a count maps plural forms, '
+                           'e.g. { one = "{count} articolo", other = "{count} articoli" }', code="config")
         else:
             i18n[code] = strings
+    check_interface_strings(languages, default_language, i18n, problems, config_path, line_of)
 
     fallback = setting("fallback", "omit")
     if fallback not in FALLBACK_MODES:
@@ -356,6 +359,38 @@ def read_site_toml(config_path: Path, problems: Collector) -> bytes:
         problems.error(config_path, 0, f"cannot read the site configuration: {exc.strerror or exc}",
                        "make it a readable TOML file, or pass --config", code="config")
     raise SiteError(problems.items)
+
+
+def check_interface_strings(languages: list[Language], default_language: str | None,
+                            tables: Mapping[str, Mapping[str, Any]], problems: Collector, config_path: Path,
+                            line_of: Callable[..., int]) -> None:
+    """Warn about each language whose pages would show interface strings in another language, with the lines to add."""
+    names = {language.code: language.name for language in languages}
+    default = default_language or "en"
+    shown_instead = names.get(default, "English") if shipped_language(default) else "English"
+    for code, name in names.items():
+        missing = missing_strings(code, tables.get(code, {}))
+        if not missing:
+            continue
+        lines = i18n_lines(code, default, tables, missing)
+        if code in tables:
+            problems.warning(
+                config_path, line_of("i18n", code),
+                f"the theme has no interface strings in {name} ({code}) and [i18n.{code}] lacks {len(missing)} "
+                f"of them, so {code} pages show these in {shown_instead}",
+                f"add these lines to [i18n.{code}], translated:\n{lines}", code="i18n-missing")
+        else:
+            problems.warning(
+                config_path, line_of("languages", code),
+                f"the theme has no interface strings in {name} ({code}) and site.toml has no [i18n.{code}] table, "
+                f"so {code} pages show all {len(missing)} in {shown_instead}",
+                f"add this table to site.toml, translated:\n[i18n.{code}]\n{lines}", code="i18n-missing")
+
+
+def is_plural_map(value: Any) -> bool:
+    """Tell whether an [i18n.xx] value is a string with a count: plural categories (one, few, other...) to strings."""
+    return isinstance(value, dict) and "other" in value and all(
+        key in PLURAL_CATEGORIES and isinstance(text, str) for key, text in value.items())
 
 
 def parse_toml(text: str, path: Path, problems: Collector) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -11,6 +13,9 @@ from typing import Iterable, Mapping
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.core import get_global
+from babel.core import parse_locale as split_locale
+from babel.numbers import format_decimal
 
 
 def parse_locale(code: str) -> Locale | None:
@@ -52,24 +57,149 @@ def written_date(value: str, code: str) -> tuple[str, str]:
 
 
 @cache
-def theme_strings() -> Mapping[str, Mapping[str, str]]:
-    """Return the default theme's interface strings, per language."""
-    text = resources.files("babelsite").joinpath("ui_strings.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def shipped_codes() -> Mapping[str, str]:
+    """Return the codes of the languages the theme ships interface strings for, keyed by their lowercase form."""
+    folder = resources.files("babelsite").joinpath("ui_strings")
+    codes = sorted(entry.name.removesuffix(".toml") for entry in folder.iterdir() if entry.name.endswith(".toml"))
+    return MappingProxyType({code.lower(): code for code in codes})
 
 
-def ui_strings(codes: Iterable[str], overrides: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
-    """Return interface strings per language code: English, then the theme's, then the site's `overrides`."""
-    shipped = theme_strings()
-    result = {}
-    for code in codes:
-        base = code.split("-")[0].lower()
-        strings = dict(shipped["en"])
-        strings.update(shipped.get(base, {}))
-        strings.update(shipped.get(code, {}))
-        strings.update(overrides.get(code, {}))
-        result[code] = MappingProxyType(strings)
-    return MappingProxyType(result)
+@cache
+def shipped_strings(code: str) -> Mapping[str, str | Mapping[str, str]]:
+    """Return the theme's interface strings in one shipped language; a string with a count maps plural categories."""
+    text = resources.files("babelsite").joinpath("ui_strings", f"{code}.toml").read_text("utf-8")
+    return MappingProxyType(tomllib.loads(text))
+
+
+def interface_keys() -> tuple[str, ...]:
+    """Return the keys of the theme's interface strings (the English file has them all)."""
+    return tuple(shipped_strings("en"))
+
+
+def likely_form(code: str) -> tuple[str, ...]:
+    """Return a code's likely full form as subtags: `zh-TW` is zh, Hant, TW; `sr` is sr, Cyrl, RS.
+
+    Read from CLDR's likely subtags alone: no locale's data is loaded.
+    """
+    try:
+        language, territory, script, _ = split_locale(code, sep="-")[:4]
+    except ValueError:
+        return ()
+    likely = get_global("likely_subtags")
+    guess = (likely.get("_".join(filter(None, (language, script, territory)))) or likely.get(language) or "").split("_")
+    script = script or (guess[1] if len(guess) == 3 else None)
+    territory = territory or (guess[-1] if len(guess) >= 2 else None)
+    return tuple(part for part in (language, script, territory) if part)
+
+
+@cache
+def fallback_chain(code: str) -> tuple[str, ...]:
+    """Return the codes whose shipped strings serve `code`, nearest first: `zh-Hant-TW`, `zh-Hant`.
+
+    Shorter forms of the code come first, then those of its likely full form (`zh-TW` is
+    `zh-Hant-TW`); a form in another script is left out (`sr` is Cyrillic, `sr-Latn` is not).
+    """
+    tags, full = code.split("-"), likely_form(code)
+    forms = ["-".join(tags[:n]) for n in range(len(tags), 0, -1)]
+    forms += ["-".join(full[:n]) for n in range(len(full), 0, -1)]
+    script = full[1:2]
+    return tuple(dict.fromkeys(form for form in forms if likely_form(form)[1:2] == script))
+
+
+def shipped_language(code: str) -> str | None:
+    """Return the nearest code in `code`'s chain whose strings the theme ships, or None."""
+    shipped = shipped_codes()
+    return next((shipped[form.lower()] for form in fallback_chain(code) if form.lower() in shipped), None)
+
+
+def ui_strings(codes: Iterable[str], overrides: Mapping[str, Mapping[str, str]],
+               default: str = "en") -> Mapping[str, Mapping[str, str | Mapping[str, str]]]:
+    """Return interface strings per language code: its own chain's, else the `default` language's, else English.
+
+    The site's `overrides` ([i18n.xx]) win; the default language's overrides stand in for its interface strings.
+    """
+    keys = interface_keys()
+    default_strings = {**shipped_strings("en"), **chain_strings(default),
+                       **{key: text for key, text in overrides.get(default, {}).items() if key in keys}}
+    return MappingProxyType({
+        code: MappingProxyType({**default_strings, **chain_strings(code), **overrides.get(code, {})}) for code in codes})
+
+
+def chain_strings(code: str) -> dict[str, str | Mapping[str, str]]:
+    """Return the strings the theme ships along `code`'s fallback chain, the nearest winning."""
+    shipped = shipped_codes()
+    strings: dict[str, str | Mapping[str, str]] = {}
+    for form in reversed(fallback_chain(code)):
+        if form.lower() in shipped:
+            strings.update(shipped_strings(shipped[form.lower()]))
+    return strings
+
+
+def missing_strings(code: str, overrides: Mapping[str, str]) -> tuple[str, ...]:
+    """Return the interface keys a language shows in another language: if the theme ships it none, those the site lacks."""
+    if shipped_language(code) is not None:
+        return ()
+    return tuple(key for key in interface_keys() if key not in overrides)
+
+
+def i18n_lines(code: str, default: str, overrides: Mapping[str, Mapping[str, str]], keys: Iterable[str]) -> str:
+    """Return the lines of `[i18n.xx]` a site adds to translate `keys`, filled with what its pages show now."""
+    shown = ui_strings([code], overrides, default)[code]
+    lines = []
+    for key in keys:
+        text = shown[key]
+        if isinstance(text, str):
+            lines.append(f"{key} = {toml_string(text)}")
+        else:  # one form per plural category of the language, each from the nearest form shown now
+            forms = ", ".join(f"{category} = {toml_string(text.get(category) or text['other'])}"
+                              for category in plural_categories(code))
+            lines.append(f"{key} = {{ {forms} }}")
+    return "\n".join(lines)
+
+
+def toml_string(text: str) -> str:
+    """Return text as a TOML basic string."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class InterfaceCoverage:
+    """How many of the theme's interface strings a language has in itself, and where they come from."""
+
+    translated: int
+    total: int
+    source: str  # "theme:<code>" for the theme's strings, "site" for [i18n.xx] alone, "" for none
+    missing: tuple[str, ...]
+
+    @property
+    def share(self) -> float:
+        """Return the share of the strings the language has, from 0 to 1."""
+        return self.translated / self.total if self.total else 1.0
+
+
+def interface_coverage(code: str, overrides: Mapping[str, object]) -> InterfaceCoverage:
+    """Return a language's interface-string coverage: the theme's strings along its chain, else the site's."""
+    missing = missing_strings(code, overrides)
+    shipped = shipped_language(code)
+    total = len(interface_keys())
+    source = f"theme:{shipped}" if shipped else "site" if len(missing) < total else ""
+    return InterfaceCoverage(total - len(missing), total, source, missing)
+
+
+def plural_categories(code: str) -> tuple[str, ...]:
+    """Return the CLDR plural categories of a language's counts, in CLDR's order (`other` last)."""
+    locale = parse_locale(code)
+    tags = locale.plural_form.tags if locale is not None else frozenset()
+    return tuple(tag for tag in ("zero", "one", "two", "few", "many") if tag in tags) + ("other",)
+
+
+def count_text(code: str, text: str | Mapping[str, str], count: int) -> str:
+    """Return the form of a string with a count that the language's plural rule picks for `count`, number filled in."""
+    locale = parse_locale(code)
+    if locale is None:
+        return (text if isinstance(text, str) else text["other"]).replace("{count}", str(count))
+    form = text if isinstance(text, str) else text.get(locale.plural_form(count)) or text["other"]
+    return form.replace("{count}", format_decimal(count, locale=locale))
 
 
 @cache

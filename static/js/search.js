@@ -87,16 +87,21 @@
       return element;
     }
 
+    // The form of a string with a count that the page language's CLDR plural rule picks (forms by category).
+    function countText(forms, count) {
+      var lang = document.documentElement.lang;
+      var form = typeof forms === "string" ? forms : forms[new Intl.PluralRules(lang).select(count)] || forms.other;
+      return form.replace("{count}", count.toLocaleString(lang, { numberingSystem: "latn" }));  // digits as the server writes them (Babel)
+    }
+
     function show(term, results) {
       if (term !== input.value.trim()) return;  // a later search is on its way
       shown = term;
       if (!results.length) {
-        say(form.getAttribute("data-no-results").replace("{name}", term), true);
+        say(form.getAttribute("data-no-results").replace("{name}", "\u2068" + term + "\u2069"), true);  // isolated: the query may run the other way
         return;
       }
-      var count = results.length === 1 ? form.getAttribute("data-one-result")
-        : form.getAttribute("data-results").replace("{count}", String(results.length));
-      say(count, false);
+      say(countText(JSON.parse(form.getAttribute("data-results")), results.length), false);
       results.forEach(function (data) {
         var title = (data.meta && data.meta.title) || data.url;
         var section = bestSection(data);

@@ -192,7 +192,7 @@ class LiveSite:
         rechecked = [page for slug in reached for page in site.pages_by_key[slug]
                      if slug in slugs or (slug, page.lang) in linking]
         edited_paths = {new.path for _, new in edited}
-        ui = ui_strings(config.language_codes, config.i18n)
+        ui = ui_strings(config.language_codes, config.i18n, config.default_language)
         new_fragments = {
             (page.key, page.lang): convert_page(site, page, ui[page.lang], renderer.assets, problems)
             for page in rechecked

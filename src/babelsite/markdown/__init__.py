@@ -67,7 +67,7 @@ def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
     `assets` maps each static file's name to the site path it is published at. With `spill`,
     the bodies' HTML is kept in a temporary file rather than in memory (SpilledFragments).
     """
-    ui = ui_strings(site.config.language_codes, site.config.i18n)
+    ui = ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language)
 
     def convert_one(page: ArticlePage) -> tuple[Fragment, list[Diagnostic]]:
         found = Collector(problems.site_dir)

@@ -11,7 +11,7 @@ from ..content.sources import Boundary, walk_files
 from ..errors import Collector, did_you_mean
 from ..links.resolve import LinkedSite
 from ..links.tree import humanize
-from ..locale import theme_strings
+from ..locale import interface_keys
 from ..model import Corpus
 
 # `t.name` or `t["name"]` in a template: the interface strings a site's own templates use.
@@ -23,7 +23,7 @@ def check_i18n_keys(config: SiteConfig, corpus: Corpus, template_dirs: Iterable[
     """Warn at each `[i18n.xx]` key that names no interface string, category or section label."""
     if not any(config.i18n.values()):
         return
-    names = {name for strings in theme_strings().values() for name in strings}
+    names = set(interface_keys())
     names |= categories(corpus) | section_labels(corpus) | template_strings(template_dirs, boundary)
     text = site_toml_text(config)
     for code, strings in config.i18n.items():
@@ -32,7 +32,7 @@ def check_i18n_keys(config: SiteConfig, corpus: Corpus, template_dirs: Iterable[
                 problems.warning(
                     config.config_path, find_key_line(text, ("i18n", code), key) or 1,
                     f"[i18n.{code}] has '{key}', which names no interface string, category or section",
-                    did_you_mean(key, sorted(names)) or "its keys are interface strings (see ui_strings.toml), "
+                    did_you_mean(key, sorted(names)) or "its keys are interface strings (see src/babelsite/ui_strings/en.toml), "
                     "category names and section labels as the default language writes them", code="i18n-unknown-key")
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from ..links.translations import Cell, Coverage, TranslationStatus, cell_label
+from ..locale import InterfaceCoverage
 
 
-def to_json(status: TranslationStatus) -> dict[str, Any]:
-    """Return the status as one JSON-ready document; each article names its section."""
+def to_json(status: TranslationStatus,
+            interface: Mapping[str, InterfaceCoverage] = MappingProxyType({})) -> dict[str, Any]:
+    """Return the status as one JSON-ready document; each article names its section; `interface` adds each
+    language's interface-string coverage."""
     return {
         "languages": list(status.languages),
         "default_language": status.default_language,
@@ -19,7 +23,13 @@ def to_json(status: TranslationStatus) -> dict[str, Any]:
                       "section": row.section, "cells": {code: cell_json(cell) for code, cell in row.cells.items()}}
                      for row in status.rows.values()],
         "coverage": {code: coverage_json(coverage) for code, coverage in status.coverage.items()},
-    }
+    } | ({"interface": {code: interface_json(c) for code, c in interface.items()}} if interface else {})
+
+
+def interface_json(c: InterfaceCoverage) -> dict[str, Any]:
+    """Return a language's interface-string coverage as JSON: counts, share, source and the keys missing."""
+    return {"translated": c.translated, "total": c.total, "coverage": c.share, "source": c.source or None,
+            "missing": list(c.missing)}
 
 
 def cell_json(cell: Cell) -> dict[str, Any]:
@@ -45,8 +55,18 @@ def coverage_line(code: str, c: Coverage) -> str:
             + ", ".join(counts + [f"{c.missing} missing"]))
 
 
-def to_text(status: TranslationStatus) -> str:
-    """Return the status as an aligned table for a terminal, a heading line per section, then the coverage."""
+def interface_text(c: InterfaceCoverage) -> str:
+    """Return a language's interface-string coverage as the end of its coverage line."""
+    where = {"": "none translated", "site": "from [i18n]"}.get(
+        c.source, f"from the theme's {c.source.removeprefix('theme:')}")
+    return f"; interface strings {c.translated}/{c.total} ({c.share:.0%}, {where})"
+
+
+def to_text(status: TranslationStatus, interface: Mapping[str, InterfaceCoverage] = MappingProxyType({})) -> str:
+    """Return the status as an aligned table for a terminal, a heading line per section, then the coverage.
+
+    With `interface`, each coverage line ends with the language's interface-string coverage.
+    """
     sections = status.sections()
     table: list[list[str] | str] = [["slug", *status.languages]]
     for section in sections:
@@ -59,7 +79,8 @@ def to_text(status: TranslationStatus) -> str:
              "  ".join(text + " " * (width - display_width(text)) for text, width in zip(line, widths)).rstrip()
              for line in table]
     lines.append("")
-    lines += [coverage_line(code, coverage) for code, coverage in status.coverage.items()]
+    lines += [coverage_line(code, coverage) + (interface_text(interface[code]) if code in interface else "")
+              for code, coverage in status.coverage.items()]
     if any(c.unknown for c in status.coverage.values()):
         lines.append("?: no translated_from in the front matter and no git history to tell whether it is up to date; "
                      "counted as unknown, not as up to date")

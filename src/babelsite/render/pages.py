@@ -20,7 +20,7 @@ from ..config import user_cache_dir
 from ..content.history import Commit, last_commits, repository_root
 from ..errors import Collector, SiteError
 from ..links.redirects import check_redirects, redirect_moves
-from ..locale import collation_key, ui_strings, written_date
+from ..locale import collation_key, count_text, ui_strings, written_date
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
 from ..markdown.notes import backref_mark
@@ -142,7 +142,7 @@ class PageRenderer:
         self.commits_asked: set[Path] = set(self.article_files()) if commits is not None else set()
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if self.config.search else set()
-        self.ui = ui_strings(site.config.language_codes, site.config.i18n)
+        self.ui = ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language)
         self.env = jinja_environment(theme.template_dirs, compiled_dir)
         # each language's listing: category -> (weight, slug, link view) of its articles, sorted
         self.listings: dict[str, dict[str | None, list[ListEntry]]] = {}
@@ -227,6 +227,7 @@ class PageRenderer:
             "dir": language.direction,
             "site_title": language.title,
             "t": self.ui[lang],
+            "count": partial(count_text, lang),
             "home": self.urls.href(self.urls.home(lang)),
             "root": self.urls.href(self.urls.root),
             "switcher": switcher,

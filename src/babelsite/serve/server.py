@@ -27,6 +27,7 @@ from watchdog.observers import Observer
 from ..build import BuildOptions
 from ..errors import Diagnostic, SiteError, plural
 from ..incremental.rebuild import LiveSite, RebuildResult
+from ..locale import ui_strings
 from ..render.theme import Theme
 from .search import PreviewSearch
 
@@ -239,7 +240,10 @@ class PreviewServer:
         site_dir = self.options.site_dir.resolve()
         if not result.ok:
             print("\n".join(d.format() for d in result.diagnostics), file=self.log, flush=True)
-            self.broadcast.publish("errors", {"diagnostics": [shown(d, site_dir) for d in result.diagnostics]})
+            strings = ui_strings(self.site.languages, {}, self.site.default_language or "en")
+            self.broadcast.publish("errors", {"diagnostics": [shown(d, site_dir) for d in result.diagnostics],
+                                              "default_language": self.site.default_language,
+                                              "titles": {code: strings[code]["preview_failed"] for code in strings}})
             return
         self.print_warnings(result)
         warnings = [shown(d, site_dir) for d in result.diagnostics]

@@ -53,6 +53,8 @@
 
   function diagnosticList(diagnostics) {
     var list = element("ol");
+    list.lang = "en";  // diagnostics are in English, left to right even on an Arabic page
+    list.dir = "ltr";
     diagnostics.forEach(function (diagnostic) {
       var item = element("li", diagnostic.severity);
       item.appendChild(element("p", "text", diagnostic.text));
@@ -76,7 +78,10 @@
     return number + " " + (number === 1 ? one : many);
   }
 
-  function showOverlay(diagnostics) {
+  function showOverlay(data) {
+    var diagnostics = data.diagnostics;
+    var titles = data.titles || {};
+    var lang = document.documentElement.lang;
     removeNotice();
     var errors = diagnostics.filter(function (d) { return d.severity === "error"; });
     var warnings = diagnostics.filter(function (d) { return d.severity !== "error"; });
@@ -84,8 +89,8 @@
     var box = element("section", "overlay");
     box.setAttribute("role", "alert");
     box.setAttribute("aria-labelledby", "title");
-    var title = element("h2", "", "babelsite: the last change broke the build (" +
-      count(errors.length, "error", "errors") + ")");
+    var title = element("h2", "", (titles[lang] || titles[data.default_language] ||
+      "babelsite: the last change broke the build") + " (" + count(errors.length, "error", "errors") + ")");
     title.id = "title";
     box.appendChild(title);
     box.appendChild(element("p", "", "Fix the file and save it: this page reloads by itself."));
@@ -155,7 +160,7 @@
   }
 
   function handle(message) {
-    if (message.type === "errors") showOverlay(message.data.diagnostics);
+    if (message.type === "errors") showOverlay(message.data);
     else if (message.type === "warnings") showNotice(message.data.diagnostics);
     else if (message.type === "reload") apply(message.data);
   }
