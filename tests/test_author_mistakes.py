@@ -47,8 +47,8 @@ CONFIG_AND_CONTENT = [
     "lower weights come first, e.g. weight: 10",
     "content/en/typo.md:3: warning: unknown front matter key 'categroy'; did you mean 'category'?",
     "site.toml:4: error: unknown key 'colour'; valid keys: allow_outside, base_url, content_dir, default_language, "
-    "default_language_at_root, exclude, fallback, front_matter, i18n, languages, markdown, outdated_notice, "
-    "output_dir, permalink, redirect_files, redirects, search, status_page, title",
+    "default_language_at_root, edit_url, exclude, extra_dir, fallback, front_matter, i18n, languages, last_updated, "
+    "markdown, outdated_notice, output_dir, permalink, redirect_files, redirects, search, status_page, title",
     "site.toml:5: error: fallback must be \"omit\" or \"notice\", not 'hidden'; "
     "omit leaves untranslated articles out; notice shows them with a note",
 ]
