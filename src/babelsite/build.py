@@ -103,7 +103,9 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
     problems = Collector(config.site_dir)
     problems.extend(config_problems)  # reported with the content's: a bad setting has stood in a default
     timed("config")
+    before = len(problems.items)
     files = discover(config, problems)
+    all_found = not any(d.severity == ERROR for d in problems.items[before:])
     timed("discover")
     corpus = load_corpus(config, files, problems, drafts=options.drafts, jobs=options.jobs)
     timed("load")
@@ -111,7 +113,8 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
     timed("links")
     theme = Theme.for_site(config.site_dir, config.allow_outside, config.content_dir)
     theme.check_templates(problems)
-    check_i18n_keys(config, corpus, theme.template_dirs, theme.boundary, problems)
+    if all_found:  # else its categories and sections are not all known, and every label would look unknown
+        check_i18n_keys(config, corpus, theme.template_dirs, theme.boundary, problems)
     assets = theme.asset_paths(site.urls, problems)
     fragments = markdown.convert(site, assets, problems, options.jobs, spill)
     check_anchors(site, fragments, problems)
