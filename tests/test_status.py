@@ -107,7 +107,7 @@ def test_html_dashboard_is_valid_self_contained_and_shows_every_cell(site, tmp_p
     stale_it = next(td for td in find_all(document, "td")
                     if td.get("data-lang") == "it" and td.get("data-state") == "outdated")
     assert [a.get("href") for a in stale_it.iter(f"{XHTML}a")] == ["status/content/it/stale.md"]
-    [tips_title] = [span for span in find_all(document, "span") if span.text == "Astuces"]
+    [tips_title] = [bdi for bdi in find_all(document, "bdi") if bdi.text == "Astuces"]
     assert tips_title.get("lang") == "fr"
     assert "wrote" in capsys.readouterr().err
 

@@ -16,7 +16,8 @@ MODES = [("light", 375), ("dark", 375), ("light", 1280), ("dark", 1280)]
 
 @pytest.fixture(scope="module")
 def dashboards(tmp_path_factory):
-    """Write the dashboards of the sample site (five languages) and of a documentation tree; return their folder."""
+    """Write the dashboards of the sample site (five languages) and of a documentation tree, in English and in
+    Arabic (right to left); return their folder."""
     tmp = tmp_path_factory.mktemp("dashboards")
     sample = tmp / "sample"
     sample.mkdir()
@@ -25,6 +26,7 @@ def dashboards(tmp_path_factory):
     shutil.copytree(SITES / "status_tree", tmp / "status_tree")
     for name in ("sample", "status_tree"):
         assert run("status", tmp / name, "--format", "html", "--out", tmp / f"{name}.html") == 0
+    assert run("status", tmp / "status_tree", "--format", "html", "--lang", "ar", "--out", tmp / "status_tree_ar.html") == 0
     return tmp
 
 
@@ -34,7 +36,7 @@ def dashboards_url(dashboards):
         yield url
 
 
-@pytest.mark.parametrize("name", ["sample", "status_tree"])
+@pytest.mark.parametrize("name", ["sample", "status_tree", "status_tree_ar"])
 @pytest.mark.parametrize("scheme, width", MODES)
 def test_dashboard_fits_the_screen_and_passes_axe(browser, dashboards_url, name, scheme, width):  # noqa: F811
     context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})
@@ -44,6 +46,11 @@ def test_dashboard_fits_the_screen_and_passes_axe(browser, dashboards_url, name,
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         cells = page.locator("td.state")
         assert cells.count() > 0
+        # Right to left in Arabic: each row starts at the right with its page, and the page header stays there.
+        row_header, first_cell = page.locator("tbody th[scope=row]").first, cells.first
+        starts_right = row_header.bounding_box()["x"] > first_cell.bounding_box()["x"]
+        assert starts_right == name.endswith("_ar")
+        assert page.evaluate("getComputedStyle(document.body).direction") == ("rtl" if name.endswith("_ar") else "ltr")
         for index in range(cells.count()):
             cell = cells.nth(index)
             if cell.get_attribute("data-state") == "missing":
@@ -59,5 +66,5 @@ def test_dashboard_fits_the_screen_and_passes_axe(browser, dashboards_url, name,
 
 def test_dashboards_pass_the_nu_html_checker(dashboards):
     pages = sorted(dashboards.glob("*.html"))
-    assert len(pages) == 2
+    assert len(pages) == 3
     assert nu_errors(pages, dashboards.resolve()) == []

@@ -44,6 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
     status.add_argument("--format", choices=("text", "json", "html"), default="text",
                         help="a table for the terminal, one JSON document, or an HTML dashboard page")
     status.add_argument("--out", type=Path, help="write the report to this file instead of printing it")
+    status.add_argument("--lang", help="the language of the HTML dashboard's text (default: the site's default language)")
     diff = commands.add_parser("diff", help="show what changed in an original since a translation was made from it")
     diff.add_argument("key", metavar="KEY", help="the page's key (guide/install) or its file stem when unique")
     diff.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
@@ -182,7 +183,7 @@ def run_status(args: argparse.Namespace) -> int:
     from .build import BuildOptions, fail_on_problems, prepare
     from .errors import SiteError, plural
     from .links.translations import translation_status
-    from .locale import interface_coverage
+    from .locale import canonical_language_code, interface_coverage, ui_strings
     from .quality.status import to_json, to_text
     from .render.dashboard import source_links, to_html
 
@@ -199,12 +200,18 @@ def run_status(args: argparse.Namespace) -> int:
         return 1
     status = translation_status(prepared.site)
     config = prepared.site.config
+    lang = canonical_language_code(args.lang) if args.lang else config.default_language
+    if lang is None:
+        print(f"babelsite: error: --lang {args.lang} is not a language code; give a BCP 47 code such as "
+              f"{config.default_language}", file=sys.stderr)
+        return 1
     interface = {code: interface_coverage(code, config.i18n.get(code, {})) for code in config.language_codes}
     if args.format == "json":
         report = json.dumps(to_json(status, interface), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "html":
         # Pages open from the dashboard only where base_url is a full URL; files are linked from where it is written.
-        report = to_html(status, outdated_diffs(prepared, status), page_links="://" in config.base_url,
+        report = to_html(status, lang, ui_strings([lang], config.i18n, config.default_language)[lang],
+                         outdated_diffs(prepared, status), page_links="://" in config.base_url,
                          source_href=source_links(config.site_dir, args.out.parent if args.out else Path.cwd()))
     else:
         report = to_text(status, interface)

@@ -3,44 +3,57 @@
 Each cell links to its page (where the page is published at a URL that opens from the
 dashboard) and, in the dashboard `status` writes, to its source file; a missing cell shows
 the `babelsite new` command that starts the translation. The matrix has a table body per
-section. The colours keep a contrast of at least 4.5:1 in the light and the dark scheme; the page is
-in English, left to right, so its CSS uses physical properties, which the Nu HTML Checker knows.
+section. The colours keep a contrast of at least 4.5:1 in the light and the dark scheme. Every text
+is an interface string (`status_*` keys) in the reader's language; the page is left to right or right
+to left as that language is written, and its CSS sets each side for both directions (physical
+properties, which the Nu HTML Checker knows). Commands, keys and paths stay left to right, isolated.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 from typing import Callable, Mapping
 from urllib.parse import quote
 
 import jinja2
+from babel.numbers import format_percent
+from markupsafe import Markup, escape
 
 from ..links.diff import OriginalDiff
-from ..links.translations import TranslationStatus, cell_label
+from ..links.translations import UNKNOWN, Cell, TranslationStatus
+from ..locale import count_text, describe_language, parse_locale, written_date
 
-DASHBOARD = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
+def heading(text: str) -> str:
+    """Return a state word as a column heading: its first letter in capitals, where the script has them."""
+    return text[:1].upper() + text[1:]
+
+
+ENVIRONMENT = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+ENVIRONMENT.filters["heading"] = heading
+DASHBOARD = ENVIRONMENT.from_string("""\
 {% macro state_cell(row, code, cell) %}
 <td class="state {{ cell.state }}{% if cell.freshness == 'unknown' %} unknown{% endif %}" data-lang="{{ code }}" data-state="{{ cell.state }}"{% if cell.freshness %} data-freshness="{{ cell.freshness }}"{% endif %}>
 {% if cell.state == 'missing' %}
-<span class="label">missing</span>
-{% if row.key %}<code class="command">babelsite new <span class="key">{{ quote(row.key) }}</span> <span>--lang {{ code }}</span> <span>--from {{ row.original_lang }}</span></code>{% endif %}
+<span class="label">{{ t.status_missing }}</span>
+{% if row.key %}<code class="command" dir="ltr">babelsite new <span class="key">{{ quote(row.key) }}</span> <span>--lang {{ code }}</span> <span>--from {{ row.original_lang }}</span></code>{% endif %}
 {% else %}
 {% if page_links and cell.url %}<a class="label" href="{{ cell.url }}" hreflang="{{ code }}">{{ label(cell) }}</a>{% else %}<span class="label">{{ label(cell) }}</span>{% endif %}
-{% if cell.commits_behind %}<span class="behind">{{ cell.commits_behind }} commit{{ "s" if cell.commits_behind != 1 }} behind</span>{% endif %}
-{% if source_href %}<a class="file" href="{{ source_href(cell.path) }}">{{ cell.path }}</a>{% endif %}
+{% if cell.commits_behind %}<span class="behind">{{ count("status_commits_behind", cell.commits_behind) }}</span>{% endif %}
+{% if source_href %}<a class="file" dir="ltr" href="{{ source_href(cell.path) }}">{{ cell.path }}</a>{% endif %}
 {% endif %}
 </td>
 {% endmacro %}
 <!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}" dir="{{ direction }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <meta name="color-scheme" content="light dark">
-<title>Translation status · {{ status.title }}</title>
+<title>{{ t.status_title }} · {{ status.title }}</title>
 <style>
 :root { --text: #1f2328; --bg: #ffffff; --muted: #59636e; --link: #0550ae;
   --ok: #1a7f37; --old: #9a6700; --none: #cf222e; --draft: #8250df; --line: #d0d7de; }
@@ -57,6 +70,9 @@ a { color: var(--link); }
 table { border-collapse: collapse; }
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 tbody th[scope=row] { position: sticky; left: 0; background: var(--bg); min-width: 8rem; max-width: 14rem; }
+/* Right to left (Arabic, Hebrew, Persian, Urdu): the same sides, mirrored */
+[dir=rtl] th, [dir=rtl] td { text-align: right; }
+[dir=rtl] tbody th[scope=row] { left: auto; right: 0; }
 th .key, .file, .behind { display: block; font-size: 0.8rem; font-weight: normal; color: var(--muted); overflow-wrap: anywhere; }
 tr.section th { padding-top: 1.2rem; font-size: 1.05rem; }
 tr.section code { font-weight: normal; color: var(--muted); }
@@ -83,32 +99,33 @@ details.diff ins { color: var(--ok); }
 </head>
 <body>
 <main>
-<h1>Translation status · {{ status.title }}</h1>
-<h2 id="coverage">Coverage</h2>
+<h1>{{ t.status_title }} · <bdi>{{ status.title }}</bdi></h1>
+<h2 id="coverage">{{ t.status_coverage }}</h2>
 <div class="scroll" role="region" aria-labelledby="coverage" tabindex="0">
 <table class="coverage">
-<thead><tr><th scope="col">Language</th><th scope="col">Available</th><th scope="col">Up to date</th><th scope="col">Original</th><th scope="col">Translated</th><th scope="col">Outdated</th><th scope="col">Unknown</th><th scope="col">In progress</th><th scope="col">Missing</th></tr></thead>
+<thead><tr><th scope="col">{{ t.status_language }}</th><th scope="col">{{ t.status_available }}</th><th scope="col">{{ t.status_up_to_date }}</th>
+{%- for key in ("status_original", "status_translated", "status_outdated", "status_unknown", "status_in_progress", "status_missing") %}<th scope="col">{{ t[key] | heading }}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for code, c in status.coverage.items() %}
 <tr data-lang="{{ code }}"><th scope="row">{{ code }}</th>
-<td><meter min="0" max="1" value="{{ c.share(c.present) }}"></meter> {{ "%.0f" | format(c.share(c.present) * 100) }}%</td>
-<td><meter min="0" max="1" value="{{ c.share(c.current) }}"></meter> {{ "%.0f" | format(c.share(c.current) * 100) }}%</td>
+<td><meter min="0" max="1" value="{{ c.share(c.present) }}"></meter> {{ percent(c.share(c.present)) }}</td>
+<td><meter min="0" max="1" value="{{ c.share(c.current) }}"></meter> {{ percent(c.share(c.current)) }}</td>
 <td>{{ c.original }}</td><td>{{ c.translated }}</td><td>{{ c.outdated }}</td><td>{{ c.unknown }}</td><td>{{ c.in_progress }}</td><td>{{ c.missing }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
 </div>
-<h2 id="pages">Pages</h2>
+<h2 id="pages">{{ t.status_pages }}</h2>
 <div class="scroll" role="region" aria-labelledby="pages" tabindex="0">
 <table class="matrix">
-<thead><tr><th scope="col">Page</th>{% for code in status.languages %}<th scope="col">{{ code }}</th>{% endfor %}</tr></thead>
+<thead><tr><th scope="col">{{ t.status_page }}</th>{% for code in status.languages %}<th scope="col">{{ code }}</th>{% endfor %}</tr></thead>
 {% for section in sections %}
 <tbody data-section="{{ section.key }}">
 {% if sections | length > 1 %}
-<tr class="section"><th scope="rowgroup" colspan="{{ status.languages | length + 1 }}">{{ section.title or "Top" }} <code>/{{ section.key }}</code></th></tr>
+<tr class="section"><th scope="rowgroup" colspan="{{ status.languages | length + 1 }}"><bdi>{{ section.title or t.status_top }}</bdi> <code dir="ltr">/{{ section.key }}</code></th></tr>
 {% endif %}
 {% for row in section.rows %}
-<tr data-slug="{{ row.key }}"><th scope="row"><span lang="{{ row.original_lang }}">{{ row.title }}</span> <code class="key">{{ row.key or "/" }}</code></th>
+<tr data-slug="{{ row.key }}"><th scope="row"><bdi lang="{{ row.original_lang }}">{{ row.title }}</bdi> <code class="key" dir="ltr">{{ row.key or "/" }}</code></th>
 {% for code, cell in row.cells.items() %}
 {{ state_cell(row, code, cell) }}
 {% endfor %}
@@ -119,29 +136,32 @@ details.diff ins { color: var(--ok); }
 </table>
 </div>
 {% if diffs %}
-<h2>What changed in the originals</h2>
+<h2>{{ t.status_changes }}</h2>
 {% for (slug, code), d in diffs.items() %}
+{% set original_lang = status.rows[slug].original_lang %}
 <details class="diff" data-slug="{{ slug }}" data-lang="{{ code }}">
-<summary><code>{{ d.translation }}</code>: {% if d.problem %}{{ d.problem.message }}{% else %}{{ d.fields | length }} front matter key(s) and {{ d.sections | length }} section(s) changed in <code>{{ d.original }}</code>{% if d.base %} since {{ d.base.id[:12] }} ({{ d.base.date }}){% endif %}{% endif %}</summary>
+<summary><code dir="ltr">{{ d.translation }}</code>: {% if d.problem %}{{ d.problem.message }}{% else %}{{ fill("status_changes_since" if d.base else "status_changes_in",
+  file=path(d.original), fields=count("status_fields_count", d.fields | length), sections=count("status_sections_count", d.sections | length),
+  commit=path(d.base.id[:12]) if d.base else "", date=written_date(d.base.date, lang)[0] if d.base else "") }}{% endif %}</summary>
 {% if d.fields %}
-<ul>{% for f in d.fields %}<li><code>{{ f.key }}</code>: <code>{{ f.old if f.old is not none else "(absent)" }}</code> → <code>{{ f.new if f.new is not none else "(absent)" }}</code></li>{% endfor %}</ul>
+<ul>{% for f in d.fields %}<li><code dir="ltr">{{ f.key }}</code>: <bdi>{{ f.old if f.old is not none else t.status_absent }}</bdi> → <bdi>{{ f.new if f.new is not none else t.status_absent }}</bdi></li>{% endfor %}</ul>
 {% endif %}
 {% for s in d.sections %}
-<h3>{{ s.heading or "(before the first heading)" }} <small>{{ s.change }}, line {{ s.line }}</small></h3>
-<pre>{% for line in s.diff %}{% if line[:1] == "-" %}<del>{{ line }}</del>{% elif line[:1] == "+" %}<ins>{{ line }}</ins>{% else %}{{ line }}
+<h3>{% if s.heading %}<bdi lang="{{ original_lang }}">{{ s.heading }}</bdi>{% else %}{{ t.status_before_first_heading }}{% endif %} <small>{{ fill("status_change_" + s.change, line=s.line) }}</small></h3>
+<pre lang="{{ original_lang }}" dir="{{ text_direction(original_lang) }}">{% for line in s.diff %}{% if line[:1] == "-" %}<del>{{ line }}</del>{% elif line[:1] == "+" %}<ins>{{ line }}</ins>{% else %}{{ line }}
 {% endif %}{% endfor %}</pre>
 {% endfor %}
 </details>
 {% endfor %}
 {% endif %}
-<h2 id="legend">States</h2>
+<h2 id="legend">{{ t.status_states }}</h2>
 <dl>
-<dt class="original">original</dt><dd>the text the other languages translate</dd>
-<dt class="translated">translated</dt><dd>made from the original as it is now (by its <code>translated_from</code> hash, or else by git commit dates)</dd>
-<dt class="outdated">outdated</dt><dd>the original changed after the translation was made</dd>
-<dt class="unknown">translated?</dt><dd>freshness unknown: no <code>translated_from</code> and no git history; not counted as up to date</dd>
-<dt class="in-progress">in-progress</dt><dd>a draft (<code>draft: true</code>), not published</dd>
-<dt class="missing">missing</dt><dd>not written yet; the command shown starts it, run in the site's folder</dd>
+<dt class="original">{{ t.status_original }}</dt><dd>{{ t.status_original_text }}</dd>
+<dt class="translated">{{ t.status_translated }}</dt><dd>{{ fill("status_translated_text", key=path("translated_from")) }}</dd>
+<dt class="outdated">{{ t.status_outdated }}</dt><dd>{{ t.status_outdated_text }}</dd>
+<dt class="unknown">{{ t.status_unknown }}</dt><dd>{{ fill("status_unknown_text", key=path("translated_from")) }}</dd>
+<dt class="in-progress">{{ t.status_in_progress }}</dt><dd>{{ fill("status_in_progress_text", key=path("draft: true")) }}</dd>
+<dt class="missing">{{ t.status_missing }}</dt><dd>{{ t.status_missing_text }}</dd>
 </dl>
 </main>
 </body>
@@ -149,15 +169,43 @@ details.diff ins { color: var(--ok); }
 """)
 
 
-def to_html(status: TranslationStatus, diffs: Mapping[tuple[str, str], OriginalDiff] | None = None,
-            page_links: bool = True, source_href: Callable[[str], str] | None = None) -> str:
-    """Return the status as a self-contained HTML dashboard page, with what changed under each outdated translation.
+STATE_KEYS = {state: "status_" + state.replace("-", "_") for state in (
+    "original", "translated", "outdated", "in-progress", "missing")}
+PLACEHOLDER = re.compile(r"(\{\w+\})")
 
-    `page_links`: link each published cell to its page; `source_href`: link each present cell to
-    its file, given the file's path relative to the site folder.
+
+def text_direction(code: str) -> str:
+    """Return 'rtl' for a language written right to left, else 'ltr'."""
+    return (describe_language(code) or ("", "ltr"))[1]
+
+
+def to_html(status: TranslationStatus, lang: str, strings: Mapping[str, str | Mapping[str, str]],
+            diffs: Mapping[tuple[str, str], OriginalDiff] | None = None,
+            page_links: bool = True, source_href: Callable[[str], str] | None = None) -> str:
+    """Return the status as a self-contained HTML dashboard page in `lang`, with what changed under each outdated translation.
+
+    `strings`: the interface strings of `lang`; `page_links`: link each published cell to its page;
+    `source_href`: link each present cell to its file, given the file's path relative to the site folder.
     """
-    return DASHBOARD.render(status=status, sections=status.sections(), label=cell_label, diffs=diffs or {},
-                            page_links=page_links, source_href=source_href, quote=shlex.quote)
+    def count(key: str, number: int) -> str:
+        """Return a string with a count in the plural form `lang` takes for `number`."""
+        return count_text(lang, strings[key], number)
+
+    def fill(key: str, /, **values: object) -> Markup:
+        """Return an interface string, escaped, with its {placeholders} filled (markup kept, text escaped)."""
+        return Markup("").join(escape(values[part[1:-1]]) if PLACEHOLDER.fullmatch(part) and part[1:-1] in values
+                               else escape(part) for part in PLACEHOLDER.split(strings[key]))
+
+    def label(cell: Cell) -> str:
+        """Return the word a cell shows, `status_unknown` when a translation's freshness is unknown."""
+        return strings["status_unknown" if cell.freshness == UNKNOWN else STATE_KEYS[cell.state]]
+
+    return DASHBOARD.render(
+        status=status, sections=status.sections(), label=label, diffs=diffs or {}, t=strings, lang=lang,
+        direction=text_direction(lang), text_direction=text_direction, count=count, fill=fill, written_date=written_date,
+        percent=lambda share: format_percent(share, locale=parse_locale(lang) or "en"),
+        path=lambda text: Markup('<code dir="ltr">{}</code>').format(text),
+        page_links=page_links, source_href=source_href, quote=shlex.quote)
 
 
 def source_links(site_dir: Path, folder: Path) -> Callable[[str], str]:

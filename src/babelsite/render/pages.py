@@ -544,7 +544,8 @@ class PageRenderer:
                 yield self.render("404.html", path, context)
 
     def status_page(self) -> OutputFile:
-        return OutputFile(self.urls.output_file(self.urls.status), to_html(self.status).encode("utf-8"))
+        lang = self.config.default_language
+        return OutputFile(self.urls.output_file(self.urls.status), to_html(self.status, lang, self.ui[lang]).encode("utf-8"))
 
     def sitemap_pages(self) -> Iterator[tuple[str, Mapping[str, str]]]:
         """Yield (site path, translations' site paths) of every real page: articles, sections, homes, categories."""
