@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from babelsite.build import BuildOptions
+from babelsite.locale import shipped_strings
 from babelsite.serve.server import PreviewServer
 from conftest import SITES
 from test_serve import Log
@@ -27,16 +28,27 @@ def browser():
         browser.close()
 
 
+def previewed(site_dir: Path):
+    """Serve a site folder in the live preview until the test ends."""
+    preview = PreviewServer(BuildOptions(site_dir=site_dir), port=0, log=Log())
+    preview.start()
+    yield preview
+    preview.stop()
+
+
 @pytest.fixture
 def server(tmp_path):
     site_dir = tmp_path / "multi"
     shutil.copytree(SITES / "multi", site_dir)
     (site_dir / "static/css").mkdir(parents=True)
     (site_dir / "static/css/style.css").write_text("body { color: rgb(0, 0, 0); }\n")
-    preview = PreviewServer(BuildOptions(site_dir=site_dir), port=0, log=Log())
-    preview.start()
-    yield preview
-    preview.stop()
+    yield from previewed(site_dir)
+
+
+@pytest.fixture
+def world_server(tmp_path):
+    """The preview of a site in English, Japanese, Arabic and Ukrainian."""
+    yield from previewed(shutil.copytree(SITES / "world", tmp_path / "world"))
 
 
 @pytest.fixture
@@ -115,6 +127,7 @@ def test_a_tab_on_a_deleted_page_lands_on_the_language_home(server, context):
 
 
 UNCITED = "sources:\n  - text: A source nobody cites\n    url: https://example.org/\n"
+TWO_UNCITED = UNCITED + "  - text: Another source nobody cites\n    url: https://example.org/b\n"
 
 
 def overlay_style(page, selector: str, prop: str) -> str:
@@ -165,5 +178,34 @@ def test_warnings_alone_show_a_dismissible_notice_not_a_broken_build(server, con
     page.reload()  # dismissed, it stays so while the warnings are the same
     page.wait_for_timeout(500)
     expect(page.locator("#babelsite-warnings")).to_have_count(0)
-    other = open_page(context, server, "/it/alpha/")  # a tab that opens later is told of them
-    expect(other.locator("#babelsite-warnings aside")).to_contain_text("babelsite: 1 warning")
+    other = open_page(context, server, "/it/alpha/")  # a tab that opens later is told of them, in its language
+    expect(other.locator("#babelsite-warnings summary")).to_have_text("babelsite: 1 avviso")
+
+
+def test_the_overlay_and_the_notice_speak_the_pages_language(world_server, context):
+    """Three errors on a Ukrainian page take Ukrainian's "few" form; two warnings on an Arabic page its "two" form."""
+    uk, ar = shipped_strings("uk"), shipped_strings("ar")
+    page = open_page(context, world_server, "/uk/guide/")
+    content = world_server.options.site_dir / "content"
+    originals = {path: path.read_text("utf-8") for path in (content / "uk/guide.md", content / "ja/guide.md",
+                                                            content / "ar/guide.md")}
+    for path, text in originals.items():
+        path.write_text(text.replace("title: ", "title: [", 1), "utf-8")
+    overlay = page.locator("#babelsite-overlay section")
+    expect(overlay.locator("h2")).to_have_text(f"{uk['preview_failed']} ({uk['preview_error_count']['few']})"
+                                               .replace("{count}", "3"))
+    expect(overlay.locator("h2 + p")).to_have_text(uk["preview_fix_hint"])
+    assert (overlay.get_attribute("lang"), overlay.get_attribute("dir")) == ("uk", "ltr")
+    assert overlay.locator("ol").get_attribute("lang") == "en"  # the diagnostics themselves stay English
+    setup = content / "en/setup.md"
+    setup.write_text(setup.read_text("utf-8").replace("---\n", "---\n" + TWO_UNCITED, 1), "utf-8")
+    for path, text in originals.items():
+        path.write_text(text, "utf-8")
+    notice = page.locator("#babelsite-warnings aside")
+    expect(notice.locator("summary")).to_have_text("babelsite: " + uk["preview_warning_count"]["few"]
+                                                   .replace("{count}", "2"))
+    expect(notice.locator("button")).to_have_attribute("aria-label", uk["preview_dismiss"])
+    arabic = open_page(context, world_server, "/ar/guide/").locator("#babelsite-warnings aside")
+    expect(arabic.locator("summary")).to_have_text("babelsite: " + ar["preview_warning_count"]["two"])
+    expect(arabic.locator("button")).to_have_attribute("aria-label", ar["preview_dismiss"])
+    assert (arabic.get_attribute("lang"), arabic.get_attribute("dir")) == ("ar", "rtl")

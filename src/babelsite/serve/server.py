@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 from ..build import BuildOptions
 from ..errors import Diagnostic, SiteError, plural
 from ..incremental.rebuild import LiveSite, RebuildResult
-from ..locale import ui_strings
+from ..locale import describe_language, ui_strings
 from ..render.theme import Theme
 from .search import PreviewSearch
 
@@ -41,6 +41,7 @@ WILDCARD_HOSTS = ("", "0.0.0.0", "::")
 HOST_REFUSED = ("Blocked: this babelsite preview does not serve the host {host} (a guard against DNS rebinding). "
                 "It answers to localhost, 127.0.0.1, [::1] or another IP address, the --host name, and the machine's "
                 "name when listening on 0.0.0.0.\n")
+PANEL_KEYS = ("preview_failed", "preview_fix_hint", "preview_error_count", "preview_warning_count", "preview_dismiss")
 EXCERPT_WIDTH = 400  # characters of a line the overlay shows
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp",
                     "___jb_tmp___", "___jb_old___")
@@ -120,8 +121,9 @@ class Broadcast:
             if event == "errors":
                 self.standing = (event, payload)
             else:
-                self.standing = ("warnings", json.dumps({"diagnostics": warnings}, ensure_ascii=False)) \
-                    if warnings else None
+                standing = {"diagnostics": warnings, "default_language": data.get("default_language"),
+                            "strings": data.get("strings")}
+                self.standing = ("warnings", json.dumps(standing, ensure_ascii=False)) if warnings else None
             self.condition.notify_all()
 
     def wait(self, after: int, timeout: float) -> list[tuple[int, str, str]]:
@@ -240,15 +242,13 @@ class PreviewServer:
         site_dir = self.options.site_dir.resolve()
         if not result.ok:
             print("\n".join(d.format() for d in result.diagnostics), file=self.log, flush=True)
-            strings = ui_strings(self.site.languages, {}, self.site.default_language or "en")
             self.broadcast.publish("errors", {"diagnostics": [shown(d, site_dir) for d in result.diagnostics],
-                                              "default_language": self.site.default_language,
-                                              "titles": {code: strings[code]["preview_failed"] for code in strings}})
+                                              **self.panel_strings()})
             return
         self.print_warnings(result)
         warnings = [shown(d, site_dir) for d in result.diagnostics]
         if self.site.builds == 1:
-            self.broadcast.publish("warnings", {"diagnostics": warnings})  # for the tabs that will open
+            self.broadcast.publish("warnings", {"diagnostics": warnings, **self.panel_strings()})  # for tabs that open
             self.reindex(None)
             return
         print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
@@ -258,11 +258,18 @@ class PreviewServer:
         self.broadcast.publish("reload", {
             "changed": list(result.changed), "removed": list(result.removed),
             "stylesheets": dict(result.stylesheets), "css_only": result.css_only,
-            "homes": config_homes, "default_language": self.site.default_language, "warnings": warnings,
+            "homes": config_homes, "warnings": warnings, **self.panel_strings(),
         })
         # after the reload event, which never waits for it
         pages = tuple(url for url in (*result.changed, *result.removed) if url.endswith(("/", ".html")))  # not CSS
         self.reindex(self.edited_languages(result, changed_inputs) or pages)
+
+    def panel_strings(self) -> dict:
+        """Return the default language and, per language of the site and English, the overlay's and notice's strings."""
+        strings = ui_strings((*self.site.languages, "en"), {}, self.site.default_language or "en")
+        return {"default_language": self.site.default_language,
+                "strings": {code: {"dir": (describe_language(code) or ("", "ltr"))[1],
+                                   **{key: strings[code][key] for key in PANEL_KEYS}} for code in strings}}
 
     def edited_languages(self, result: RebuildResult, changed_inputs: set[Path]) -> tuple[str, ...]:
         """Return the URL prefixes of the languages of the Markdown files an incremental rebuild applied, or ().

@@ -74,29 +74,40 @@
     return list;
   }
 
-  function count(number, one, many) {
-    return number + " " + (number === 1 ? one : many);
+  // The panel's own words: the page language's strings (sent by the server for each language of the
+  // site), else the default language's, else English; the box takes that language and its direction.
+  function wordsFor(data, box) {
+    var strings = data.strings, lang = document.documentElement.lang;
+    if (!strings[lang]) lang = strings[data.default_language] ? data.default_language : "en";
+    box.lang = lang;
+    box.dir = strings[lang].dir;
+    return strings[lang];
+  }
+
+  // The form of a count that the language's CLDR plural rule picks, as the theme's search box does.
+  function count(forms, number, lang) {
+    var form = typeof forms === "string" ? forms : forms[new Intl.PluralRules(lang).select(number)] || forms.other;
+    return form.replace("{count}", number.toLocaleString(lang, { numberingSystem: "latn" }));
   }
 
   function showOverlay(data) {
     var diagnostics = data.diagnostics;
-    var titles = data.titles || {};
-    var lang = document.documentElement.lang;
     removeNotice();
     var errors = diagnostics.filter(function (d) { return d.severity === "error"; });
     var warnings = diagnostics.filter(function (d) { return d.severity !== "error"; });
     var root = panel(overlayId);
     var box = element("section", "overlay");
+    var words = wordsFor(data, box);
     box.setAttribute("role", "alert");
     box.setAttribute("aria-labelledby", "title");
-    var title = element("h2", "", (titles[lang] || titles[data.default_language] ||
-      "babelsite: the last change broke the build") + " (" + count(errors.length, "error", "errors") + ")");
+    var title = element("h2", "",
+      words.preview_failed + " (" + count(words.preview_error_count, errors.length, box.lang) + ")");
     title.id = "title";
     box.appendChild(title);
-    box.appendChild(element("p", "", "Fix the file and save it: this page reloads by itself."));
+    box.appendChild(element("p", "", words.preview_fix_hint));
     box.appendChild(diagnosticList(errors));
     if (warnings.length) {
-      box.appendChild(element("h3", "", count(warnings.length, "warning", "warnings")));
+      box.appendChild(element("h3", "", count(words.preview_warning_count, warnings.length, box.lang)));
       box.appendChild(diagnosticList(warnings));
     }
     root.appendChild(box);
@@ -110,20 +121,23 @@
 
   // Warnings do not break the build: a small notice in a corner, which a reader may dismiss
   // (it stays dismissed, in this tab, until the warnings change).
-  function showNotice(diagnostics) {
+  function showNotice(data) {
+    var diagnostics = data.diagnostics;
     var key = JSON.stringify(diagnostics.map(function (d) { return d.text; }));
     if (!diagnostics.length || sessionStorage.getItem(noticeId) === key) return removeNotice();
     var root = panel(noticeId);
     var box = element("aside", "notice");
+    var words = wordsFor(data, box);
     box.setAttribute("role", "status");
     box.setAttribute("aria-label", "babelsite");
     var details = element("details");
-    details.appendChild(element("summary", "", "babelsite: " + count(diagnostics.length, "warning", "warnings")));
+    details.appendChild(element("summary", "",
+      "babelsite: " + count(words.preview_warning_count, diagnostics.length, box.lang)));
     details.appendChild(diagnosticList(diagnostics));
     box.appendChild(details);
     var close = element("button", "", "\u00d7");
     close.type = "button";
-    close.setAttribute("aria-label", "Dismiss the warnings");
+    close.setAttribute("aria-label", words.preview_dismiss);
     close.addEventListener("click", function () {
       sessionStorage.setItem(noticeId, key);
       removeNotice();
@@ -154,14 +168,19 @@
       location.href = data.homes[lang] || data.homes[data.default_language];
       return;
     }
-    if (data.css_only && !recovered && swapStylesheets(data.stylesheets)) { showNotice(data.warnings); return; }
+    if (data.css_only && !recovered && swapStylesheets(data.stylesheets)) { showNotice(warningsOf(data)); return; }
     if (recovered || data.changed.indexOf(path) >= 0) location.reload();
-    else showNotice(data.warnings);
+    else showNotice(warningsOf(data));
+  }
+
+  // A reload's warnings, with the strings to tell of them, as a "warnings" message carries them.
+  function warningsOf(data) {
+    return { diagnostics: data.warnings, strings: data.strings, default_language: data.default_language };
   }
 
   function handle(message) {
     if (message.type === "errors") showOverlay(message.data);
-    else if (message.type === "warnings") showNotice(message.data.diagnostics);
+    else if (message.type === "warnings") showNotice(message.data);
     else if (message.type === "reload") apply(message.data);
   }
 
@@ -169,7 +188,7 @@
   function standingAfter(message, previous) {
     if (message.type === "errors" || message.type === "warnings") return message;
     if (message.type !== "reload") return previous;
-    return message.data.warnings.length ? { type: "warnings", data: { diagnostics: message.data.warnings } } : null;
+    return message.data.warnings.length ? { type: "warnings", data: warningsOf(message.data) } : null;
   }
 
   function listen(onMessage) {

@@ -15,7 +15,9 @@ function listen(url) {
     source.addEventListener(type, function (event) {
       var message = { type: type, data: JSON.parse(event.data) };
       if (type !== "reload") standing = message;
-      else standing = message.data.warnings.length ? { type: "warnings", data: { diagnostics: message.data.warnings } } : null;
+      else if (!message.data.warnings.length) standing = null;
+      else standing = { type: "warnings", data: { diagnostics: message.data.warnings, strings: message.data.strings,
+                                                  default_language: message.data.default_language } };
       broadcast(message);
     });
   });
