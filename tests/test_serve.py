@@ -18,6 +18,7 @@ import html5lib
 import pytest
 
 import babelsite.incremental.rebuild
+import babelsite.serve.server
 from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
 from babelsite.serve.server import PreviewServer, excerpt
@@ -191,13 +192,14 @@ def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
     client.close()
 
 
-def test_a_burst_of_writes_causes_one_rebuild(preview):
+def test_a_burst_of_writes_causes_one_rebuild(preview, monkeypatch):
+    # A burst is events closer than the quiet window; a loaded machine may pause longer than 30 ms between
+    # two writes, so the window is widened here: what is tested is that a burst is one rebuild.
+    monkeypatch.setattr(babelsite.serve.server, "QUIET_SECONDS", 0.5)
     server = preview()
     folder = server.options.site_dir / "content/en"
-    start = time.monotonic()
     for n in range(50):
         (folder / f"burst{n}.md").write_text(f"---\ntitle: Burst {n}\n---\nText.\n")
-    assert time.monotonic() - start < 0.1
     assert wait_for(lambda: server.rebuilds >= 1)
     time.sleep(0.5)
     assert server.rebuilds == 1
