@@ -110,13 +110,12 @@ def foreign_files(output_dir: Path) -> list[str]:
     if not listed:
         return []  # written by a babelsite that kept no list
     names = set(os.fsdecode(written).splitlines())
-    return sorted(name for name in (os.path.relpath(path, output_dir).replace(os.sep, "/")
-                                    for path in output_files(output_dir)) if name not in names)
+    return sorted(name for name in site_files(output_dir) if name not in names)
 
 
 def marker_text(staging: Path) -> bytes:
     """Return the marker of a staged site: what it says, and every file it holds."""
-    return marker_of(os.path.relpath(path, staging).replace(os.sep, "/") for path in output_files(staging))
+    return marker_of(site_files(staging))
 
 
 def marker_of(names: Iterable[str]) -> bytes:
@@ -405,7 +404,7 @@ def inside_any(name: str, folders: Iterable[str]) -> bool:
 
 def files_under(site: Path, folder: str) -> list[str]:
     """Return the paths, relative to the site, of the files under one of its folders."""
-    return [os.path.relpath(path, site).replace(os.sep, "/") for path in output_files(site / folder)]
+    return [f"{folder.strip('/')}/{name}" for name in site_files(site / folder)]
 
 
 def differing_files(output_dir: Path, staging: Path, folder: str) -> set[str]:
@@ -591,6 +590,15 @@ def reuse_added(output_dir: Path, staging: Path, entries: list[str]) -> tuple[li
                 pass
             changed += 1
     return added, changed
+
+
+def site_files(site: Path) -> Iterator[str]:
+    """Yield the path relative to a written site, with slashes, of every file but its marker (a walk, cheaply)."""
+    root = str(site)
+    start = len(root) + 1
+    for folder, _, names in os.walk(root):
+        prefix = folder[start:].replace(os.sep, "/") + "/" if folder != root else ""
+        yield from (prefix + name for name in names if name != MARKER or prefix)
 
 
 def output_files(output_dir: Path) -> Iterator[str]:
