@@ -193,8 +193,8 @@ def write_site(output_dir: Path, files: Iterable[OutputFile], site_dir: Path,
     return BuildResult(output_dir, tuple(written), changed)
 
 
-def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequence[int]], outputs: Mapping[str, bytes],
-                 gone: Iterable[str], finish: Callable[[Path, list[str]], Iterable[str]],
+def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequence[int]],
+                 outputs: Mapping[str, bytes], gone: Iterable[str], finish: Callable[[Path, list[str]], Iterable[str]],
                  live_build: str, new_build: str) -> list[str]:
     """Stage the previous site again with `outputs` written over it and `gone` left out, then swap it in.
 
@@ -289,10 +289,11 @@ def claim_back_buffer(output_dir: Path, live_build: str,
                       previous: Mapping[str, Sequence[int]]) -> tuple[Path, set[str]] | None:
     """Take the back buffer as this build's staging folder, with the files it differs in from the output.
 
-    None, having removed it, when it is not fit for reuse: missing, not a folder of this user's,
-    without babelsite's marker, kept beside another build's output than `live_build`'s, or with
-    a file that should be the output's (a hard link to it) changed. Its record goes first, so
-    that a build killed while bringing it up to date leaves nothing that looks reusable.
+    None, having removed it if it is babelsite's, when it is not fit for reuse: missing, not a
+    folder of this user's, without babelsite's marker, kept beside another build's output than
+    `live_build`'s, or with a file that should be the output's (a hard link to it) changed. Its
+    record goes first, so that a build killed while bringing it up to date leaves nothing that
+    looks reusable.
     """
     back = back_buffer(output_dir)
     try:
@@ -315,7 +316,7 @@ def claim_back_buffer(output_dir: Path, live_build: str,
         os.rename(back, staging)  # claimed: a build running beside this one finds no back buffer
         os.unlink(staging / BACK_RECORD)
     except OSError:
-        discard(staging)
+        shutil.rmtree(staging, ignore_errors=True)
         return None
     return staging, differing
 
@@ -339,25 +340,31 @@ def keep_back_buffer(retired: Path, output_dir: Path, differing: set[str], build
     """Keep the output's previous tree as the back buffer, recording the build it follows and where it differs."""
     back = back_buffer(output_dir)
     try:
-        discard(back)
+        if not discard(back):
+            raise FileExistsError(errno.EEXIST, "not babelsite's", str(back))
         os.rename(retired, back)
         record = back / f"{BACK_RECORD}.new"
-        record.write_bytes(BACK_HEADER + build.encode() + b"\n" + os.fsencode("".join(f"{n}\n" for n in sorted(differing))))
+        listed = os.fsencode("".join(f"{name}\n" for name in sorted(differing)))
+        record.write_bytes(BACK_HEADER + build.encode() + b"\n" + listed)
         os.replace(record, back / BACK_RECORD)  # whole or not at all: a killed build leaves no half list
     except OSError:
-        discard(retired)
+        shutil.rmtree(retired, ignore_errors=True)
         discard(back)
 
 
-def discard(folder: Path) -> None:
-    """Remove a folder babelsite keeps beside the output, or whatever took its name (a link, a file)."""
+def discard(back: Path) -> bool:
+    """Remove a back buffer if it is babelsite's; tell whether its name is free (what else took it stays)."""
     try:
-        if os.path.isdir(folder) and not os.path.islink(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-        else:
-            os.unlink(folder)
+        info = os.lstat(back)
+    except FileNotFoundError:
+        return True
     except OSError:
-        pass
+        return False
+    ours = (stat.S_ISDIR(info.st_mode) and info.st_uid == getattr(os, "getuid", lambda: info.st_uid)()
+            and any((back / name).is_file() for name in (MARKER, BACK_RECORD)))
+    if ours:
+        shutil.rmtree(back, ignore_errors=True)
+    return not os.path.lexists(back)
 
 
 def bring_back(output_dir: Path, staging: Path, name: str, made_dirs: set[str]) -> None:
@@ -422,7 +429,7 @@ def differing_files(output_dir: Path, staging: Path, folder: str) -> set[str]:
 
 def staged_path(staging: Path, name: str, made_dirs: set[str]) -> str:
     """Return where a file of the site goes in the staging folder, making its folder; refuse a path outside."""
-    # The staging folder is new and holds no symlinks, so normalising the path is enough
+    # The staging folder is babelsite's (new, or a back buffer it made) and holds no symlinks, so normalising is enough
     # to tell whether it stays inside (Path.resolve would cost a system call per part).
     target = os.path.normpath(os.path.join(staging, name))
     if not target.startswith(str(staging) + os.sep):
