@@ -377,8 +377,10 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         return None, None
     if not outputs_intact(output_dir, cached.outputs):
         return None, None
-    if changed_names and not options.force and foreign_files(output_dir):
-        return None, None  # staged anew, the site would lose them: the cold build refuses
+    if changed_names and foreign_files(output_dir):
+        # staged anew, the site would lose them: the cold build refuses, or with --force removes them (a cached
+        # build would keep them in the back buffer, to publish them again with its next swap)
+        return None, None
     if not changed_names:
         return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
                            time.perf_counter() - started), None
