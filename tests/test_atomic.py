@@ -18,12 +18,14 @@ from conftest import REPO, SITES
 # Where each fault kills the build, and which site the output folder holds afterwards: the swap
 # exchanges both folders in one step, so a build killed after it leaves the new site, whole.
 FAULTS = {"after-pages": "old", "during-index": "old", "during-swap": "new"}
+BACK = ".public.previous"  # the output's previous tree, kept for the next cached build to bring up to date
+RECORD = ".babelsite-back-buffer"  # in the back buffer: the build whose output it follows, and where they differ
 
 
 def listing(output: Path) -> dict[str, str]:
-    """Return the sha256 of every file under a folder, hidden ones too, by relative path."""
+    """Return the sha256 of every file under a folder, hidden ones too, by path (but a back buffer's record)."""
     return {p.relative_to(output).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(output.rglob("*")) if p.is_file()}
+            for p in sorted(output.rglob("*")) if p.is_file() and p.relative_to(output).as_posix() != RECORD}
 
 
 def build(*args: str | Path, fault: str = "", **kwargs) -> subprocess.CompletedProcess:
@@ -73,7 +75,93 @@ def test_a_killed_build_leaves_a_whole_site_and_the_next_build_cleans_up(sites, 
     finished = build(root)
     assert finished.returncode == 0, finished.stderr
     assert listing(root / "public") == new
-    assert beside(root) == expected_entries
+    # a cached build keeps the previous tree as the next one's back buffer; a cold one does not (the cache forgotten,
+    # or the output no longer the cached build's after a swap)
+    assert beside(root) == sorted(expected_entries + ([] if cold or FAULTS[fault] == "new" else [BACK]))
+
+
+@pytest.fixture
+def back_buffered(sites, tmp_path):
+    """Return the search fixture after a cached build (which keeps a back buffer), edited again, with both listings."""
+    root, _, _ = sites
+    assert build(root).returncode == 0 and (root / BACK).is_dir()
+    old = listing(root / "public")
+    edit(root, "Un altro paragrafo: maestrale.")
+    fresh = tmp_path / "fresh2"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("public", ".babelsite-cache", BACK))
+    assert build(fresh, "--no-cache").returncode == 0
+    return root, old, listing(fresh / "public")
+
+
+def test_a_cached_build_brings_the_back_buffer_up_to_date_and_swaps_it_in(back_buffered):
+    root, old, new = back_buffered
+    back_folder = (root / BACK).stat().st_ino
+    unchanged = root / "public/en/index.html"
+    unchanged_stat = unchanged.stat()
+    assert build(root).returncode == 0
+    assert (root / "public").stat().st_ino == back_folder  # the back buffer itself, not a new staging folder
+    assert listing(root / "public") == new
+    assert listing(root / BACK) == old  # the site before, kept for the next build
+    after = unchanged.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (unchanged_stat.st_mtime_ns, unchanged_stat.st_ino)
+    edit(root, "Ancora: libeccio.")
+    assert build(root).returncode == 0
+    assert listing(root / BACK) == new
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_build_killed_while_updating_the_back_buffer_leaves_a_whole_site(back_buffered, fault):
+    root, old, new = back_buffered
+    entries = beside(root)
+    killed = build(root, fault=fault)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert listing(root / "public") == {"old": old, "new": new}[FAULTS[fault]]
+    assert BACK not in beside(root)  # claimed by the killed build, as its staging folder
+    finished = build(root)
+    assert finished.returncode == 0, finished.stderr
+    assert listing(root / "public") == new
+    # killed after its swap, the output is no longer the cached build's: the next build is cold, and keeps none
+    assert beside(root) == [entry for entry in entries if FAULTS[fault] == "old" or entry != BACK]
+
+
+def replace_file(root: Path) -> None:
+    """Put other bytes in place of a file of the back buffer that the next build does not touch."""
+    page = root / BACK / "it/index.html"
+    text = page.read_text(encoding="utf-8")
+    page.unlink()
+    page.write_text(text.replace("</body>", "<p>not written by babelsite</p></body>"), encoding="utf-8")
+
+
+def link_elsewhere(root: Path) -> None:
+    """Put a symlink to another folder in the back buffer's place."""
+    elsewhere = root.parent / "elsewhere"
+    shutil.move(root / BACK, elsewhere)
+    (root / BACK).symlink_to(elsewhere)
+
+
+TAMPERINGS = {
+    "missing": lambda root: shutil.rmtree(root / BACK),
+    "unrecorded": lambda root: (root / BACK / RECORD).unlink(),
+    "unmarked": lambda root: (root / BACK / ".babelsite-output").unlink(),
+    "another build's": lambda root: (root / BACK / RECORD).write_text(
+        "babelsite back buffer, beside the output of build 0123\n"),
+    "a file replaced": replace_file,
+    "a symlink": link_elsewhere,
+}
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_a_back_buffer_unfit_for_reuse_is_staged_anew(back_buffered, tampering):
+    root, old, new = back_buffered
+    kept = listing(root / BACK)
+    TAMPERINGS[tampering](root)
+    finished = build(root)
+    assert finished.returncode == 0, finished.stderr
+    assert listing(root / "public") == new
+    if tampering == "a symlink":  # not babelsite's: left alone, and no back buffer kept
+        assert (root / BACK).is_symlink() and listing(root.parent / "elsewhere") == kept
+        return
+    assert (root / BACK).is_dir() and not (root / BACK).is_symlink() and listing(root / BACK) == old
 
 
 def test_leftovers_of_a_running_build_are_left_alone(sites):
@@ -94,7 +182,7 @@ def test_a_build_killed_between_two_renames_gets_the_previous_site_back(sites):
     assert build(root, fault="after-pages").returncode == -signal.SIGKILL  # the next build, killed before its swap
     assert listing(root / "public") == old and ".public.old-999999999" not in beside(root)
     assert build(root).returncode == 0
-    assert listing(root / "public") == new and beside(root) == entries
+    assert listing(root / "public") == new and beside(root) == sorted([*entries, BACK])
 
 
 @pytest.fixture

@@ -98,6 +98,12 @@ def test_a_build_refuses_to_delete_files_it_did_not_write(site, capsys):
     assert (output / "HAND").exists() and (output / "en/notes/5.txt").exists()
     assert run("build", site_dir, "--force") == 0
     assert not (output / "HAND").exists()
+    (output / "HAND").write_text("put here by hand again")
+    for edit in range(3):  # with --force and a cache, then two builds that swap in the tree kept beside the output
+        with open(site_dir / "content/en/guide.md", "a") as page:
+            page.write(f"Edit {edit}.\n")
+        assert run("build", site_dir, *(["--force"] if edit == 0 else [])) == 0
+        assert not (output / "HAND").exists()
     assert run("build", site_dir, "--no-cache") == 0  # what it wrote itself it replaces
 
 

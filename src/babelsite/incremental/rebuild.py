@@ -377,8 +377,10 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         return None, None
     if not outputs_intact(output_dir, cached.outputs):
         return None, None
-    if changed_names and not options.force and foreign_files(output_dir):
-        return None, None  # staged anew, the site would lose them: the cold build refuses
+    if changed_names and foreign_files(output_dir):
+        # staged anew, the site would lose them: the cold build refuses, or with --force removes them (a cached
+        # build would keep them in the back buffer, to publish them again with its next swap)
+        return None, None
     if not changed_names:
         return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
                            time.perf_counter() - started), None
@@ -404,15 +406,17 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     site = new_state.site
     if options.strict and any(d.severity == WARNING for d in new_state.diagnostics):
         return None, None  # the cold build reports them as errors
+    state_id = new_state_id()
     written = restage_site(output_dir, config.site_dir, cached.outputs, outputs, gone,
-                           lambda staging, changed: reindex_site(staging, config, renderer.searchable, changed))
+                           lambda staging, changed: reindex_site(staging, config, renderer.searchable, changed),
+                           cached.state_id, state_id)
     stamped = {name: stamp for name, stamp in cached.outputs.items()
                if name not in gone and not name.startswith(BUNDLE + "/")}
     stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))
     stamped.update(stamps(output_files(output_dir / BUNDLE), output_dir))
     warnings = tuple(d for d in new_state.diagnostics if d.severity == WARNING)
     pages = pages_per_language(site)
-    store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, new_state_id()), new_state,
+    store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id), new_state,
                 renderer, pack)
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None
 

@@ -55,15 +55,20 @@ def index_site(staging: Path, config: SiteConfig, languages: Iterable[str]) -> N
         run_pagefind(staging, staging / folder, glob, config)
 
 
-def reindex_site(staging: Path, config: SiteConfig, languages: Iterable[str], changed: Iterable[str]) -> None:
-    """Index the bundles of the staged site whose pages changed again, keeping the unchanged index files' mtime."""
+def reindex_site(staging: Path, config: SiteConfig, languages: Iterable[str], changed: Iterable[str]) -> list[str]:
+    """Index the bundles of the staged site whose pages changed again, keeping the unchanged index files' mtime.
+
+    Returns the bundles' folders, which it wrote anew.
+    """
     if not config.search:
-        return
+        return []
+    indexed = []
     changed_pages = [name for name in changed if name.endswith(".html")]
     for folder, glob in bundles(config, languages).items():
         prefix = glob.removesuffix("**/*.html")
         if not any(name.startswith(prefix) for name in changed_pages):
             continue
+        indexed.append(folder)
         bundle = staging / folder
         previous = bundle.with_name(f".{bundle.name}.previous")  # hard links to the previous site's files
         if bundle.exists():
@@ -72,6 +77,7 @@ def reindex_site(staging: Path, config: SiteConfig, languages: Iterable[str], ch
         if previous.exists():
             reuse_added(previous, bundle, sorted(os.listdir(bundle)))
             shutil.rmtree(previous)
+    return indexed
 
 
 def run_pagefind(site: Path, bundle: Path, glob: str, config: SiteConfig, background: bool = False) -> None:

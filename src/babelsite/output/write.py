@@ -8,12 +8,13 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..errors import Collector, SiteError, printable
@@ -26,6 +27,8 @@ WRITTEN_HEADER = b"The files it wrote:\n"  # then one path a line: a later build
 FOREIGN_NAMED = 5  # how many foreign files a refusal names before it counts the rest
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+BACK_RECORD = ".babelsite-back-buffer"  # in the back buffer only: removed before it is swapped in
+BACK_HEADER = b"babelsite back buffer, beside the output of build "  # then, a line each, where the two differ
 
 
 @dataclass(frozen=True)
@@ -107,14 +110,17 @@ def foreign_files(output_dir: Path) -> list[str]:
     if not listed:
         return []  # written by a babelsite that kept no list
     names = set(os.fsdecode(written).splitlines())
-    return sorted(name for name in (os.path.relpath(path, output_dir).replace(os.sep, "/")
-                                    for path in output_files(output_dir)) if name not in names)
+    return sorted(name for name in site_files(output_dir) if name not in names)
 
 
 def marker_text(staging: Path) -> bytes:
     """Return the marker of a staged site: what it says, and every file it holds."""
-    names = sorted(os.path.relpath(path, staging).replace(os.sep, "/") for path in output_files(staging))
-    return MARKER_TEXT + WRITTEN_HEADER + os.fsencode("".join(f"{name}\n" for name in names))
+    return marker_of(site_files(staging))
+
+
+def marker_of(names: Iterable[str]) -> bytes:
+    """Return the marker of a site holding these files: what it says, and the files, sorted."""
+    return MARKER_TEXT + WRITTEN_HEADER + os.fsencode("".join(f"{name}\n" for name in sorted(names)))
 
 
 def home_folder() -> list[tuple[Path, str]]:
@@ -187,40 +193,65 @@ def write_site(output_dir: Path, files: Iterable[OutputFile], site_dir: Path,
     return BuildResult(output_dir, tuple(written), changed)
 
 
-def restage_site(output_dir: Path, site_dir: Path, previous: Iterable[str], outputs: Mapping[str, bytes],
-                 gone: Iterable[str], finish: Callable[[Path, list[str]], None]) -> list[str]:
+def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequence[int]],
+                 outputs: Mapping[str, bytes], gone: Iterable[str], finish: Callable[[Path, list[str]], Iterable[str]],
+                 live_build: str, new_build: str) -> list[str]:
     """Stage the previous site again with `outputs` written over it and `gone` left out, then swap it in.
 
-    For a build that only re-rendered some pages: the `previous` files of the output are
-    hard-linked into the staging folder (unchanged files keep their mtime and cost no space),
-    `finish` gets the staging folder and the files whose bytes changed or went, to index
-    them again. Returns those files.
+    For a build that only re-rendered some pages. `previous` stamps (size, mtime_ns, ...) every
+    file of the output but its marker, which the build `live_build` wrote. The staging folder
+    is the back buffer (the site before the output's) brought up to date where it differs,
+    when it is fit for reuse; else a new folder into which the output's files are hard-linked.
+    Either way unchanged files keep their mtime and cost no space, and the output's previous
+    tree becomes the back buffer of the next build, `new_build`. `finish` gets the staging
+    folder and the files whose bytes changed or went, to index them again, and returns the
+    folders it wrote anew. Returns those files.
     """
     output_dir = output_dir.resolve()
     gone = set(gone)
-    with staged(output_dir, site_dir) as staging:
+    claimed = claim_back_buffer(output_dir, live_build, previous)
+    differing: set[str] = set()  # the files in which the new site differs from the output's
+    with staged(output_dir, site_dir, claimed[0] if claimed else None,
+                lambda retired: keep_back_buffer(retired, output_dir, differing, new_build)) as staging:
         made_dirs: set[str] = {str(staging)}
+        if claimed:
+            for name in sorted(claimed[1] - outputs.keys() - gone):  # where the back buffer differs from the output
+                bring_back(output_dir, staging, name, made_dirs)
         changed = [name for name, data in sorted(outputs.items())
-                   if not reuse_unchanged(output_dir / name, Path(staged_path(staging, name, made_dirs)), data)]
-        for name in previous:
-            if name not in outputs and name not in gone:
-                link_or_copy(output_dir / name, Path(staged_path(staging, name, made_dirs)))
+                   if not put_file(output_dir / name, staged_path(staging, name, made_dirs), data)]
+        if claimed:
+            for name in sorted(gone):
+                remove_file(staging, name)
+        else:
+            for name in previous:
+                if name not in outputs and name not in gone:
+                    link_or_copy(output_dir / name, Path(staged_path(staging, name, made_dirs)))
         changed += sorted(name for name in gone if (output_dir / name).exists())
-        finish_staging(output_dir, staging, lambda: finish(staging, changed))
+        fault_point("after-pages")
+        rewritten = tuple(finish(staging, changed))
+        names = {name for name in previous if name not in gone and not inside_any(name, rewritten)}
+        names.update(outputs)
+        names.update(name for folder in rewritten for name in files_under(staging, folder))
+        put_file(output_dir / MARKER, str(staging / MARKER), marker_of(names))
+        differing.update(changed, *(differing_files(output_dir, staging, folder) for folder in rewritten))
     return changed
 
 
 @contextmanager
-def staged(output_dir: Path, site_dir: Path) -> Iterator[Path]:
-    """Yield a new staging folder beside the output; swap it in whole when the block succeeds, else remove it.
+def staged(output_dir: Path, site_dir: Path, reused: Path | None = None,
+           retire: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """Yield a staging folder beside the output; swap it in whole when the block succeeds, else remove it.
 
+    The staging folder is new, or `reused` (a claimed back buffer). After the swap `retire`
+    gets the output's previous tree; without it, that tree and any back buffer are removed.
     An OSError meanwhile, such as a full disk, becomes a diagnostic on the output folder.
     """
-    staging = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
+    staging = reused or staging_folder(output_dir)
     try:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
+        if reused is None:
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
     except OSError as exc:
         if exc.errno in DISK_FULL:
             raise write_failure(exc, staging, output_dir, site_dir) from None
@@ -237,12 +268,168 @@ def staged(output_dir: Path, site_dir: Path) -> Iterator[Path]:
         if isinstance(exc, OSError):
             raise write_failure(exc, staging, output_dir, site_dir) from None
         raise
-    shutil.rmtree(previous, ignore_errors=True)
+    if retire is None:
+        discard(back_buffer(output_dir))  # it follows a site this build did not start from
+        shutil.rmtree(previous, ignore_errors=True)
+    else:
+        retire(previous)
+
+
+def staging_folder(output_dir: Path) -> Path:
+    """Return this process's staging folder beside the output (remove_leftovers removes a killed build's)."""
+    return output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
+
+
+def back_buffer(output_dir: Path) -> Path:
+    """Return where the output's previous tree is kept, for the next cached build to bring up to date."""
+    return output_dir.with_name(f".{output_dir.name}.previous")
+
+
+def claim_back_buffer(output_dir: Path, live_build: str,
+                      previous: Mapping[str, Sequence[int]]) -> tuple[Path, set[str]] | None:
+    """Take the back buffer as this build's staging folder, with the files it differs in from the output.
+
+    None, having removed it if it is babelsite's, when it is not fit for reuse: missing, not a
+    folder of this user's, without babelsite's marker, kept beside another build's output than
+    `live_build`'s, or with a file that should be the output's (a hard link to it) changed. Its
+    record goes first, so that a build killed while bringing it up to date leaves nothing that
+    looks reusable.
+    """
+    back = back_buffer(output_dir)
+    try:
+        info = os.lstat(back)
+        record = (back / BACK_RECORD).read_bytes()
+        marker = (back / MARKER).read_bytes()
+    except OSError:
+        discard(back)
+        return None
+    header, _, listed = record.partition(b"\n")
+    differing = set(os.fsdecode(listed).splitlines())
+    if (not stat.S_ISDIR(info.st_mode) or info.st_uid != getattr(os, "getuid", lambda: info.st_uid)()
+            or header != BACK_HEADER + live_build.encode() or not marker.startswith(MARKER_TEXT)
+            or not same_files(back, previous, differing)):
+        discard(back)
+        return None
+    staging = staging_folder(output_dir)
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        os.rename(back, staging)  # claimed: a build running beside this one finds no back buffer
+        os.unlink(staging / BACK_RECORD)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
+    return staging, differing
+
+
+def same_files(folder: Path, stamps: Mapping[str, Sequence[int]], skipped: set[str]) -> bool:
+    """Tell whether a folder holds every stamped file but the skipped ones with the stamp's size and mtime."""
+    root = str(folder)
+    for name, (size, mtime, *_) in stamps.items():
+        if name in skipped:
+            continue
+        try:
+            info = os.stat(f"{root}/{name}")
+        except OSError:
+            return False
+        if (info.st_size, info.st_mtime_ns) != (size, mtime):
+            return False
+    return True
+
+
+def keep_back_buffer(retired: Path, output_dir: Path, differing: set[str], build: str) -> None:
+    """Keep the output's previous tree as the back buffer, recording the build it follows and where it differs."""
+    back = back_buffer(output_dir)
+    try:
+        if not discard(back):
+            raise FileExistsError(errno.EEXIST, "not babelsite's", str(back))
+        os.rename(retired, back)
+        record = back / f"{BACK_RECORD}.new"
+        listed = os.fsencode("".join(f"{name}\n" for name in sorted(differing)))
+        record.write_bytes(BACK_HEADER + build.encode() + b"\n" + listed)
+        os.replace(record, back / BACK_RECORD)  # whole or not at all: a killed build leaves no half list
+    except OSError:
+        shutil.rmtree(retired, ignore_errors=True)
+        discard(back)
+
+
+def discard(back: Path) -> bool:
+    """Remove a back buffer if it is babelsite's; tell whether its name is free (what else took it stays)."""
+    try:
+        info = os.lstat(back)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    ours = (stat.S_ISDIR(info.st_mode) and info.st_uid == getattr(os, "getuid", lambda: info.st_uid)()
+            and any((back / name).is_file() for name in (MARKER, BACK_RECORD)))
+    if ours:
+        shutil.rmtree(back, ignore_errors=True)
+    return not os.path.lexists(back)
+
+
+def bring_back(output_dir: Path, staging: Path, name: str, made_dirs: set[str]) -> None:
+    """Make a file of the staging folder the output's: a hard link to it, or gone when the output has none."""
+    source = output_dir / name
+    if not source.exists():
+        remove_file(staging, name)
+        return
+    target = Path(staged_path(staging, name, made_dirs))
+    target.unlink(missing_ok=True)
+    link_or_copy(source, target)
+
+
+def put_file(previous: Path, target: str, data: bytes) -> bool:
+    """Put `data` at `target` as a new file, or a hard link to `previous` when its bytes are the same; say which.
+
+    The target's old file goes first: in a reused staging folder it may be a hard link to the
+    output's file, which must never be written through.
+    """
+    Path(target).unlink(missing_ok=True)
+    return reuse_unchanged(previous, Path(target), data)
+
+
+def remove_file(staging: Path, name: str) -> None:
+    """Remove a file from the staging folder, and the folders it leaves empty."""
+    target = os.path.normpath(os.path.join(staging, name))
+    root = str(staging)
+    if not target.startswith(root + os.sep):
+        return
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        return
+    folder = os.path.dirname(target)
+    while folder != root and not os.listdir(folder):
+        os.rmdir(folder)
+        folder = os.path.dirname(folder)
+
+
+def inside_any(name: str, folders: Iterable[str]) -> bool:
+    """Tell whether a file's path lies under one of these folders (relative paths of the site)."""
+    return any(name.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
+def files_under(site: Path, folder: str) -> list[str]:
+    """Return the paths, relative to the site, of the files under one of its folders."""
+    return [f"{folder.strip('/')}/{name}" for name in site_files(site / folder)]
+
+
+def differing_files(output_dir: Path, staging: Path, folder: str) -> set[str]:
+    """Return the files under a folder that differ between the output and the staging folder (not the same inode)."""
+    differing = set()
+    for name in set(files_under(output_dir, folder)) | set(files_under(staging, folder)):
+        try:
+            if os.stat(output_dir / name).st_ino == os.stat(staging / name).st_ino:
+                continue
+        except OSError:
+            pass
+        differing.add(name)
+    return differing
 
 
 def staged_path(staging: Path, name: str, made_dirs: set[str]) -> str:
     """Return where a file of the site goes in the staging folder, making its folder; refuse a path outside."""
-    # The staging folder is new and holds no symlinks, so normalising the path is enough
+    # The staging folder is babelsite's (new, or a back buffer it made) and holds no symlinks, so normalising is enough
     # to tell whether it stays inside (Path.resolve would cost a system call per part).
     target = os.path.normpath(os.path.join(staging, name))
     if not target.startswith(str(staging) + os.sep):
@@ -410,6 +597,15 @@ def reuse_added(output_dir: Path, staging: Path, entries: list[str]) -> tuple[li
                 pass
             changed += 1
     return added, changed
+
+
+def site_files(site: Path) -> Iterator[str]:
+    """Yield the path relative to a written site, with slashes, of every file but its marker (a walk, cheaply)."""
+    root = str(site)
+    start = len(root) + 1
+    for folder, _, names in os.walk(root):
+        prefix = folder[start:].replace(os.sep, "/") + "/" if folder != root else ""
+        yield from (prefix + name for name in names if name != MARKER or prefix)
 
 
 def output_files(output_dir: Path) -> Iterator[str]:

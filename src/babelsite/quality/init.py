@@ -89,7 +89,8 @@ slugs d'autres articles vers lesquels pointer.
 - `babelsite build` écrit le site dans `public/`, et `babelsite check` passe les traductions en revue.
 '''
 
-GITIGNORE = "# The built site: babelsite build writes it again.\npublic/\n"
+GITIGNORE = ("# The built site: babelsite build writes it again.\npublic/\n"
+             "# The site before it, kept so that an edit rebuilds fast.\n.public.previous/\n")
 
 
 def init_site(site_dir: Path) -> list[Path]:
