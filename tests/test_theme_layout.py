@@ -169,7 +169,7 @@ def test_the_drawer_opens_keeps_focus_and_closes_by_keyboard(browser, urls, site
         expect(button).to_have_attribute("aria-expanded", "false")
         expect(button).to_be_focused()
         expect(nav).not_to_be_in_viewport()
-        assert page.locator(".site-nav a").first.evaluate("a => getComputedStyle(a).visibility") == "hidden"
+        expect(page.locator(".site-nav a").first).to_have_css("visibility", "hidden")  # once its transition ends
 
 
 def test_without_script_the_menu_link_leads_to_the_tree_as_a_plain_list(browser, urls):  # noqa: F811

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -201,8 +202,11 @@ def as_written(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(map(as_written, value)) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {as_written(item)}" for key, item in value.items()) + "}"
-    return str(value) if value != "" else '""'
+        return "{" + ", ".join(f"{as_written(key)}: {as_written(item)}" for key, item in value.items()) + "}"
+    text = str(value)
+    if text == "" or not text.isprintable():  # a line break or control character would split the message
+        return json.dumps(text, ensure_ascii=False)  # YAML's double-quoted form, escapes written out
+    return text
 
 
 def kind_of(value: Any) -> str:
