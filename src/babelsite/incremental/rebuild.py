@@ -31,7 +31,7 @@ from ..content.history import Commit
 from ..links.translations import TranslationStatus, article_commits, translation_status, update_status
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
-from ..output.write import foreign_files, output_files, restage_site
+from ..output.write import foreign_files, output_files, restage_site, same_files
 
 
 @dataclass(frozen=True)
@@ -375,7 +375,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     paths = tuple(Path(name) for name in changed_names)
     if any(path.suffix != ".md" or config.content_dir not in path.parents for path in paths):
         return None, None
-    if not outputs_intact(output_dir, cached.outputs):
+    if not same_files(output_dir, cached.outputs, set()):  # every file the build wrote, as it was written
         return None, None
     if changed_names and foreign_files(output_dir):
         # staged anew, the site would lose them: the cold build refuses, or with --force removes them (a cached
@@ -421,14 +421,3 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None
 
 
-def outputs_intact(output_dir: Path, written: Mapping[str, Stamp]) -> bool:
-    """Tell whether every file a build wrote is still there as it was written."""
-    folder = str(output_dir)
-    for name, (size, mtime, _) in written.items():
-        try:
-            info = os.stat(f"{folder}/{name}")
-        except OSError:
-            return False
-        if (info.st_size, info.st_mtime_ns) != (size, mtime):
-            return False
-    return True
