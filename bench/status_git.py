@@ -1,9 +1,9 @@
-"""Time how `status` dates translations by git: commit_times over every file of a corpus in a git repository.
+"""Time how `status` dates translations by git: commit_history over every file of a corpus in a git repository.
 
     python bench/status_git.py WORK_DIR [--articles 2000] [--languages 5] [--commits 20] [--repeat 3] [--src SRC]
 
 Generates the corpus (bench/corpus.py) in WORK_DIR, commits it, then commits one article at
-a time `--commits` times, and times `links.translations.commit_times` on every Markdown file
+a time `--commits` times, and times `content.history.commit_history` on every Markdown file
 (what `status` and `check` ask of git for translations without translated_from). `--src`
 times another checkout's `src/` (e.g. an older commit's, from `git archive REV src | tar -x`).
 """
@@ -29,7 +29,7 @@ def git(work: Path, *args: str) -> None:
 
 
 def main() -> None:
-    """Make the repository once, then print the median time of commit_times over its files."""
+    """Make the repository once, then print the median time of commit_history over its files."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work", type=Path)
     parser.add_argument("--articles", type=int, default=2000)
@@ -48,13 +48,13 @@ def main() -> None:
             path.write_text(path.read_text() + f"\nEdit {number}.\n")
             git(args.work, "commit", "-q", "--no-gpg-sign", "-am", f"edit {number}")
     sys.path.insert(0, str(args.src.resolve()))
-    from babelsite.links.translations import commit_times
+    from babelsite.content.history import commit_history
 
     paths = sorted((args.work / "content").rglob("*.md"))
     runs = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        dated = commit_times(args.work, paths)
+        dated = commit_history(args.work, paths)
         runs.append(time.perf_counter() - started)
     print(f"{args.src}: {len(paths)} files, {sum(1 for times in dated.values() if times)} dated, "
           f"median of {args.repeat}: {statistics.median(runs):.2f} s")

@@ -28,7 +28,7 @@ from .render.pages import PageRenderer, compiled_templates_dir, render_site, sta
 from .output.hosts import host_files
 from .output.search import check_pagefind, index_site
 from .content.sources import discover
-from .links.translations import TranslationStatus, article_commits, translation_status
+from .links.translations import TranslationStatus, article_history, translation_status
 from .render.theme import Theme
 from .output.verbatim import with_verbatim_files
 from .output.write import write_site
@@ -135,8 +135,9 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     check_pagefind(config, problems)
     fail_on_problems(problems, options.strict)
     t = time.perf_counter()
-    commits = article_commits(site) if config.last_updated else None  # one git log for the status and the dates
-    status = translation_status(site)
+    history = article_history(site) if config.last_updated else None  # one git log for the status and the dates
+    commits = {path: commits[0] for path, commits in history.items()} if history is not None else None
+    status = translation_status(site, history)
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
     renderer, static = start_rendering(site, prepared.fragments, problems, status,

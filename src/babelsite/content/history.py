@@ -7,7 +7,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator, Mapping
 
 GIT_TIMEOUT = 60  # seconds for the whole log: a git that hangs is stopped, and the files have no date
 CHUNK = 1 << 16
@@ -33,17 +33,46 @@ def repository_root(folder: Path) -> Path | None:
 def last_commits(site_dir: Path, paths: Iterable[Path]) -> dict[Path, Commit]:
     """Return the last commit of each file of the site that git has; a file outside git or never committed has none.
 
-    One `git log` of the site folder (or of the files, when they are few), newest commit first, read only until
-    every file has its commit.
+    One `git log`, newest commit first, read only until every file has its commit.
     """
+    wanted = names_in_site(site_dir, paths)
+    found: dict[Path, Commit] = {}
+    for path, commit in file_commits(site_dir, wanted):
+        if path not in found:
+            found[path] = commit
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+def commit_history(site_dir: Path, paths: Iterable[Path]) -> dict[Path, tuple[Commit, ...]]:
+    """Return each file's commits, newest first, from one `git log` read whole; a file git lacks is left out."""
+    history: dict[Path, list[Commit]] = {}
+    for path, commit in file_commits(site_dir, names_in_site(site_dir, paths)):
+        history.setdefault(path, []).append(commit)
+    return {path: tuple(commits) for path, commits in history.items()}
+
+
+def names_in_site(site_dir: Path, paths: Iterable[Path]) -> dict[str, Path]:
+    """Return the files inside the site folder by their path from it, as `git log --relative` names them."""
     site_dir = site_dir.resolve()
     wanted: dict[str, Path] = {}
     for path in paths:
         relative = os.path.relpath(path, site_dir).replace(os.sep, "/")
         if not relative.startswith("../"):
             wanted[relative] = path
+    return wanted
+
+
+def file_commits(site_dir: Path, wanted: Mapping[str, Path]) -> Iterator[tuple[Path, Commit]]:
+    """Yield (file, commit) for each commit of the wanted files, newest first, from one `git log` of the site folder.
+
+    Nothing when there are no files, or git or a repository is missing. The log is read as it
+    comes; closing the iterator early stops git.
+    """
+    site_dir = site_dir.resolve()
     if not wanted or repository_root(site_dir) is None:
-        return {}
+        return
     # a few files (the pages an edit re-renders) are named, so that git looks at their changes alone
     pathspecs = [f":(literal){name}" for name in sorted(wanted)] if len(wanted) <= NAMED_FILES else ["."]
     command = ["git", "log", "--format=%x00%ct %cs", "--name-only", "-z", "--relative", "--no-renames", "--",
@@ -52,22 +81,18 @@ def last_commits(site_dir: Path, paths: Iterable[Path]) -> dict[Path, Commit]:
         process = subprocess.Popen(command, cwd=site_dir, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                    stdin=subprocess.DEVNULL)
     except OSError:
-        return {}  # no git
+        return  # no git
     timer = threading.Timer(GIT_TIMEOUT, process.kill)
     timer.start()
-    found: dict[Path, Commit] = {}
     try:
         for commit, name in log_entries(process.stdout):
             path = wanted.get(name)
-            if path is not None and path not in found:
-                found[path] = commit
-                if len(found) == len(wanted):
-                    break
+            if path is not None:
+                yield path, commit
     finally:
         timer.cancel()
         process.kill()
         process.wait()
-    return found
 
 
 def log_entries(stream: BinaryIO) -> Iterator[tuple[Commit, str]]:

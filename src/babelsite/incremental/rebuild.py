@@ -28,7 +28,7 @@ from ..output.verbatim import with_verbatim_files
 from ..content.sources import describe_file
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
 from ..content.history import Commit
-from ..links.translations import TranslationStatus, article_commits, translation_status, update_status
+from ..links.translations import TranslationStatus, article_history, translation_status, update_status
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
 from ..output.write import foreign_files, output_files, restage_site, same_files
@@ -105,8 +105,9 @@ class LiveSite:
         prepared = prepare(self.options)
         fail_on_problems(prepared.problems, self.options.strict)
         site = prepared.site
-        commits = article_commits(site) if site.config.last_updated else None  # one git log for both
-        status = translation_status(site)
+        history = article_history(site) if site.config.last_updated else None  # one git log for both
+        commits = {path: commits[0] for path, commits in history.items()} if history is not None else None
+        status = translation_status(site, history)
         outputs = self.render_everything(site, prepared.fragments, prepared.problems, status, commits)
         self.urls = site.urls
         self.languages = site.config.language_codes

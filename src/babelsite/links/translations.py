@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from ..content.history import Commit, last_commits
+from ..content.history import Commit, commit_history
 from ..model import Article
 from .resolve import LinkedSite
 from .tree import humanize
@@ -28,7 +27,6 @@ ORIGINAL, TRANSLATED, OUTDATED, MISSING = "original", "translated", "outdated", 
 IN_PROGRESS = "in-progress"  # a version with draft: true
 BY_HASH, BY_GIT, UNKNOWN = "hash", "git", "unknown"  # how a translation's freshness was decided
 GIT_TIMEOUT = 10  # seconds for one git command
-GIT_LOG_TIMEOUT = 120  # seconds for the one `git log` over the whole site's history
 
 
 @dataclass(frozen=True)
@@ -137,15 +135,18 @@ def recorded_hash(article: Article) -> str | None:
     return f"{value:012d}" if isinstance(value, int) else str(value).strip()
 
 
-def translation_status(site: LinkedSite) -> TranslationStatus:
-    """Compare every translation with its original and count what each language has."""
-    return assemble(site, make_rows(site, site.corpus.groups))
+def translation_status(site: LinkedSite, history: Mapping[Path, tuple[Commit, ...]] | None = None) -> TranslationStatus:
+    """Compare every translation with its original and count what each language has.
+
+    `history` holds the article files' commits when the build read them already (article_history).
+    """
+    return assemble(site, make_rows(site, site.corpus.groups, history))
 
 
-def article_commits(site: LinkedSite) -> dict[Path, Commit]:
-    """Return the last commit of every article file that git has: one git log for the whole site."""
-    return last_commits(site.config.site_dir,
-                        (article.path for group in site.corpus.groups.values() for article in group.values()))
+def article_history(site: LinkedSite) -> dict[Path, tuple[Commit, ...]]:
+    """Return the commits of every article file that git has, newest first: one git log for the whole site."""
+    return commit_history(site.config.site_dir,
+                          (article.path for group in site.corpus.groups.values() for article in group.values()))
 
 
 def update_status(status: TranslationStatus, site: LinkedSite, slugs: Iterable[str]) -> TranslationStatus:
@@ -155,19 +156,22 @@ def update_status(status: TranslationStatus, site: LinkedSite, slugs: Iterable[s
     return assemble(site, rows)
 
 
-def make_rows(site: LinkedSite, slugs: Iterable[str]) -> dict[str, Row]:
-    """Return the status row of each slug, asking git only about translations without a hash."""
+def make_rows(site: LinkedSite, slugs: Iterable[str],
+              history: Mapping[Path, tuple[Commit, ...]] | None = None) -> dict[str, Row]:
+    """Return the status row of each slug, asking git (unless `history` says) only about translations without a hash."""
     slugs = list(slugs)
     articles = [a for slug in slugs for a in site.corpus.groups[slug].values()]
     undated = [a for a in articles if recorded_hash(a) is None and a is not site.original(a.key)]
-    history = commit_times(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.key).path)})
+    if history is None:
+        history = commit_history(site.config.site_dir, {p for a in undated for p in (a.path, site.original(a.key).path)})
+    times = {path: tuple(commit.time for commit in commits) for path, commits in history.items()}
     rows = {}
     for slug in slugs:
         group, original = site.corpus.groups[slug], site.original(slug)
         original_hash = content_hash(original)
         cells = {}
         for code in site.config.language_codes:
-            cell = make_cell(group.get(code), original, original_hash, history)
+            cell = make_cell(group.get(code), original, original_hash, times)
             published = cell.path is not None and cell.state != IN_PROGRESS
             cells[code] = replace(cell, url=site.urls.absolute(site.article_paths[slug, code])) if published else cell
         section = slug if original.is_index else site.tree_path(slug).rpartition("/")[0]
@@ -217,32 +221,6 @@ def count_states(cells: list[Cell]) -> Coverage:
     states = [UNKNOWN if cell.freshness == UNKNOWN else cell.state for cell in cells]
     return Coverage(len(cells), states.count(ORIGINAL), states.count(TRANSLATED), states.count(OUTDATED),
                     states.count(MISSING), states.count(UNKNOWN), states.count(IN_PROGRESS))
-
-
-def commit_times(site_dir: Path, paths: Iterable[Path]) -> dict[Path, tuple[int, ...]]:
-    """Return the times of each file's commits, newest first, from one `git log` over the site folder.
-
-    Empty when there are no paths, or git or a repository is missing; a file git does not
-    track is left out.
-    """
-    paths = list(paths)
-    top = git(site_dir, "rev-parse", "--show-toplevel") if paths else None
-    if not top:
-        return {}
-    # Paths as git log names them: relative to the repository's top, symlinks resolved.
-    wanted = {os.path.relpath(os.path.realpath(path), os.path.realpath(top)).replace(os.sep, "/"): path
-              for path in paths}
-    scope = os.path.commonpath(list(wanted))  # the folder holding them all, content/ or one allow_outside reaches
-    log = git(site_dir, "-c", "core.quotePath=off", "log", "--format=%x01%ct", "--name-only", "--", f":(top){scope}",
-              timeout=GIT_LOG_TIMEOUT) or ""
-    times: dict[Path, list[int]] = {}
-    commit_time = 0
-    for line in log.split("\n"):
-        if line.startswith("\x01"):
-            commit_time = int(line[1:])
-        elif line in wanted:
-            times.setdefault(wanted[line], []).append(commit_time)
-    return {path: tuple(found) for path, found in times.items()}
 
 
 def git(cwd: Path, *args: str, timeout: float = GIT_TIMEOUT) -> str | None:
