@@ -9,6 +9,7 @@ import os
 import traceback
 from functools import cache, cached_property, partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
@@ -59,7 +60,8 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-DICT_ATTRIBUTES = frozenset(dir(dict))
+DICT_ATTRIBUTES = frozenset(dir(dict))  # a read-only mapping's attributes are among them
+MAPPINGS = (dict, MappingProxyType)  # the views, and the interface strings (`t.menu`)
 
 
 class ViewEnvironment(SandboxedEnvironment):
@@ -68,13 +70,13 @@ class ViewEnvironment(SandboxedEnvironment):
     Sandboxed: templates come from the site folder, which may come from anyone, and a plain
     Jinja template reaches Python's internals (`cycler.__init__.__globals__.os`) and runs code.
 
-    Every view the renderer passes is a dict, and Jinja tries the attribute first: an
-    exception for each of the thousands of lookups in a page. A name that is also a dict
-    method (`items`, `get`…) keeps meaning the method, as in plain Jinja.
+    Every view the renderer passes is a dict (or a read-only mapping), and Jinja tries the
+    attribute first: an exception for each of the thousands of lookups in a page. A name that
+    is also a dict method (`items`, `get`…) keeps meaning the method, as in plain Jinja.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+        if type(obj) in MAPPINGS and attribute not in DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
@@ -161,6 +163,7 @@ class PageRenderer:
         self.listings: dict[str, dict[str | None, list[ListEntry]]] = {}
         self.category_indexes: dict[str, list[dict[str, Any]]] = {}
         self.navigations: dict[str, Navigation | None] = {}
+        self.language_views: dict[str, dict[str, Any]] = {}  # shared: whoever adds to one copies it
 
     def asset(self, name: str) -> str:
         """Return the link to a static file by its name, with its content hash."""
@@ -184,9 +187,12 @@ class PageRenderer:
     # -- views -------------------------------------------------------------------------
 
     def language_view(self, code: str) -> dict[str, Any]:
-        language = self.config.language(code)
-        return {"code": code, "name": language.name, "dir": language.direction,
-                "title": language.title, "home": self.urls.href(self.urls.home(code))}
+        """Return a language's name, direction, title and home, made once: every page's switcher shows them all."""
+        if code not in self.language_views:
+            language = self.config.language(code)
+            self.language_views[code] = {"code": code, "name": language.name, "dir": language.direction,
+                                         "title": language.title, "home": self.urls.href(self.urls.home(code))}
+        return self.language_views[code]
 
     def navigation(self, lang: str) -> Navigation | None:
         """Return the views of a language's tree, made once per build; None for a site without sections."""
