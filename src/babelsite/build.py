@@ -141,7 +141,8 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     prepared.timings["status"] = time.perf_counter() - t
     t = time.perf_counter()
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
-                                       compiled_dir=compiled_templates_dir(config.site_dir), commits=commits)
+                                       compiled_dir=compiled_templates_dir(config.site_dir), commits=commits,
+                                       watch_templates=False)
     outputs = with_verbatim_files(itertools.chain(static, renderer.pages(options.jobs), host_files(site)), config,
                                   problems)
     result = write_site(output_dir, counted(outputs, progress), config.site_dir,

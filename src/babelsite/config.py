@@ -9,6 +9,7 @@ import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
@@ -126,7 +127,12 @@ class SiteConfig:
 
     def language(self, code: str) -> Language:
         """Return the configured language with this code."""
-        return next(language for language in self.languages if language.code == code)
+        return self.languages_by_code[code]
+
+    @cached_property  # language() is asked several times for every page
+    def languages_by_code(self) -> Mapping[str, Language]:
+        """The configured languages by code."""
+        return MappingProxyType({language.code: language for language in self.languages})
 
 
 def split_key(dotted: str) -> tuple[str, ...]:

@@ -221,13 +221,26 @@ def resolve(config: SiteConfig, corpus: Corpus, problems: Collector) -> LinkedSi
     }
     site = LinkedSite(
         config, corpus, urls, MappingProxyType({}), MappingProxyType(article_paths),
-        MappingProxyType({str(a.path.resolve()): (a.key, a.lang) for a in corpus.articles()}),
+        MappingProxyType(real_files(corpus)),
         keys_by_stem(corpus.groups), MappingProxyType(section_paths(urls, corpus, config.language_codes)),
     )
     pages_by_key = {key: tuple(pages_of(site, key, problems)) for key in corpus.groups}
     site = replace(site, pages_by_key=MappingProxyType(pages_by_key))
     check_collisions(site, site.pages, problems)
     return site
+
+
+def real_files(corpus: Corpus) -> dict[str, tuple[str, str]]:
+    """Map the real path of each article's file to its (key, language), for `.md` links."""
+    # One realpath per folder, not per file: it costs a system call for every part of the path.
+    real_folder = functools.cache(os.path.realpath)
+    files = {}
+    for article in corpus.articles():
+        path = str(article.path)
+        real = os.path.realpath(path) if os.path.islink(path) else \
+            os.path.join(real_folder(os.path.dirname(path)), os.path.basename(path))
+        files[real] = (article.key, article.lang)
+    return files
 
 
 def pages_of(site: LinkedSite, key: str, problems: Collector) -> list[ArticlePage]:

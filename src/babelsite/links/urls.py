@@ -6,6 +6,7 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from ..config import SiteConfig
@@ -31,7 +32,7 @@ class UrlScheme:
     def from_config(cls, config: SiteConfig) -> UrlScheme:
         return cls(config.base_url, config.permalink, config.default_language, config.default_language_at_root)
 
-    @property
+    @cached_property  # read for every link of every page
     def base_path(self) -> str:
         """The path every URL of the site starts with, like '/' or '/docs/'."""
         return urlsplit(self.base_url).path or "/"

@@ -9,6 +9,7 @@ import os
 import traceback
 from functools import cache, cached_property, partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
@@ -59,7 +60,8 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-DICT_ATTRIBUTES = frozenset(dir(dict))
+DICT_ATTRIBUTES = frozenset(dir(dict))  # a read-only mapping's attributes are among them
+MAPPINGS = (dict, MappingProxyType)  # the views, and the interface strings (`t.menu`)
 
 
 class ViewEnvironment(SandboxedEnvironment):
@@ -68,13 +70,13 @@ class ViewEnvironment(SandboxedEnvironment):
     Sandboxed: templates come from the site folder, which may come from anyone, and a plain
     Jinja template reaches Python's internals (`cycler.__init__.__globals__.os`) and runs code.
 
-    Every view the renderer passes is a dict, and Jinja tries the attribute first: an
-    exception for each of the thousands of lookups in a page. A name that is also a dict
-    method (`items`, `get`…) keeps meaning the method, as in plain Jinja.
+    Every view the renderer passes is a dict (or a read-only mapping), and Jinja tries the
+    attribute first: an exception for each of the thousands of lookups in a page. A name that
+    is also a dict method (`items`, `get`…) keeps meaning the method, as in plain Jinja.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+        if type(obj) in MAPPINGS and attribute not in DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
@@ -86,12 +88,21 @@ class ViewEnvironment(SandboxedEnvironment):
 def jinja_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment for these template folders, shared by rebuilds in one process.
 
-    Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast;
-    compiled templates are also kept in `compiled_dir`, keyed by their source, for the next build.
+    Jinja recompiles a template only when its file changed, which keeps preview rebuilds fast.
+    """
+    return new_environment(template_dirs, compiled_dir)
+
+
+def new_environment(template_dirs: tuple[Path, ...], compiled_dir: Path | None = None,
+                    auto_reload: bool = True) -> jinja2.Environment:
+    """Return a new Jinja environment for these template folders; `auto_reload` checks their files at each page.
+
+    Compiled templates are kept in `compiled_dir`, keyed by their source, for the next build.
     Jinja runs what it loads from there: it must be a private folder outside any site
     (compiled_templates_dir).
     """
     return ViewEnvironment(
+        auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         bytecode_cache=QuietBytecodeCache(str(compiled_dir)) if compiled_dir is not None else None,
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -115,11 +126,14 @@ def render_site(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment],
 
 def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
                     status: TranslationStatus | None, compiled_dir: Path | None = None,
-                    commits: Mapping[Path, Commit] | None = None) -> tuple[PageRenderer, list[OutputFile]]:
+                    commits: Mapping[Path, Commit] | None = None,
+                    watch_templates: bool = True) -> tuple[PageRenderer, list[OutputFile]]:
     """Read the static files (named by content hash) and return a page renderer that links to them.
 
     `compiled_dir` keeps compiled templates for the next build: this user's, never in a site folder.
-    `commits` are the article files' last commits, when the build read them already.
+    `commits` are the article files' last commits, when the build read them already. Without
+    `watch_templates` (a build that renders once), the templates are read once for this renderer
+    and not checked for changes at each page.
     """
     theme = Theme.for_site(site.config.site_dir, site.config.allow_outside, site.config.content_dir)
     assets = {}
@@ -127,7 +141,7 @@ def start_rendering(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragme
     for name, path, site_path, data in theme.published_files(site.urls, problems):
         assets[name] = site_path
         static.append(OutputFile(site_path, data))
-    return PageRenderer(site, fragments, theme, assets, problems, status, compiled_dir, commits), static
+    return PageRenderer(site, fragments, theme, assets, problems, status, compiled_dir, commits, watch_templates), static
 
 
 class PageRenderer:
@@ -135,7 +149,7 @@ class PageRenderer:
 
     def __init__(self, site: LinkedSite, fragments, theme: Theme, assets: Mapping[str, str], problems: Collector,
                  status: TranslationStatus | None, compiled_dir: Path | None = None,
-                 commits: Mapping[Path, Commit] | None = None):
+                 commits: Mapping[Path, Commit] | None = None, watch_templates: bool = True):
         self.site, self.fragments, self.assets, self.problems, self.status = site, fragments, assets, problems, status
         # the last commits of the article files asked for so far (all of them when the build read them already)
         self.commits: dict[Path, Commit] = dict(commits or {})
@@ -143,11 +157,13 @@ class PageRenderer:
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if self.config.search else set()
         self.ui = ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language)
-        self.env = jinja_environment(theme.template_dirs, compiled_dir)
+        self.env = jinja_environment(theme.template_dirs, compiled_dir) if watch_templates else \
+            new_environment(theme.template_dirs, compiled_dir, auto_reload=False)
         # each language's listing: category -> (weight, slug, link view) of its articles, sorted
         self.listings: dict[str, dict[str | None, list[ListEntry]]] = {}
         self.category_indexes: dict[str, list[dict[str, Any]]] = {}
         self.navigations: dict[str, Navigation | None] = {}
+        self.language_views: dict[str, dict[str, Any]] = {}  # shared: whoever adds to one copies it
 
     def asset(self, name: str) -> str:
         """Return the link to a static file by its name, with its content hash."""
@@ -171,9 +187,12 @@ class PageRenderer:
     # -- views -------------------------------------------------------------------------
 
     def language_view(self, code: str) -> dict[str, Any]:
-        language = self.config.language(code)
-        return {"code": code, "name": language.name, "dir": language.direction,
-                "title": language.title, "home": self.urls.href(self.urls.home(code))}
+        """Return a language's name, direction, title and home, made once: every page's switcher shows them all."""
+        if code not in self.language_views:
+            language = self.config.language(code)
+            self.language_views[code] = {"code": code, "name": language.name, "dir": language.direction,
+                                         "title": language.title, "home": self.urls.href(self.urls.home(code))}
+        return self.language_views[code]
 
     def navigation(self, lang: str) -> Navigation | None:
         """Return the views of a language's tree, made once per build; None for a site without sections."""
