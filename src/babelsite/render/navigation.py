@@ -26,6 +26,7 @@ class Navigation:
 
     def __init__(self, tree: LanguageTree, lang: str, config: SiteConfig, urls: UrlScheme):
         self.tree, self.lang, self.config, self.urls = tree, lang, config, urls
+        self.closed_entries: dict[str, dict[str, Any]] = {}  # key -> its menu entry where it is neither open nor current
 
     def node_view(self, node: TreeNode) -> dict[str, Any]:
         """Return what a template shows of a node: title, link, and the language it is read in when another."""
@@ -51,7 +52,13 @@ class Navigation:
         return [self.menu_entry(node, current, open_keys, depth=1) for node in self.tree.root.children]
 
     def menu_entry(self, node: TreeNode, current: str | None, open_keys: set[str], depth: int) -> dict[str, Any]:
-        """Return one entry of the menu, with its own entries where it is open or at the top."""
+        """Return one entry of the menu, with its own entries where it is open or at the top.
+
+        An entry off the current page's way (neither open nor current) is the same in every menu: made once.
+        """
+        closed = node.key != current and node.key not in open_keys
+        if closed and node.key in self.closed_entries:
+            return self.closed_entries[node.key]
         entry = self.node_view(node)
         entry["current"] = node.key == current
         entry["open"] = node.key in open_keys
@@ -59,6 +66,8 @@ class Navigation:
         entry["children"] = [self.menu_entry(child, current, open_keys, depth + 1) for child in node.children] \
             if shown else None
         entry["section"] = node.is_section
+        if closed:
+            self.closed_entries[node.key] = entry
         return entry
 
     def breadcrumbs(self, key: str, title: str) -> list[dict[str, Any]]:
