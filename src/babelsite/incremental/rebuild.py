@@ -221,8 +221,7 @@ class LiveSite:
                     if slug in slugs or (slug, page.lang) in relating or (moved and (slug, page.lang) in linking)]
         renderer.read_commits(page.article.path for page in rendered)  # these files only, not the whole site's
         outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
-        outputs.update((f.path, f.data) for f in renderer.retreed_pages(retreed, rendered, self.options.jobs))
-        outputs.update((f.path, f.data) for code in sorted(relisted) for f in renderer.language_pages(code))
+        outputs.update((f.path, f.data) for f in renderer.reached_pages(retreed, relisted, rendered, self.options.jobs))
         extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
         outputs.update((f.path, f.data) for f in extra)
         gone = {site.urls.output_file(p.path) for slug in moved for p in old_site.pages_by_key[slug]} - \

@@ -326,11 +326,12 @@ class PageRenderer:
             self.navigation(code)
         self.read_commits(files)
 
-    def retreed_pages(self, changes: Mapping[str, TreeChange], rendered: Iterable[ArticlePage],
+    def reached_pages(self, changes: Mapping[str, TreeChange], relisted: set[str], rendered: Iterable[ArticlePage],
                       jobs: int = 1) -> Iterator[OutputFile]:
-        """Yield the pages whose views of the tree an edit changed, but for these article pages already rendered.
+        """Yield the pages an edit's new trees and listings reach, but for these article pages already rendered.
 
-        Their article and section pages, and every page with no current page when their menu changed.
+        The article and section pages whose views of the tree changed; every page with no current
+        page when their menu changed, else the home and category pages of the relisted languages.
         """
         done = {(page.key, page.lang) for page in rendered}
         articles = [page for lang, change in changes.items() for key in sorted(change.keys)
@@ -343,6 +344,9 @@ class PageRenderer:
                     yield self.section_page(folder, lang)
         if any(change.unmarked for change in changes.values()):
             yield from self.unmarked_pages()
+        else:
+            for code in sorted(relisted):
+                yield from self.language_pages(code)
 
     def unmarked_pages(self) -> Iterator[OutputFile]:
         """Yield the pages with no current page in their menu: homes, categories, redirects, the root and 404 pages."""
