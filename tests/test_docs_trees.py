@@ -340,6 +340,46 @@ def test_a_title_weight_or_description_edit_in_a_tree_reparses_only_that_page(si
     assert [text_of(a) for a in listing.iter(XHTML + "a")] == ["Spans", "Metrics"]
 
 
+# The parts of the cache read: the pages rendered, and the pages whose bodies link to the edited
+# one with the pages those link to (their anchors are checked again); never the whole site's.
+@pytest.mark.parametrize(("edited", "old", "new", "shown_on", "read"), [
+    # a page's title is in its section's list, which only the pages under the section open in their menu
+    # (the edited page is rendered in every language: its translations' switchers)
+    ("docs/concepts/signals/traces.md", "title: Traces", "title: Spans",
+     {"en/docs/concepts/signals/", "en/docs/concepts/signals/metrics/", "en/docs/concepts/signals/traces/",
+      "fr/docs/notions/signals/traces/"},
+     {"docs/concepts/signals", "docs/concepts/signals/metrics", "docs/concepts/signals/traces", "docs/concepts/overview"}),
+    # and in the previous/next links of the pages beside it, here the next section's
+    ("docs/getting-started/install.md", "title: Install Lumen", "title: Installing",
+     {"en/docs/getting-started/", "en/docs/getting-started/install/", "en/docs/concepts/",
+      "fr/docs/getting-started/installer/", "de/docs/getting-started/install/"},
+     {"docs/getting-started", "docs/getting-started/install", "docs/concepts", "", "docs/concepts/overview",
+      "docs/concepts/signals/traces"}),
+])
+def test_a_title_edit_deep_in_a_tree_renders_only_the_pages_that_show_it(site, tmp_path, monkeypatch, edited, old,
+                                                                           new, shown_on, read):
+    from babelsite.incremental.cache import Pack
+    from babelsite.render.pages import PageRenderer
+
+    site_dir, out, cold = site("docs_hugo"), tmp_path / "public", tmp_path / "cold"
+    assert build(site_dir, out) == 0
+    edit_front_matter(site_dir / "content/en" / edited, old, new)
+    rendered: list[str] = []
+    real_render = PageRenderer.render
+    monkeypatch.setattr(PageRenderer, "render",
+                        lambda renderer, template, path, context: rendered.append(path) or
+                        real_render(renderer, template, path, context))
+    loaded: list[str] = []
+    real_load = Pack.load
+    monkeypatch.setattr(Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
+    assert build(site_dir, out) == 0
+    assert sorted(rendered) == sorted(shown_on)
+    assert set(loaded) == read
+    monkeypatch.undo()
+    assert build(site_dir, cold, "--no-cache") == 0
+    assert tree(out) == tree(cold)
+
+
 def test_the_preview_applies_title_edits_in_a_tree_as_a_full_build_would(site):
     from babelsite.build import BuildOptions
     from babelsite.incremental.rebuild import LiveSite

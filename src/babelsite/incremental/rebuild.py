@@ -215,18 +215,15 @@ class LiveSite:
         if relisted:
             if categories != [[c["key"] for c in renderer.category_index(code)] for code in config.language_codes]:
                 return None  # every page's navigation lists the categories
-        # every page of a language shows its tree: a new title, weight or description there renders them all
-        retreed = renderer.retree(slugs) if site.has_tree else set()
+        # pages show their language's tree: a new title, weight or description there renders the pages that show it
+        retreed = renderer.retree(slugs) if site.has_tree else {}
         rendered = [page for slug in reached for page in site.pages_by_key[slug]
                     if slug in slugs or (slug, page.lang) in relating or (moved and (slug, page.lang) in linking)]
         renderer.read_commits(page.article.path for page in rendered)  # these files only, not the whole site's
         outputs = {f.path: f.data for f in map(renderer.article_page, rendered)}
-        if retreed:
-            outputs.update((f.path, f.data) for f in renderer.pages(self.options.jobs, retreed))
-        else:
-            outputs.update((f.path, f.data) for code in sorted(relisted) for f in renderer.language_pages(code))
-            extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
-            outputs.update((f.path, f.data) for f in extra)
+        outputs.update((f.path, f.data) for f in renderer.reached_pages(retreed, relisted, rendered, self.options.jobs))
+        extra = ([renderer.sitemap_file()] if moved else []) + ([renderer.status_page()] if config.status_page else [])
+        outputs.update((f.path, f.data) for f in extra)
         gone = {site.urls.output_file(p.path) for slug in moved for p in old_site.pages_by_key[slug]} - \
             {site.urls.output_file(p.path) for slug in moved for p in site.pages_by_key[slug]}
 

@@ -9,7 +9,7 @@ it is read in come from `LinkedSite.link`), so the tree never leads to a missing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 from ..locale import collation_key
@@ -105,22 +105,25 @@ def updated_tree(tree: LanguageTree, site: LinkedSite, lang: str, keys: Iterable
     """Return the tree with the nodes of these existing keys made anew from `site`; the same tree when none changed.
 
     Only the changed nodes and the sections above them are made again (a new title, weight or
-    description re-sorts its section), so that an edit reads no other page.
+    description re-sorts its section), so that an edit reads no other page: a section above
+    keeps what its own page says, only a folder without one takes its weight from its pages.
     """
     nodes = dict(tree.nodes)
+    changed: set[str] = set()
     stale: set[str] = set()
     for key in keys:
         node = nodes.get(key)
         if node is not None and make_node(site, lang, key, node.children) != node:
-            stale.add(key)
+            changed.add(key)
             while key:
                 key = tree.parent[key]
                 stale.add(key)
-    if not stale:
+    if not changed:
         return tree
-    for key in sorted(stale, key=lambda key: -tree.depth(key)):  # children before their sections
+    for key in sorted(changed | stale, key=lambda key: -tree.depth(key)):  # children before their sections
         kids = tuple(sorted((nodes[child.key] for child in nodes[key].children), key=lambda node: tree_order(node, lang)))
-        nodes[key] = make_node(site, lang, key, kids)
+        nodes[key] = replace(nodes[key], children=kids) if key in site.corpus.groups and key not in changed \
+            else make_node(site, lang, key, kids)
     return finished_tree(site, nodes[""], tree.parent, nodes)
 
 

@@ -30,7 +30,7 @@ from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
 from ..links.tree import LanguageTree, language_tree, section_label, updated_tree
 from .dashboard import to_html
-from .navigation import Navigation
+from .navigation import Navigation, TreeChange, tree_change
 from .theme import Theme
 
 
@@ -205,9 +205,9 @@ class PageRenderer:
         """Return the languages' trees made so far, for the build cache."""
         return {lang: navigation.tree for lang, navigation in self.navigations.items() if navigation is not None}
 
-    def retree(self, keys: set[str]) -> set[str]:
-        """Update the trees after the articles of these keys changed; return the languages whose tree changed."""
-        retreed = set()
+    def retree(self, keys: set[str]) -> dict[str, TreeChange]:
+        """Update the trees after the articles of these keys changed; return which pages show it, by language."""
+        retreed = {}
         for lang in self.config.language_codes:
             navigation = self.navigation(lang)
             if navigation is None:
@@ -215,7 +215,7 @@ class PageRenderer:
             tree = updated_tree(navigation.tree, self.site, lang, keys)
             if tree is not navigation.tree:
                 self.navigations[lang] = Navigation(tree, lang, self.config, self.urls)
-                retreed.add(lang)
+                retreed[lang] = tree_change(navigation.tree, tree)
         return retreed
 
     def keep_trees(self, trees: Mapping[str, LanguageTree]) -> None:
@@ -254,7 +254,7 @@ class PageRenderer:
             "canonical": canonical or self.urls.absolute(path),
             "categories": self.category_index(lang),
             "search": self.search_view(lang),
-            "nav": navigation.menu(None) if (navigation := self.navigation(lang)) else None,
+            "nav": navigation.unmarked_menu if (navigation := self.navigation(lang)) else None,
         }
 
     def search_view(self, lang: str) -> dict[str, str] | None:
@@ -326,20 +326,49 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------------------
 
-    def pages(self, jobs: int = 1, languages: set[str] | None = None) -> Iterator[OutputFile]:
-        """Yield every page of the site in a deterministic order, article pages from `jobs` processes.
-
-        With `languages`, only their article and section pages: the others are as they were.
-        """
-        for code in self.config.language_codes:
-            self.category_index(code)  # every page shows it: list it once, before the workers fork
-            self.navigation(code)
-        self.read_commits(self.article_files())  # once, before the workers fork
-        articles = self.site.pages if languages is None else [p for p in self.site.pages if p.lang in languages]
-        yield from map_in_processes(self.article_page, articles, jobs)
+    def pages(self, jobs: int = 1) -> Iterator[OutputFile]:
+        """Yield every page of the site in a deterministic order, article pages from `jobs` processes."""
+        self.before_forking(self.article_files())
+        yield from map_in_processes(self.article_page, self.site.pages, jobs)
         for folder, lang in self.site.sections:
-            if languages is None or lang in languages:
-                yield self.section_page(folder, lang)
+            yield self.section_page(folder, lang)
+        yield from self.unmarked_pages()
+        if self.status is not None and self.config.status_page:
+            yield self.status_page()
+        yield self.sitemap_file()
+        yield OutputFile(self.urls.robots, self.robots())
+
+    def before_forking(self, files: Iterable[Path]) -> None:
+        """Make what every page shows once, before the workers fork: listings, trees, these files' last commits."""
+        for code in self.config.language_codes:
+            self.category_index(code)
+            self.navigation(code)
+        self.read_commits(files)
+
+    def reached_pages(self, changes: Mapping[str, TreeChange], relisted: set[str], rendered: Iterable[ArticlePage],
+                      jobs: int = 1) -> Iterator[OutputFile]:
+        """Yield the pages an edit's new trees and listings reach, but for these article pages already rendered.
+
+        The article and section pages whose views of the tree changed; every page with no current
+        page when their menu changed, else the home and category pages of the relisted languages.
+        """
+        done = {(page.key, page.lang) for page in rendered}
+        articles = [page for lang, change in changes.items() for key in sorted(change.keys)
+                    for page in self.site.pages_by_key.get(key, ()) if page.lang == lang and (key, lang) not in done]
+        self.before_forking(page.article.path for page in articles)
+        yield from map_in_processes(self.article_page, articles, jobs)
+        for lang, change in changes.items():
+            for folder in sorted(change.keys):
+                if (folder, lang) in self.site.sections:
+                    yield self.section_page(folder, lang)
+        if any(change.unmarked for change in changes.values()):
+            yield from self.unmarked_pages()
+        else:
+            for code in sorted(relisted):
+                yield from self.language_pages(code)
+
+    def unmarked_pages(self) -> Iterator[OutputFile]:
+        """Yield the pages with no current page in their menu: homes, categories, redirects, the root and 404 pages."""
         for language in self.config.languages:
             yield from self.language_pages(language.code)
         yield from self.alias_pages()
@@ -347,10 +376,6 @@ class PageRenderer:
         if not (self.config.default_language_at_root):
             yield self.root_page()
         yield from self.not_found_pages()
-        if self.status is not None and self.config.status_page:
-            yield self.status_page()
-        yield self.sitemap_file()
-        yield OutputFile(self.urls.robots, self.robots())
 
     @property
     def language_chooser(self) -> str:
@@ -458,8 +483,10 @@ class PageRenderer:
 
     def read_commits(self, paths: Iterable[Path]) -> None:
         """Read the last commits of the files not asked for yet, in one git log, when pages show them."""
+        if not self.config.last_updated:
+            return  # without reading `paths`: listing every article file reads every part of a cached build's state
         paths = set(paths) - self.commits_asked
-        if paths and self.config.last_updated:
+        if paths:
             self.commits.update(last_commits(self.config.site_dir, paths))
         self.commits_asked |= paths
 
