@@ -102,6 +102,7 @@ class StoredState:
     listings: Mapping[str, Any]  # the renderer's, which take long to sort
     label_keys: Mapping[tuple[str, str], bytes]  # collation keys of category labels by language, which every menu sorts
     trees: Mapping[str, Any]  # each language's LanguageTree, which every page's menu shows: made from every page
+    assets: Mapping[str, str]  # each static file's name -> its content-hashed site path, which no Markdown edit changes
 
     def joined(self, pack: Pack) -> BuildState:
         """Return the build state, its articles, pages and bodies read from the pack when first used."""
@@ -131,5 +132,5 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
     stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, site.sections,
                          state.status,
                          state.diagnostics, state.discovered, state.relating, state.linking, renderer.listings,
-                         renderer.category_label_keys(), renderer.trees())
+                         renderer.category_label_keys(), renderer.trees(), renderer.assets)
     write_cache(config, cached, stored, changed, part, tuple(groups), previous)
