@@ -235,7 +235,6 @@ class LiveSite:
         kept = [d for d in state.diagnostics if d.path not in redone
                 and not (d.code == "anchor-missing" and d.path in anchors_rechecked)]
         diagnostics = tuple(sorted(set(kept) | set(problems.items)))
-        discovered = (state.discovered - {str(a.path) for a in deleted}) | {str(f.path) for f, _ in added_files}
         relating_index = rereferred(
             state.relating,
             {(p.key, p.lang): related_slugs(p) for slug in new_pages for p in old_site.pages_by_key[slug]},
@@ -245,7 +244,9 @@ class LiveSite:
             {key: linked_slugs(state.fragments[key])
              for key in new_fragments.keys() | old_keys if key in state.fragments},
             {key: linked_slugs(fragment) for key, fragment in new_fragments.items()})
-        return outputs, gone, BuildState(site, fragments, status, diagnostics, discovered, relating_index, linking_index)
+        # added files were no unpublished ones (read_changes), deleted ones were articles: unpublished stays
+        return outputs, gone, BuildState(site, fragments, status, diagnostics, state.unpublished, relating_index,
+                                         linking_index)
 
     def get(self, path: str) -> bytes | None:
         """Return the bytes of an output file, or None."""
@@ -274,7 +275,7 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
                 return None  # an index page's slug: names its folder in the URLs of the pages under it
             deleted.append(current)
             continue
-        if (current is None and str(path) in state.discovered) or not path.is_file():
+        if (current is None and str(path) in state.unpublished) or not path.is_file():
             return None  # a draft, or a file that had errors
         source = describe_file(config, path, problems)
         article = load_article(config, source, problems)
@@ -310,13 +311,15 @@ def with_articles(site: LinkedSite, edited, added, deleted) -> LinkedSite | None
         groups[article.key] = MappingProxyType(dict(ordered))
     if any(not group for group in groups.values()):
         return None
+    corpus = Corpus(with_changes(site.corpus.groups, groups))
+    if not added and not deleted:
+        return replace(site, corpus=corpus)  # the same files at the same paths: not copied, which costs with the site
     gone = {(a.key, a.lang) for a in deleted}
     article_paths = {key: path for key, path in site.article_paths.items() if key not in gone}
     article_paths.update(((a.key, a.lang), page_path(site.urls, site.corpus, a, a.lang)) for a in added)
     files = {path: key for path, key in site.files.items() if key not in gone}
     files.update((str(a.path), (a.key, a.lang)) for a in added)
-    return replace(site, corpus=Corpus(with_changes(site.corpus.groups, groups)),
-                   article_paths=MappingProxyType(article_paths), files=MappingProxyType(files))
+    return replace(site, corpus=corpus, article_paths=MappingProxyType(article_paths), files=MappingProxyType(files))
 
 
 def remade_pages(old_site: LinkedSite, site: LinkedSite, slug: str, moved: bool,
@@ -390,7 +393,11 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     loaded, warning = read_state(config, cached)
     if loaded is None or not isinstance(loaded[0], StoredState):
         return None, warning
-    stored, pack = loaded
+    outline, pack = loaded
+    try:
+        stored = outline.unpacked(pack)
+    except DamagedCache as exc:
+        return None, exc.warning
     state = stored.joined(pack)
     live = LiveSite(options)
     live.state = state
@@ -425,7 +432,7 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     pages = pages_per_language(site)
     back_folders = {**folders, "": 0}  # the output's, now the back buffer, whose record is written at its top
     store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id, new_folders, back_folders),
-                new_state, renderer, pack)
+                new_state, renderer, (stored, pack))
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None
 
 
