@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .cache import CachedBuild, Pack, write_cache
+from .cache import CachedBuild, Pack, no_garbage_collection, write_cache
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..locale import remember_collation_keys
@@ -121,9 +121,11 @@ class StoredState:
 
     def unpacked(self, pack: Pack) -> StoredState:
         """Return this outline with its large values read from the pack; DamagedCache when one cannot be."""
-        values = {name: pack.load(OUTLINE_PART + name) for name in PACKED_FIELDS}
-        for name in PER_LANGUAGE_FIELDS:
-            values[name] = {lang: pack.load(f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}") for lang in getattr(self, name)}
+        with no_garbage_collection(loading=True):
+            values = {name: pack.load(OUTLINE_PART + name) for name in PACKED_FIELDS}
+            for name in PER_LANGUAGE_FIELDS:
+                values[name] = {lang: pack.load(f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}")
+                                for lang in getattr(self, name)}
         return replace(self, **values)
 
     def joined(self, pack: Pack) -> BuildState:
