@@ -287,7 +287,8 @@ def test_a_body_edit_in_a_tree_reads_only_its_own_page_from_the_cache(site, tmp_
     monkeypatch.setattr(Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
     assert build(site_dir, out) == 0
     # the page and the two that link to it (their anchors may have moved); the menu comes from the cached tree
-    assert set(loaded) == {"docs/concepts/signals/traces", "docs/concepts/overview", "docs/concepts/signals/metrics"}
+    slugs = {name for name in loaded if not name.startswith("\0")}  # the others are the outline's values
+    assert slugs == {"docs/concepts/signals/traces", "docs/concepts/overview", "docs/concepts/signals/metrics"}
     assert b"A new first paragraph." in (out / "en/docs/concepts/signals/traces/index.html").read_bytes()
 
 

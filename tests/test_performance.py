@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,10 @@ import yaml
 
 import babelsite.build
 import babelsite.incremental.cache
+import babelsite.incremental.rebuild
 import babelsite.locale
+import babelsite.output.write
+import babelsite.render.theme
 
 from conftest import REPO, run, tree
 
@@ -265,12 +270,15 @@ def test_an_edit_reads_and_writes_only_the_parts_of_the_state_it_reaches(generat
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
     related = set(yaml.safe_load(article_file(site_dir, "term_00003", "en").read_text().split("---\n")[1])["related"])
-    assert len(index_before) == 120 and set(loaded) == {"term_00003"} | related  # its related lists show their titles
+    slugs = [name for name in index_before if not name.startswith("\0")]  # the others are the outline's values
+    # its related lists show their titles
+    assert len(slugs) == 120 and {name for name in loaded if name in slugs} == {"term_00003"} | related
     pack_after, index_after = stored_index(site_dir)
     assert pack_after == pack_before  # appended to, not written again
-    assert {slug for slug in index_after if index_after[slug] != index_before[slug]} == {"term_00003"}
+    rewritten = {name for name in index_after if index_after[name] != index_before[name]}
+    assert rewritten == {"term_00003", "\0status"}  # the outline's other values a body edit leaves are kept
     assert (site_dir / ".babelsite-cache" / pack_after).stat().st_size == \
-        index_after["term_00003"][0] + index_after["term_00003"][1]
+        max(offset + length for offset, length, _ in index_after.values())
 
 
 def test_a_damaged_part_of_the_state_means_a_cold_build(generated, tmp_path, capsys):
@@ -331,3 +339,80 @@ def test_the_cache_key_covers_every_part_of_babelsite(site, tmp_path):
     key = babelsite.incremental.cache.cache_key(load_config(site("docs_hugo")), tmp_path / "public", ())
     files = {entry[0] for entry in key[3]}  # a change in any of them makes the next build cold
     assert {"render/pages.py", "links/tree.py", "incremental/cache.py", "ui_strings/en.toml"} <= files
+
+
+# -- an edit's checks of the output, which must not cost with the site --------------------------------------------------
+
+
+def age(folder: Path) -> None:
+    """Set back the mtime of a folder and of every folder under it, as if written a minute ago."""
+    past = time.time_ns() - 60 * 10**9
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        os.utime(path, ns=(past, past))
+
+
+@pytest.fixture
+def stamped(generated, tmp_path) -> tuple[Path, Path]:
+    """A copy of the generated site built cold, then twice after edits, its output's folders old enough to be trusted.
+
+    The first edit stages a new tree (there is no back buffer yet), which the second checks;
+    the second swaps in the cold build's tree, whose folders the first had listed and stamped.
+    """
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    article = article_file(site_dir, "term_00003", "en")
+    for step in range(2):
+        age(out)
+        article.write_text(article.read_text() + f"\nEdit number {step}.\n")
+        assert run("build", site_dir, "--out", out) == 0
+    return site_dir, out
+
+
+def test_an_edit_lists_only_the_output_folders_the_last_build_changed(stamped, tmp_path, monkeypatch):
+    site_dir, out = stamped
+    listed, real_scandir = [], os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(Path(path)) or real_scandir(path))
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    listed = [path for path in listed if out in (path, *path.parents) and path.is_dir()]
+    # the top (its marker is written anew) and the folders of the article's pages, of 400
+    assert 0 < len(listed) <= 4 and all(path == out or path.name == "term_00003" for path in listed), listed
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+
+
+@pytest.mark.parametrize("foreign", ["en/term_00001/notes.txt", "en/term_00001/more/notes.txt", "en/notes.txt"])
+def test_a_file_put_by_hand_into_a_stamped_output_folder_is_found(stamped, capsys, foreign):
+    site_dir, out = stamped
+    (out / foreign).parent.mkdir(exist_ok=True)
+    (out / foreign).write_text("put here by hand")
+    EDITS["body"](site_dir)
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out) == 1
+    assert f"holds files babelsite did not write: {foreign}" in capsys.readouterr().err
+
+
+def test_a_page_changed_in_place_in_a_stamped_output_folder_is_built_again(stamped, tmp_path):
+    site_dir, out = stamped
+    page = out / "it/term_00001/index.html"
+    folder_mtime = page.parent.stat().st_mtime_ns
+    page.write_text("changed by hand")  # in place: the folder's mtime stays, the file's changes
+    os.utime(page.parent, ns=(folder_mtime, folder_mtime))
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+
+
+def test_an_edit_reads_no_static_file_and_stats_no_file_of_the_back_buffer(stamped, monkeypatch):
+    site_dir, out = stamped
+    checked, real_check = [], babelsite.output.write.unshared_files
+    monkeypatch.setattr(babelsite.output.write, "unshared_files",
+                        lambda folder, *args: checked.append(folder) or real_check(folder, *args))
+    monkeypatch.setattr(babelsite.incremental.rebuild, "unshared_files",
+                        lambda folder, *args: checked.append(folder) or real_check(folder, *args))
+    monkeypatch.setattr(babelsite.render.theme.Theme, "published_files", lambda *args: pytest.fail("static files read"))
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    assert checked == [out.resolve()]  # the output's files, hard-linked twice: the back buffer's are theirs

@@ -32,7 +32,7 @@ CACHE_DIR = ".babelsite-cache"
 CACHE_FILE = "build.pickle"  # the stamps: read by every build
 STATE_FILE = "state.pickle"  # the last build's state: read only by a build that has edits to apply;
 # its per-slug parts are in a pack file beside it, `state-<id>.pack`, and read as needed
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
 MAGIC = b"babelsite-cache\n"
 MAC_SIZE = 32  # bytes of the keyed digest that follows MAGIC
 OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pygments", "babel", "pyyaml", "pyicu-wheels", "pagefind")
@@ -53,6 +53,10 @@ class CachedBuild:
     pages: Mapping[str, int]  # article pages per language, and the warnings: the build's summary
     warnings: tuple[Diagnostic, ...]
     state_id: str  # names the state written with these stamps, so that a stale state is never used
+    # every folder of the output, and of its back buffer, by path relative to it -> its mtime, or 0 when it may change
+    # unseen (output.write.unwritten_files): a folder whose mtime is its stamp's holds no file the build did not write
+    folders: Mapping[str, int]
+    back_folders: Mapping[str, int]
 
 
 def cache_path(config: SiteConfig, name: str = CACHE_FILE) -> Path:
@@ -111,16 +115,21 @@ def stamps(paths: Iterable[str], root: Path | None = None) -> dict[str, Stamp]:
 
     Paths are strings: at 10,000 files and more, Path objects cost more than the stat calls.
     """
-    racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
+    recent = racy_after()
     skip = len(str(root)) + 1 if root else 0
     found = {}
     for path in paths:
         try:
-            stamp = stamp_of(path, racy_after)
+            stamp = stamp_of(path, recent)
         except OSError:
             stamp = UNREADABLE  # a symlink loop, or gone since it was listed: a build reports it
         found[path[skip:].replace(os.sep, "/") if root else path] = stamp
     return found
+
+
+def racy_after() -> int:
+    """Return the time, in ns, after which a file's or folder's mtime may yet stay the same through a change."""
+    return time.time_ns() - RACY_SECONDS * 1_000_000_000
 
 
 def changed_files(cached: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> set[str]:

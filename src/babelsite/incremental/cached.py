@@ -16,7 +16,7 @@ from ..config import SiteConfig, read_config
 from ..content.sources import is_ignored, walk_once
 from ..errors import Collector
 from ..output.verbatim import is_left_out
-from ..output.write import check_foreign_files, check_output_dir, output_files, remove_leftovers
+from ..output.write import check_foreign_files, check_output_dir, folders_of, output_files, remove_leftovers
 from ..render.theme import Theme
 from .cache import CachedBuild, cache_key, forget_cache, new_state_id, read_cache, stamps
 from .rebuild import build_from_cache
@@ -50,8 +50,9 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     prepared, report = cold.prepared, cold.report
     state = BuildState.after_full_build(prepared.site, prepared.fragments, prepared.files, cold.status, cold.diagnostics)
     outputs_written = stamps(output_files(output_dir), output_dir)
+    folders = dict.fromkeys(folders_of(outputs_written), 0)  # just written: listed by the next build that checks
     store_state(config, CachedBuild(key, inputs, outputs_written, report.pages_per_language, report.warnings,
-                                    new_state_id()), state, cold.renderer)
+                                    new_state_id(), folders, {}), state, cold.renderer)
     return BuildReport(output_dir, report.pages_per_language, len(outputs_written), report.changed,
                        report.warnings + ((cache_warning,) if cache_warning else ()),
                        time.perf_counter() - started, report.stage_seconds)

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from ..build import BuildOptions, BuildReport, fail_on_problems, pages_per_language, prepare
-from .cache import CachedBuild, DamagedCache, Stamp, changed_files, new_state_id, read_state, stamps
+from .cache import CachedBuild, DamagedCache, Stamp, changed_files, new_state_id, racy_after, read_state, stamps
 from ..config import SiteConfig
 from ..quality.checks import check_anchors
 from ..errors import Collector, Diagnostic, SiteError, WARNING
@@ -31,7 +31,7 @@ from ..content.history import Commit
 from ..links.translations import TranslationStatus, article_history, translation_status, update_status
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
-from ..output.write import foreign_files, output_files, restage_site, same_files
+from ..output.write import output_files, restage_site, unshared_files, unwritten_files
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,6 @@ class LiveSite:
         kept = [d for d in state.diagnostics if d.path not in redone
                 and not (d.code == "anchor-missing" and d.path in anchors_rechecked)]
         diagnostics = tuple(sorted(set(kept) | set(problems.items)))
-        discovered = (state.discovered - {str(a.path) for a in deleted}) | {str(f.path) for f, _ in added_files}
         relating_index = rereferred(
             state.relating,
             {(p.key, p.lang): related_slugs(p) for slug in new_pages for p in old_site.pages_by_key[slug]},
@@ -242,7 +241,9 @@ class LiveSite:
             {key: linked_slugs(state.fragments[key])
              for key in new_fragments.keys() | old_keys if key in state.fragments},
             {key: linked_slugs(fragment) for key, fragment in new_fragments.items()})
-        return outputs, gone, BuildState(site, fragments, status, diagnostics, discovered, relating_index, linking_index)
+        # added files were no unpublished ones (read_changes), deleted ones were articles: unpublished stays
+        return outputs, gone, BuildState(site, fragments, status, diagnostics, state.unpublished, relating_index,
+                                         linking_index)
 
     def get(self, path: str) -> bytes | None:
         """Return the bytes of an output file, or None."""
@@ -271,7 +272,7 @@ def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bo
                 return None  # an index page's slug: names its folder in the URLs of the pages under it
             deleted.append(current)
             continue
-        if (current is None and str(path) in state.discovered) or not path.is_file():
+        if (current is None and str(path) in state.unpublished) or not path.is_file():
             return None  # a draft, or a file that had errors
         source = describe_file(config, path, problems)
         article = load_article(config, source, problems)
@@ -307,13 +308,15 @@ def with_articles(site: LinkedSite, edited, added, deleted) -> LinkedSite | None
         groups[article.key] = MappingProxyType(dict(ordered))
     if any(not group for group in groups.values()):
         return None
+    corpus = Corpus(with_changes(site.corpus.groups, groups))
+    if not added and not deleted:
+        return replace(site, corpus=corpus)  # the same files at the same paths: not copied, which costs with the site
     gone = {(a.key, a.lang) for a in deleted}
     article_paths = {key: path for key, path in site.article_paths.items() if key not in gone}
     article_paths.update(((a.key, a.lang), page_path(site.urls, site.corpus, a, a.lang)) for a in added)
     files = {path: key for path, key in site.files.items() if key not in gone}
     files.update((str(a.path), (a.key, a.lang)) for a in added)
-    return replace(site, corpus=Corpus(with_changes(site.corpus.groups, groups)),
-                   article_paths=MappingProxyType(article_paths), files=MappingProxyType(files))
+    return replace(site, corpus=corpus, article_paths=MappingProxyType(article_paths), files=MappingProxyType(files))
 
 
 def remade_pages(old_site: LinkedSite, site: LinkedSite, slug: str, moved: bool,
@@ -373,24 +376,33 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     paths = tuple(Path(name) for name in changed_names)
     if any(path.suffix != ".md" or config.content_dir not in path.parents for path in paths):
         return None, None
-    if not same_files(output_dir, cached.outputs, set()):  # every file the build wrote, as it was written
-        return None, None
-    if changed_names and foreign_files(output_dir):
-        # staged anew, the site would lose them: the cold build refuses, or with --force removes them (a cached
-        # build would keep them in the back buffer, to publish them again with its next swap)
+    unshared = unshared_files(output_dir, cached.outputs, set())  # every file the build wrote, as it was written
+    if unshared is None:
         return None, None
     if not changed_names:
         return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
                            time.perf_counter() - started), None
+    foreign, folders = unwritten_files(output_dir, cached.folders, cached.outputs, racy_after())
+    if foreign:
+        # staged anew, the site would lose them: the cold build refuses, or with --force removes them (a cached
+        # build would keep them in the back buffer, to publish them again with its next swap)
+        return None, None
     loaded, warning = read_state(config, cached)
     if loaded is None or not isinstance(loaded[0], StoredState):
         return None, warning
-    stored, pack = loaded
+    outline, pack = loaded
+    try:
+        stored = outline.unpacked(pack)
+    except DamagedCache as exc:
+        return None, exc.warning
     state = stored.joined(pack)
     live = LiveSite(options)
     live.state = state
-    live.renderer, _ = start_rendering(state.site, state.fragments, Collector(config.site_dir), state.status,
-                                       compiled_dir=compiled_templates_dir(config.site_dir))
+    # only Markdown changed: the static files and the files beside pages, and so their hashed names, are the last
+    # build's (listing and hashing them again would walk the whole content folder)
+    theme = Theme.for_site(config.site_dir, config.allow_outside, config.content_dir)
+    live.renderer = PageRenderer(state.site, state.fragments, theme, stored.assets, Collector(config.site_dir),
+                                 state.status, compiled_templates_dir(config.site_dir))
     renderer = live.renderer
     renderer.listings.update(stored.listings)
     renderer.keep_trees(stored.trees)  # an edit that changes a tree updates it (PageRenderer.retree)
@@ -405,17 +417,19 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     if options.strict and any(d.severity == WARNING for d in new_state.diagnostics):
         return None, None  # the cold build reports them as errors
     state_id = new_state_id()
-    written = restage_site(output_dir, config.site_dir, cached.outputs, outputs, gone,
-                           lambda staging, changed: reindex_site(staging, config, renderer.searchable, changed),
-                           cached.state_id, state_id)
+    written, new_folders = restage_site(
+        output_dir, config.site_dir, cached.outputs, outputs, gone,
+        lambda staging, changed: reindex_site(staging, config, renderer.searchable, changed),
+        cached.state_id, state_id, unshared, cached.back_folders)
     stamped = {name: stamp for name, stamp in cached.outputs.items()
                if name not in gone and not name.startswith(BUNDLE + "/")}
     stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))
     stamped.update(stamps(output_files(output_dir / BUNDLE), output_dir))
     warnings = tuple(d for d in new_state.diagnostics if d.severity == WARNING)
     pages = pages_per_language(site)
-    store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id), new_state,
-                renderer, pack)
+    back_folders = {**folders, "": 0}  # the output's, now the back buffer, whose record is written at its top
+    store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id, new_folders, back_folders),
+                new_state, renderer, (stored, pack))
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None
 
 

@@ -8,10 +8,10 @@ pack, read when first used (model.LazyMapping) and written again only when chang
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .cache import CachedBuild, Pack, write_cache
+from .cache import CachedBuild, Pack, no_garbage_collection, write_cache
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..locale import remember_collation_keys
@@ -36,7 +36,7 @@ class BuildState:
     fragments: Mapping[PageKey, Fragment]
     status: TranslationStatus
     diagnostics: tuple[Diagnostic, ...]
-    discovered: frozenset[str]  # every Markdown file found under content/, with an article or not (drafts, errors)
+    unpublished: frozenset[str]  # the Markdown files found under content/ with no article (drafts, errors)
     relating: References  # slug -> the pages whose related lists link to it
     linking: References  # slug -> the pages whose bodies link to it
 
@@ -46,7 +46,9 @@ class BuildState:
         """Return the state of a build that made every page, with its indexes of who refers to whom."""
         relating = referrers(((page.key, page.lang), related_slugs(page)) for page in site.pages)
         linking = referrers((key, linked_slugs(fragment)) for key, fragment in fragments.items())
-        return cls(site, fragments, status, diagnostics, frozenset(str(f.path) for f in files), relating, linking)
+        published = {str(article.path) for article in site.corpus.articles()}
+        return cls(site, fragments, status, diagnostics, frozenset(str(f.path) for f in files) - published, relating,
+                   linking)
 
 
 def related_slugs(page: ArticlePage) -> set[str]:
@@ -76,6 +78,8 @@ def rereferred(index: References, before: Mapping[PageKey, set[str]], after: Map
         for slug in old ^ new:
             keys = updated.setdefault(slug, set(index.get(slug, ())))
             (keys.add if slug in new else keys.discard)(key)
+    if not updated:
+        return index  # the same object: the build cache then keeps its stored copy
     return {**index, **{slug: frozenset(keys) for slug, keys in updated.items()}}
 
 
@@ -96,12 +100,33 @@ class StoredState:
     sections: Mapping[PageKey, str]  # (folder, lang) -> site path of the page made for a folder without an index page
     status: TranslationStatus
     diagnostics: tuple[Diagnostic, ...]
-    discovered: frozenset[str]
+    unpublished: frozenset[str]
     relating: References
     linking: References
     listings: Mapping[str, Any]  # the renderer's, which take long to sort
     label_keys: Mapping[tuple[str, str], bytes]  # collation keys of category labels by language, which every menu sorts
     trees: Mapping[str, Any]  # each language's LanguageTree, which every page's menu shows: made from every page
+    assets: Mapping[str, str]  # each static file's name -> its content-hashed site path, which no Markdown edit changes
+
+    def packed(self) -> tuple[StoredState, dict[str, Any]]:
+        """Return this outline without its large values, and those values as parts of the pack, by name.
+
+        Each is stored again only when a build changed it (store_state), not with every edit.
+        """
+        parts = {OUTLINE_PART + name: getattr(self, name) for name in PACKED_FIELDS}
+        for name in PER_LANGUAGE_FIELDS:
+            parts.update((f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}", value) for lang, value in getattr(self, name).items())
+        emptied = {name: dict.fromkeys(getattr(self, name)) for name in PER_LANGUAGE_FIELDS}
+        return replace(self, **dict.fromkeys(PACKED_FIELDS), **emptied), parts
+
+    def unpacked(self, pack: Pack) -> StoredState:
+        """Return this outline with its large values read from the pack; DamagedCache when one cannot be."""
+        with no_garbage_collection(loading=True):
+            values = {name: pack.load(OUTLINE_PART + name) for name in PACKED_FIELDS}
+            for name in PER_LANGUAGE_FIELDS:
+                values[name] = {lang: pack.load(f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}")
+                                for lang in getattr(self, name)}
+        return replace(self, **values)
 
     def joined(self, pack: Pack) -> BuildState:
         """Return the build state, its articles, pages and bodies read from the pack when first used."""
@@ -112,12 +137,17 @@ class StoredState:
         site = LinkedSite(self.config, Corpus(groups), self.urls, pages, self.article_paths, self.files,
                           keys_by_stem(self.slugs), self.sections)
         fragments = LazyMapping(site.page_keys(), lambda key: parts[key[0]][2][key[1]])
-        return BuildState(site, fragments, self.status, self.diagnostics, self.discovered, self.relating, self.linking)
+        return BuildState(site, fragments, self.status, self.diagnostics, self.unpublished, self.relating,
+                          self.linking)
 
 
 def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, renderer: PageRenderer,
-                previous: Pack | None = None) -> None:
-    """Write a build's state to the build cache with its stamps; only changed slugs' parts when it came from there."""
+                previous: tuple[StoredState, Pack] | None = None) -> None:
+    """Write a build's state to the build cache with its stamps; only changed parts when it came from there.
+
+    `previous` is the stored state this build applied edits to, and its pack: the slugs an edit
+    left alone, and the outline's values it did not replace, keep their stored parts.
+    """
     site = state.site
     groups, pages, fragments = site.corpus.groups, site.pages_by_key, state.fragments
     if previous is not None and all(isinstance(m, LazyMapping) for m in (groups, pages, fragments)):
@@ -125,11 +155,23 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
     else:
         changed = set(groups)
 
-    def part(slug: str) -> tuple:
-        return groups[slug], pages[slug], {page.lang: fragments[slug, page.lang] for page in pages[slug]}
-
     stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, site.sections,
                          state.status,
-                         state.diagnostics, state.discovered, state.relating, state.linking, renderer.listings,
-                         renderer.category_label_keys(), renderer.trees())
-    write_cache(config, cached, stored, changed, part, tuple(groups), previous)
+                         state.diagnostics, state.unpublished, state.relating, state.linking, renderer.listings,
+                         renderer.category_label_keys(), renderer.trees(), renderer.assets)
+    outline, outline_parts = stored.packed()
+    before = previous[0].packed()[1] if previous is not None else {}
+    changed.update(name for name, value in outline_parts.items() if before.get(name) is not value)
+
+    def part(name: str) -> Any:
+        if name in outline_parts:
+            return outline_parts[name]
+        return groups[name], pages[name], {page.lang: fragments[name, page.lang] for page in pages[name]}
+
+    write_cache(config, cached, outline, changed, part, (*groups, *outline_parts),
+                previous[1] if previous is not None else None)
+
+
+OUTLINE_PART = "\0"  # begins the names of the outline's parts in the pack: no slug holds it, as no file name does
+PACKED_FIELDS = ("article_paths", "files", "status", "unpublished", "relating", "linking")
+PER_LANGUAGE_FIELDS = ("listings", "trees")  # a part for each language

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import posixpath
 import re
 import shutil
 import signal
@@ -14,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Container, Iterable, Iterator, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..errors import Collector, SiteError, printable
@@ -113,6 +114,52 @@ def foreign_files(output_dir: Path) -> list[str]:
     return sorted(name for name in site_files(output_dir) if name not in names)
 
 
+def unwritten_files(output_dir: Path, folders: Mapping[str, int], written: Container[str],
+                    racy_after_ns: int) -> tuple[list[str], dict[str, int]]:
+    """Return the files of an output folder that are not `written` (nor its marker), sorted, and its folders' stamps now.
+
+    Lists only the folders whose mtime is not their stamp's: adding, removing or renaming an
+    entry changes a folder's mtime (writing into a file does not: the files' own stamps tell
+    that). `folders` stamps every folder of the output (relative, '' for the top) with its mtime,
+    or 0 when it changed too recently to be trusted (a change within the same tick of the
+    clock keeps the mtime): those are listed, and stamped now if they have not changed since
+    racy_after_ns.
+    """
+    root = str(output_dir)
+    foreign: list[str] = []
+    now = dict(folders)
+    for folder, mtime in folders.items():
+        path = f"{root}/{folder}" if folder else root
+        try:
+            current = os.stat(path).st_mtime_ns
+            if mtime and current == mtime:
+                continue
+            entries = list(os.scandir(path))
+        except OSError:
+            continue  # gone with its files, whose stamps tell
+        prefix = f"{folder}/" if folder else ""
+        for entry in entries:
+            name = prefix + entry.name
+            if not entry.is_dir():
+                if name not in written and (prefix or entry.name != MARKER):
+                    foreign.append(name)
+            elif name not in folders and not entry.is_symlink():  # a link is not walked, as site_files does not
+                foreign.extend(f"{name}/{inner}" for inner in site_files(Path(entry.path), keep_marker=True))
+        now[folder] = current if current < racy_after_ns else 0
+    return sorted(foreign), now
+
+
+def folders_of(names: Iterable[str]) -> set[str]:
+    """Return the folders holding these files of a site, and the folders above them up to its top ('')."""
+    found = {""}
+    for name in names:
+        folder = posixpath.dirname(name)
+        while folder not in found:
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return found
+
+
 def marker_text(staging: Path) -> bytes:
     """Return the marker of a staged site: what it says, and every file it holds."""
     return marker_of(site_files(staging))
@@ -195,21 +242,25 @@ def write_site(output_dir: Path, files: Iterable[OutputFile], site_dir: Path,
 
 def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequence[int]],
                  outputs: Mapping[str, bytes], gone: Iterable[str], finish: Callable[[Path, list[str]], Iterable[str]],
-                 live_build: str, new_build: str) -> list[str]:
+                 live_build: str, new_build: str, unshared: set[str],
+                 back_folders: Mapping[str, int]) -> tuple[list[str], dict[str, int]]:
     """Stage the previous site again with `outputs` written over it and `gone` left out, then swap it in.
 
     For a build that only re-rendered some pages. `previous` stamps (size, mtime_ns, ...) every
-    file of the output but its marker, which the build `live_build` wrote. The staging folder
+    file of the output but its marker, which the build `live_build` wrote; `unshared` names
+    those of its files that are not hard-linked exactly twice. The staging folder
     is the back buffer (the site before the output's) brought up to date where it differs,
     when it is fit for reuse; else a new folder into which the output's files are hard-linked.
     Either way unchanged files keep their mtime and cost no space, and the output's previous
     tree becomes the back buffer of the next build, `new_build`. `finish` gets the staging
     folder and the files whose bytes changed or went, to index them again, and returns the
-    folders it wrote anew. Returns those files.
+    folders it wrote anew. Returns those files, and the stamps of the new output's folders
+    (see unwritten_files): the back buffer's `back_folders`, but for the folders this build
+    changed, which are stamped 0.
     """
     output_dir = output_dir.resolve()
     gone = set(gone)
-    claimed = claim_back_buffer(output_dir, live_build, previous)
+    claimed = claim_back_buffer(output_dir, live_build, previous, unshared)
     differing: set[str] = set()  # the files in which the new site differs from the output's
     with staged(output_dir, site_dir, claimed[0] if claimed else None,
                 lambda retired: keep_back_buffer(retired, output_dir, differing, new_build)) as staging:
@@ -229,12 +280,34 @@ def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequen
         changed += sorted(name for name in gone if (output_dir / name).exists())
         fault_point("after-pages")
         rewritten = tuple(finish(staging, changed))
+        reindexed = [name for folder in rewritten for name in files_under(staging, folder)]
         names = {name for name in previous if name not in gone and not inside_any(name, rewritten)}
         names.update(outputs)
-        names.update(name for folder in rewritten for name in files_under(staging, folder))
+        names.update(reindexed)
         put_file(output_dir / MARKER, str(staging / MARKER), marker_of(names))
         differing.update(changed, *(differing_files(output_dir, staging, folder) for folder in rewritten))
-    return changed
+        if claimed:
+            folders = dict(back_folders)
+            folders.update(dict.fromkeys(folders_of(f"{folder}/" for folder in rewritten), 0))  # replaced whole
+            for name in {*claimed[1], *outputs, *gone, *reindexed}:
+                restamp_folders(staging, name, folders)
+        else:
+            folders = dict.fromkeys(folders_of(names), 0)
+    return changed, folders
+
+
+def restamp_folders(staging: Path, name: str, folders: dict[str, int]) -> None:
+    """Stamp 0 the folders that putting or removing a file changed: its own, and above it those that made or lost one."""
+    folder = posixpath.dirname(name)
+    while True:
+        known = folder in folders
+        if os.path.isdir(staging / folder):
+            folders[folder] = 0
+        else:
+            folders.pop(folder, None)  # left empty, and removed
+        if folder == "" or (known and folder in folders):
+            return  # there before and still there: the folder above has the same entries
+        folder = posixpath.dirname(folder)
 
 
 @contextmanager
@@ -285,15 +358,18 @@ def back_buffer(output_dir: Path) -> Path:
     return output_dir.with_name(f".{output_dir.name}.previous")
 
 
-def claim_back_buffer(output_dir: Path, live_build: str,
-                      previous: Mapping[str, Sequence[int]]) -> tuple[Path, set[str]] | None:
+def claim_back_buffer(output_dir: Path, live_build: str, previous: Mapping[str, Sequence[int]],
+                      unshared: set[str]) -> tuple[Path, set[str]] | None:
     """Take the back buffer as this build's staging folder, with the files it differs in from the output.
 
     None, having removed it if it is babelsite's, when it is not fit for reuse: missing, not a
     folder of this user's, without babelsite's marker, kept beside another build's output than
     `live_build`'s, or with a file that should be the output's (a hard link to it) changed. Its
     record goes first, so that a build killed while bringing it up to date leaves nothing that
-    looks reusable.
+    looks reusable. When every file of the output it should share (all but those it differs
+    in) is hard-linked exactly twice, the other link is taken to be the back buffer's, and its
+    files are not looked at one by one: one replaced by hand would have left the output's
+    file with one link.
     """
     back = back_buffer(output_dir)
     try:
@@ -307,7 +383,7 @@ def claim_back_buffer(output_dir: Path, live_build: str,
     differing = set(os.fsdecode(listed).splitlines())
     if (not stat.S_ISDIR(info.st_mode) or info.st_uid != getattr(os, "getuid", lambda: info.st_uid)()
             or header != BACK_HEADER + live_build.encode() or not marker.startswith(MARKER_TEXT)
-            or not same_files(back, previous, differing)):
+            or not (unshared <= differing or unshared_files(back, previous, differing) is not None)):
         discard(back)
         return None
     staging = staging_folder(output_dir)
@@ -321,19 +397,25 @@ def claim_back_buffer(output_dir: Path, live_build: str,
     return staging, differing
 
 
-def same_files(folder: Path, stamps: Mapping[str, Sequence[int]], skipped: set[str]) -> bool:
-    """Tell whether a folder holds every stamped file but the skipped ones with the stamp's size and mtime."""
+def unshared_files(folder: Path, stamps: Mapping[str, Sequence[int]], skipped: set[str]) -> set[str] | None:
+    """Return the stamped files but the skipped ones not hard-linked exactly twice; None when one is not as stamped.
+
+    As stamped: there, with the stamp's size and mtime.
+    """
     root = str(folder)
+    unshared = set()
     for name, (size, mtime, *_) in stamps.items():
         if name in skipped:
             continue
         try:
             info = os.stat(f"{root}/{name}")
         except OSError:
-            return False
-        if (info.st_size, info.st_mtime_ns) != (size, mtime):
-            return False
-    return True
+            return None
+        if info.st_size != size or info.st_mtime_ns != mtime:
+            return None
+        if info.st_nlink != 2:
+            unshared.add(name)
+    return unshared
 
 
 def keep_back_buffer(retired: Path, output_dir: Path, differing: set[str], build: str) -> None:
@@ -599,13 +681,13 @@ def reuse_added(output_dir: Path, staging: Path, entries: list[str]) -> tuple[li
     return added, changed
 
 
-def site_files(site: Path) -> Iterator[str]:
+def site_files(site: Path, keep_marker: bool = False) -> Iterator[str]:
     """Yield the path relative to a written site, with slashes, of every file but its marker (a walk, cheaply)."""
     root = str(site)
     start = len(root) + 1
     for folder, _, names in os.walk(root):
         prefix = folder[start:].replace(os.sep, "/") + "/" if folder != root else ""
-        yield from (prefix + name for name in names if name != MARKER or prefix)
+        yield from (prefix + name for name in names if name != MARKER or prefix or keep_marker)
 
 
 def output_files(output_dir: Path) -> Iterator[str]:
