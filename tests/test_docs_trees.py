@@ -375,7 +375,7 @@ def test_a_title_edit_deep_in_a_tree_renders_only_the_pages_that_show_it(site, t
     monkeypatch.setattr(Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
     assert build(site_dir, out) == 0
     assert sorted(rendered) == sorted(shown_on)
-    assert set(loaded) == read
+    assert {name for name in loaded if not name.startswith("\0")} == read  # the others are the outline's values
     monkeypatch.undo()
     assert build(site_dir, cold, "--no-cache") == 0
     assert tree(out) == tree(cold)
