@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import babelsite.incremental.rebuild
 import babelsite.serve.server
 from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
+from babelsite.locale import shipped_strings
 from babelsite.serve.server import PreviewServer, excerpt
 from conftest import SITES
 
@@ -190,6 +192,20 @@ def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
     assert wait_for(lambda: server.broadcast.failing is None and client.events[-1:] == ["reload"])
     assert any("beta.en.md:3: error" in line for line in server.log.lines)
     client.close()
+
+
+def test_the_overlay_takes_the_sites_own_interface_strings(preview):
+    """[i18n.xx] in site.toml overrides the overlay's strings, as it does the built pages' strings."""
+    server = preview()
+    config = server.options.site_dir / "site.toml"
+    config.write_text(config.read_text() + 'preview_failed = "Ahi: la modifica ha rotto il sito"\n')  # under [i18n.it]
+    assert wait_for(lambda: server.rebuilds == 1 and server.broadcast.number >= 2)
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text().replace("title: Beta", "title: [Beta"))
+    assert wait_for(lambda: server.broadcast.failing is not None)
+    strings = json.loads(server.broadcast.failing)["strings"]
+    assert strings["it"]["preview_failed"] == "Ahi: la modifica ha rotto il sito"
+    assert strings["en"]["preview_failed"] == shipped_strings("en")["preview_failed"]
 
 
 def test_a_burst_of_writes_causes_one_rebuild(preview, monkeypatch):

@@ -57,6 +57,7 @@ class LiveSite:
         self.urls: UrlScheme | None = None
         self.languages: tuple[str, ...] = ()
         self.default_language = ""
+        self.i18n: Mapping[str, Mapping[str, str]] = {}  # site.toml's [i18n.xx] overrides of interface strings
         self.lock = threading.Lock()
         self.builds = 0
         self.state: BuildState | None = None  # what the last successful build knew, to apply the next edits to
@@ -112,6 +113,7 @@ class LiveSite:
         self.urls = site.urls
         self.languages = site.config.language_codes
         self.default_language = site.config.default_language
+        self.i18n = site.config.i18n
         diagnostics = prepared.problems.sorted()
         return outputs, set(), BuildState.after_full_build(site, prepared.fragments, prepared.files, status, diagnostics)
 

@@ -265,8 +265,11 @@ class PreviewServer:
         self.reindex(self.edited_languages(result, changed_inputs) or pages)
 
     def panel_strings(self) -> dict:
-        """Return the default language and, per language of the site and English, the overlay's and notice's strings."""
-        strings = ui_strings((*self.site.languages, "en"), {}, self.site.default_language or "en")
+        """Return the default language and, per language of the site and English, the overlay's and notice's strings.
+
+        They follow site.toml's [i18n.xx], as the built pages' strings do.
+        """
+        strings = ui_strings((*self.site.languages, "en"), self.site.i18n, self.site.default_language or "en")
         return {"default_language": self.site.default_language,
                 "strings": {code: {"dir": (describe_language(code) or ("", "ltr"))[1],
                                    **{key: strings[code][key] for key in PANEL_KEYS}} for code in strings}}
