@@ -24,7 +24,7 @@ from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
 from babelsite.locale import shipped_strings
 from babelsite.serve.server import PreviewServer, excerpt
-from conftest import SITES
+from conftest import REPO, SITES
 
 
 class Log:
@@ -227,9 +227,9 @@ def test_a_change_during_a_rebuild_queues_exactly_one_more(preview):
     release = threading.Event()
     original = server.site.rebuild
 
-    def slow_rebuild(changed=()):
+    def slow_rebuild(changed=(), first=None):
         release.wait(5)
-        return original(changed)
+        return original(changed, first)
 
     server.site.rebuild = slow_rebuild
     article = server.options.site_dir / "content/topics/beta.en.md"
@@ -564,6 +564,45 @@ def test_a_template_edit_renders_every_page_again_without_converting_markdown_ag
     monkeypatch.setattr(babelsite.incremental.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args) or real_prepare(*args))
     assert live.rebuild([site_dir / "static/css/extra.css"]).ok
     assert len(prepared) == 1  # a static file can change bodies (their /static/ links): a full build
+
+
+def test_a_template_edit_renders_the_pages_asked_first_and_each_other_page_when_asked(tmp_path):
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/base.html").write_text((REPO / "templates/base.html").read_text().replace(
+        "</body>", '<p class="mark">edited</p></body>'))
+    first = live.rebuild([site_dir / "templates/base.html"], first=["en/beta/index.html", "it/index.html"])
+    assert first.ok and first.partial and first.changed == ("/en/beta/", "/it/")
+    assert b'class="mark"' not in live.outputs["en/gamma/index.html"]  # not rendered yet...
+    assert b'class="mark"' in live.get("en/gamma/index.html")  # ...but rendered when asked for
+    assert b'class="mark"' in live.get("fr/404.html")
+    assert live.get("sitemap.xml") == live.outputs["sitemap.xml"] and live.get("nowhere.html") is None
+    rest = live.finish()
+    assert rest.ok and not rest.partial and live.pending is None
+    assert "/en/gamma/" in rest.changed and not {"/en/beta/", "/it/"} & set(rest.changed)
+    assert live.outputs == fresh_outputs(site_dir)
+
+
+def test_a_template_edit_reloads_the_open_pages_before_rendering_the_others(preview):
+    server = preview()
+    assert get(server, "/en/beta/")[0] == 200
+    release = threading.Event()
+    finish = server.site.finish
+    server.site.finish = lambda stopping: release.wait(10) and finish(stopping)
+    (server.options.site_dir / "templates").mkdir()
+    (server.options.site_dir / "templates/base.html").write_text((REPO / "templates/base.html").read_text().replace(
+        "</body>", '<p class="mark">edited</p></body>'))
+    assert wait_for(lambda: server.broadcast.messages[-1][1] == "reload")
+    assert json.loads(server.broadcast.messages[-1][2])["changed"] == ["/en/beta/"]  # the others are not rendered yet
+    assert b'class="mark"' in get(server, "/it/alpha/")[2]  # a page asked for now is rendered now
+    number = server.broadcast.number
+    release.set()
+    assert wait_for(lambda: server.broadcast.number == number + 1)
+    changed = json.loads(server.broadcast.messages[-1][2])["changed"]
+    assert "/it/alpha/" in changed and "/en/beta/" not in changed
 
 
 def test_the_overlay_is_sent_lines_only_from_files_inside_the_site(tmp_path):

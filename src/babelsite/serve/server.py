@@ -42,6 +42,7 @@ HOST_REFUSED = ("Blocked: this babelsite preview does not serve the host {host} 
                 "It answers to localhost, 127.0.0.1, [::1] or another IP address, the --host name, and the machine's "
                 "name when listening on 0.0.0.0.\n")
 PANEL_KEYS = ("preview_failed", "preview_fix_hint", "preview_error_count", "preview_warning_count", "preview_dismiss")
+OPEN_PAGES = 64  # how many of the pages sent lately a template edit renders before the reload event
 EXCERPT_WIDTH = 400  # characters of a line the overlay shows
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp",
                     "___jb_tmp___", "___jb_old___")
@@ -155,6 +156,8 @@ class PreviewServer:
         self.watches: dict[Path, object] = {}  # watched folder -> its watchdog watch
         self.rebuilds = 0
         self.search = PreviewSearch(log)
+        self.recently_opened: dict[str, None] = {}  # output paths of the pages sent lately, oldest first
+        self.opened_lock = threading.Lock()
 
     @property
     def base_path(self) -> str:
@@ -233,7 +236,11 @@ class PreviewServer:
             self.watch_new_folders()
             if changed and not self.stopping.is_set():
                 self.rebuilds += 1
-                self.publish(self.site.rebuild(changed), changed)
+                self.publish(self.site.rebuild(changed, first=self.open_pages()), changed)
+                if self.site.pending is not None:  # a template edit: the pages open in browsers went first
+                    finished = self.site.finish(self.stopping)
+                    if finished is not None:
+                        self.publish(finished, changed)
 
     def publish(self, result: RebuildResult, changed_inputs: set[Path] = frozenset()) -> None:
         """Tell the terminal and every open tab how the rebuild went, then have the search index follow."""
@@ -251,7 +258,8 @@ class PreviewServer:
             self.broadcast.publish("warnings", {"diagnostics": warnings, **self.panel_strings()})  # for tabs that open
             self.reindex(None)
             return
-        print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
+        done = "the open pages rendered" if result.partial else "rebuilt"
+        print(f"babelsite: {done} in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
               file=self.log, flush=True)
         urls = self.site.urls
         config_homes = {code: urls.href(urls.home(code)) for code in self.site.languages}
@@ -260,6 +268,8 @@ class PreviewServer:
             "stylesheets": dict(result.stylesheets), "css_only": result.css_only,
             "homes": config_homes, "warnings": warnings, **self.panel_strings(),
         })
+        if result.partial:
+            return  # the search index follows when every page is rendered
         # after the reload event, which never waits for it
         pages = tuple(url for url in (*result.changed, *result.removed) if url.endswith(("/", ".html")))  # not CSS
         self.reindex(self.edited_languages(result, changed_inputs) or pages)
@@ -273,6 +283,19 @@ class PreviewServer:
         return {"default_language": self.site.default_language,
                 "strings": {code: {"dir": (describe_language(code) or ("", "ltr"))[1],
                                    **{key: strings[code][key] for key in PANEL_KEYS}} for code in strings}}
+
+    def opened(self, key: str) -> None:
+        """Note that a page was sent to a browser: it is among the first a template edit renders."""
+        with self.opened_lock:
+            self.recently_opened.pop(key, None)
+            self.recently_opened[key] = None
+            if len(self.recently_opened) > OPEN_PAGES:
+                del self.recently_opened[next(iter(self.recently_opened))]
+
+    def open_pages(self) -> tuple[str, ...]:
+        """Return the output paths of the pages sent to browsers lately, the latest first."""
+        with self.opened_lock:
+            return tuple(reversed(self.recently_opened))
 
     def edited_languages(self, result: RebuildResult, changed_inputs: set[Path]) -> tuple[str, ...]:
         """Return the URL prefixes of the languages of the Markdown files an incremental rebuild applied, or ().
@@ -387,6 +410,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = site.get(key) or NO_SITE_YET
         content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
         if content_type == "text/html":
+            self.server.preview.opened(key)
             data = inject_live_script(data)
         self.send_bytes(status, data, content_type, head)
 
