@@ -91,6 +91,7 @@ class EventClient(threading.Thread):
         host, port = server.httpd.server_address[:2]
         self.connection = http.client.HTTPConnection(host, port, timeout=10)
         self.events: list[str] = []
+        self.data: list[dict] = []  # each event's data, parsed
         self.connected = threading.Event()
 
     def run(self) -> None:
@@ -104,6 +105,8 @@ class EventClient(threading.Thread):
                     break
                 if line.startswith(b"event: "):
                     self.events.append(line[7:].strip().decode())
+                elif line.startswith(b"data: "):
+                    self.data.append(json.loads(line[6:]))
         except OSError:
             pass
 
@@ -116,7 +119,9 @@ def test_serves_pages_with_the_live_script_and_never_writes_output(preview):
     status, headers, body = get(server, "/it/alpha/")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert headers["Cache-Control"] == "no-store"
-    assert body.count(b'<script src="/__babelsite/live.js" defer></script>') == 1
+    scripts = html5lib.parse(body, namespaceHTMLElements=False).findall(".//script[@src='/__babelsite/live.js']")
+    assert len(scripts) == 1 and scripts[0].get("defer") is not None
+    assert scripts[0].get("data-build") == server.broadcast.build  # the build it comes from
     status, headers, body = get(server, "/sitemap.xml")
     assert status == 200 and b"live.js" not in body and headers["Content-Type"].startswith("application/xml")
     css = [p for p in server.site.outputs if p.endswith(".css")][0]
@@ -175,6 +180,22 @@ def test_an_edit_sends_reload_for_the_changed_page(preview):
     client.close()
 
 
+def test_a_stream_that_opens_after_a_reload_went_out_names_the_newer_build(preview):
+    """A page served before a rebuild whose reload event went out before its stream began learns that it is old."""
+    server = preview()
+    page = html5lib.parse(get(server, "/en/beta/")[2], namespaceHTMLElements=False)
+    served = page.find(".//script[@src='/__babelsite/live.js']").get("data-build")
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text() + "\nA sentence the page never saw.\n")
+    assert wait_for(lambda: server.broadcast.messages[-1][1] == "reload")
+    reload = json.loads(server.broadcast.messages[-1][2])
+    client = EventClient(server)
+    client.start()
+    assert wait_for(lambda: client.events[:1] == ["build"])
+    assert client.data[0] == {"build": reload["build"]} and reload["build"] != served
+    client.close()
+
+
 def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
     server = preview()
     good = get(server, "/en/beta/")[2]
@@ -187,7 +208,7 @@ def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
     assert get(server, "/en/beta/")[2] == good  # the last good page, at once
     client = EventClient(server)  # a tab opened while the build is broken sees the errors
     client.start()
-    assert wait_for(lambda: client.events == ["errors"])
+    assert wait_for(lambda: client.events == ["build", "errors"])
     article.write_text(text)
     assert wait_for(lambda: server.broadcast.failing is None and client.events[-1:] == ["reload"])
     assert any("beta.en.md:3: error" in line for line in server.log.lines)

@@ -9,6 +9,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import secrets
 import socket
 import stat
 import sys
@@ -104,6 +105,8 @@ class Broadcast:
         self.condition = threading.Condition()
         self.messages: deque[tuple[int, str, str]] = deque(maxlen=64)
         self.number = 0
+        # which build a page was served from: this server's own token (another run's pages differ) and a count of reloads
+        self.token, self.reloads = secrets.token_hex(4), 0
         # what a tab that connects now must see: the errors while the build is broken, else the last warnings
         self.standing: tuple[str, str] | None = None
 
@@ -113,9 +116,17 @@ class Broadcast:
         standing = self.standing
         return standing[1] if standing and standing[0] == "errors" else None
 
+    @property
+    def build(self) -> str:
+        """The id of the build served now, which each page carries and a reload event names."""
+        return f"{self.token}-{self.reloads}"
+
     def publish(self, event: str, data: dict) -> None:
         with self.condition:
             self.number += 1
+            if event == "reload":
+                self.reloads += 1
+                data = {**data, "build": self.build}
             payload = json.dumps(data, ensure_ascii=False)
             self.messages.append((self.number, event, payload))
             warnings = data.get("warnings") if event == "reload" else data.get("diagnostics")
@@ -401,6 +412,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def send_page(self, path: str, head: bool) -> None:
         """Send the site's file for a path, the 404 page when it has none, or a redirect."""
         site = self.server.preview.site
+        build = self.server.preview.broadcast.build  # before the page: a rebuild in between makes the page newer, not older
         status, key = resolve_request(path, self.server.preview.base_path, site.get)
         if status == HTTPStatus.MOVED_PERMANENTLY:
             return self.send_bytes(status, b"", "text/plain", head, location=key)
@@ -411,7 +423,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
         if content_type == "text/html":
             self.server.preview.opened(key)
-            data = inject_live_script(data)
+            data = inject_live_script(data, build)
         self.send_bytes(status, data, content_type, head)
 
     def send_bytes(self, status, data: bytes, content_type: str, head: bool, location: str = "") -> None:
@@ -446,9 +458,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         preview = self.server.preview
         broadcast = preview.broadcast
         with broadcast.condition:
-            seen, standing = broadcast.number, broadcast.standing
+            seen, standing, build = broadcast.number, broadcast.standing, broadcast.build
         try:
-            self.wfile.write(b"retry: 500\n\n")
+            # a page served before a rebuild whose reload went out before this stream began reloads on seeing it
+            self.wfile.write(f"retry: 500\n\nevent: build\ndata: {json.dumps({'build': build})}\n\n".encode())
             if standing is not None:
                 self.wfile.write(f"event: {standing[0]}\ndata: {standing[1]}\n\n".encode())
             self.wfile.flush()
@@ -560,9 +573,9 @@ def not_found_page(key: str, lookup) -> str:
     return own if slash and lookup(own) is not None else "404.html"
 
 
-def inject_live_script(html: bytes) -> bytes:
-    """Add the live-reload script before </body> (or at the end) of an HTML response."""
-    tag = f'<script src="{PREVIEW}live.js" defer></script>'.encode()
+def inject_live_script(html: bytes, build: str) -> bytes:
+    """Add the live-reload script, with the id of the build the page comes from, before </body> (or at the end)."""
+    tag = f'<script src="{PREVIEW}live.js" data-build="{build}" defer></script>'.encode()
     index = html.lower().rfind(b"</body>")
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
