@@ -607,6 +607,37 @@ def test_a_template_edit_renders_the_pages_asked_first_and_each_other_page_when_
     assert live.outputs == fresh_outputs(site_dir)
 
 
+def test_a_template_edit_that_replaces_an_unfinished_one_names_every_page_a_tab_may_show_otherwise(tmp_path):
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    theme_base = (REPO / "templates/base.html").read_text()
+    template = site_dir / "templates/base.html"
+    template.parent.mkdir()
+    template.write_text(theme_base.replace("</body>", '<p class="mark">edited</p></body>'))
+    assert live.rebuild([template], first=["en/beta/index.html"]).changed == ("/en/beta/",)
+    assert b'class="mark"' in live.get("en/gamma/index.html")  # a tab opened it before the next edit
+    template.write_text(theme_base)  # undone before the first edit's pages were all rendered
+    undone = live.rebuild([template], first=["en/beta/index.html"])
+    assert undone.ok and undone.partial and undone.changed == ("/en/beta/",)  # as before the edit, not as shown
+    rest = live.finish()
+    assert rest.changed == ("/en/gamma/",)  # every other page is as the tabs show it
+    assert live.outputs == fresh_outputs(site_dir)
+
+
+def test_only_a_template_edit_leaves_the_rendering_of_the_last_one_unfinished(preview):
+    server = preview()
+    site_dir = server.options.site_dir
+    (site_dir / "templates").mkdir()
+    with server.changes.lock:
+        server.changes.pending = {site_dir / "templates/base.html"}
+    assert server.template_edit_waiting()
+    with server.changes.lock:
+        server.changes.pending.add(site_dir / "content/en/gamma.md")
+    assert not server.template_edit_waiting()
+
+
 def test_a_template_edit_reloads_the_open_pages_before_rendering_the_others(preview):
     server = preview()
     assert get(server, "/en/beta/")[0] == 200

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Collection, Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from ..build import BuildOptions, BuildReport, fail_on_problems, pages_per_language, prepare
 from .cache import CachedBuild, DamagedCache, Stamp, changed_files, new_state_id, read_state, stamps
@@ -70,12 +70,15 @@ class LiveSite:
         """Rebuild after changes to these files: only the touched pages when it can, else everything.
 
         With `first` (output paths), a template edit renders only those pages before it returns
-        (a partial result) and leaves the others to `finish`, which must come before the next
-        rebuild; meanwhile `get` renders a page when it is asked for.
+        (a partial result) and leaves the others to `finish`; meanwhile `get` renders a page when
+        it is asked for. Another template edit may replace it before it finishes; any other change
+        finishes it first (the preview does so itself, to tell the tabs).
         """
         started = time.perf_counter()
         changed_inputs = tuple(changed_inputs)
         self.builds += 1
+        if self.pending is not None and not self.only_templates(changed_inputs):
+            self.finish()
         try:
             update = self.incremental(changed_inputs) if changed_inputs else None
             incremental = update is not None
@@ -88,29 +91,33 @@ class LiveSite:
                     outputs = pending.render_first(first)
                     with self.lock:
                         self.pending = pending
-                    return self.reported(self.outputs, outputs, changed_inputs, started, partial=True)
+                    return self.reported(self.outputs, outputs, changed_inputs, started, partial=True,
+                                         shown=pending.shown)
                 update = (pending.remaining(), set(), self.state) if pending is not None else self.full()
         except SiteError as exc:
+            with self.lock:
+                self.pending = None
             self.state = None
             return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
         outputs, gone, state = update
         with self.lock:
-            previous = self.outputs
+            previous, replaced = self.outputs, self.pending
             if incremental:
                 self.outputs = {path: data for path, data in {**previous, **outputs}.items() if path not in gone}
             else:
                 self.outputs = outputs
-            self.state = state
-        return self.reported(previous, outputs, changed_inputs, started, incremental=incremental)
+            self.state, self.pending = state, None
+        shown = [*replaced.shown, replaced.rendered] if replaced is not None else []
+        return self.reported(previous, outputs, changed_inputs, started, incremental=incremental, shown=shown)
 
-    def finish(self, stopping: threading.Event | None = None) -> RebuildResult | None:
-        """Render the pages a template edit left for later and serve them all; None when `stopping` came first.
+    def finish(self, stop: Callable[[], bool] | None = None) -> RebuildResult | None:
+        """Render the pages a template edit left for later and serve them all; None when `stop()` said so first.
 
         The result names the pages that changed, but for those the first result named.
         """
         pending = self.pending
         try:
-            outputs = pending.remaining(stopping)
+            outputs = pending.remaining(stop)
         except SiteError as exc:
             with self.lock:
                 self.pending = None
@@ -121,12 +128,17 @@ class LiveSite:
         with self.lock:
             previous, self.outputs, self.pending = self.outputs, outputs, None
         unnamed = {path: data for path, data in outputs.items() if path not in pending.announced}
-        return self.reported(previous, unnamed, (), pending.started)
+        return self.reported(previous, unnamed, (), pending.started, shown=pending.shown)
 
     def reported(self, previous: Mapping[str, bytes], outputs: Mapping[str, bytes], changed_inputs: tuple[Path, ...],
-                 started: float, incremental: bool = False, partial: bool = False) -> RebuildResult:
-        """Return a successful rebuild's result: the URLs whose files differ from `previous`, and those gone."""
-        changed = sorted(path for path, data in outputs.items() if previous.get(path) != data)
+                 started: float, incremental: bool = False, partial: bool = False,
+                 shown: Iterable[Mapping[str, bytes]] = ()) -> RebuildResult:
+        """Return a successful rebuild's result: the URLs whose files differ from `previous` (or `shown`), and those gone.
+
+        `shown` holds the pages of template edits replaced before they were all rendered: a tab may show those.
+        """
+        changed = sorted(path for path, data in outputs.items()
+                         if previous.get(path) != data or any(pages.get(path, data) != data for pages in shown))
         removed = sorted(path for path in previous if path not in self.outputs)
         urls = self.urls
         return RebuildResult(
@@ -163,17 +175,9 @@ class LiveSite:
         Templates change what pages look like, never what the articles say or where they go:
         the Markdown stage, most of a full build, need not run again.
         """
-        if self.state is None or not changed_inputs:
+        if self.state is None or not self.only_templates(changed_inputs):
             return None
         site = self.state.site
-        template_dirs = [self.options.site_dir.resolve() / "templates",
-                         *Theme.for_site(self.options.site_dir).template_dirs]
-        try:
-            changed = [path.resolve() for path in changed_inputs]
-        except (OSError, RuntimeError):  # a symlink loop: a full build reports it
-            return None
-        if not all(any(path == folder or folder in path.parents for folder in template_dirs) for path in changed):
-            return None
         # a template edit commits nothing, nor changes static files: the dates read and the files found hold
         previous = self.renderer
         commits = previous.commits if previous.commits_asked else None
@@ -181,7 +185,20 @@ class LiveSite:
         self.renderer = PageRenderer(site, self.state.fragments, theme, previous.assets, Collector(site.config.site_dir),
                                      self.state.status, commits=commits)
         static = [OutputFile(path, self.outputs[path]) for path in previous.assets.values()]
-        return PendingPages(self.renderer, static, host_files(site), self.outputs)
+        # the pages of an earlier template edit that this one replaces before it was all rendered may be open
+        shown = [*self.pending.shown, self.pending.rendered] if self.pending is not None else []
+        return PendingPages(self.renderer, static, host_files(site), self.outputs, shown)
+
+    def only_templates(self, changed_inputs: Iterable[Path]) -> bool:
+        """Tell whether some files changed and all of them are templates, the site's or its theme's."""
+        template_dirs = [self.options.site_dir.resolve() / "templates",
+                         *Theme.for_site(self.options.site_dir).template_dirs]
+        try:
+            changed = [path.resolve() for path in changed_inputs]
+        except (OSError, RuntimeError):  # a symlink loop: a full build reports it
+            return False
+        return bool(changed) and all(any(path == folder or folder in path.parents for folder in template_dirs)
+                                     for path in changed)
 
     def render_everything(self, site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
                           status: TranslationStatus, commits: Mapping[Path, Commit] | None = None) -> dict[str, bytes]:

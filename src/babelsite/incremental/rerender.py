@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from typing import Collection, Mapping
+from typing import Callable, Collection, Mapping
 
 from ..errors import Collector, SiteError
 from ..model import OutputFile
 from ..output.verbatim import verbatim_files, with_verbatim_files
 from ..render.pages import PageRenderer
+
+STOP_CHECKS = 32  # pages rendered between two questions whether to stop
 
 
 class PendingPages:
@@ -21,7 +23,7 @@ class PendingPages:
     """
 
     def __init__(self, renderer: PageRenderer, static: list[OutputFile], hosts: list[OutputFile],
-                 previous: Mapping[str, bytes]):
+                 previous: Mapping[str, bytes], shown: list[Mapping[str, bytes]]):
         site, urls = renderer.site, renderer.urls
         self.renderer, self.static, self.hosts = renderer, static, hosts
         self.started = time.perf_counter()
@@ -32,6 +34,7 @@ class PendingPages:
         self.other_paths = set(previous) - kept - self.articles.keys() - self.sections.keys()
         self.rendered: dict[str, bytes] = {}
         self.announced: set[str] = set()  # the pages rendered first, which the first reload event names
+        self.shown = shown  # the pages of earlier template edits this one replaced before they were all rendered
         self.lock = threading.Lock()
 
     def render_first(self, paths: Collection[str]) -> dict[str, bytes]:
@@ -48,6 +51,8 @@ class PendingPages:
 
         A template that fails here fails again when `remaining` renders the page, which reports it.
         """
+        if path in self.rendered:  # without waiting for the page being rendered now
+            return self.rendered[path]
         try:
             with self.lock:
                 self.render_one(path)
@@ -69,16 +74,19 @@ class PendingPages:
                 if output.path == path:
                     break
 
-    def remaining(self, stopping: threading.Event | None = None) -> dict[str, bytes] | None:
-        """Render every page not rendered yet and return all the site's files; None when `stopping` is set first."""
-        for path in itertools.chain(self.articles, self.sections):
-            if stopping is not None and stopping.is_set():
+    def remaining(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
+        """Render every page not rendered yet and return all the site's files; None when `stop()` says so first."""
+        for index, path in enumerate(itertools.chain(self.articles, self.sections)):
+            if stop is not None and index % STOP_CHECKS == 0 and stop():
                 return None
             with self.lock:
                 self.render_one(path)
-        with self.lock:
-            for output in self.others:
+        while True:
+            with self.lock:  # one page at a time, so that a request waits for one page at most
+                output = next(self.others, None)
+                if output is None:
+                    pages = [OutputFile(path, data) for path, data in self.rendered.items()]
+                    break
                 self.rendered[output.path] = output.data
-            pages = [OutputFile(path, data) for path, data in self.rendered.items()]
         generated = itertools.chain(self.static, pages, self.hosts)
         return {f.path: f.data for f in with_verbatim_files(generated, self.renderer.config, self.renderer.problems)}

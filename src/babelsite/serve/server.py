@@ -20,6 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -246,12 +247,24 @@ class PreviewServer:
             changed = self.changes.take_when_quiet(self.stopping)
             self.watch_new_folders()
             if changed and not self.stopping.is_set():
+                if self.site.pending is not None and not self.site.only_templates(changed):
+                    self.finish_rendering(lambda: False)  # another template edit would replace it
                 self.rebuilds += 1
                 self.publish(self.site.rebuild(changed, first=self.open_pages()), changed)
                 if self.site.pending is not None:  # a template edit: the pages open in browsers went first
-                    finished = self.site.finish(self.stopping)
-                    if finished is not None:
-                        self.publish(finished, changed)
+                    self.finish_rendering(self.template_edit_waiting)
+
+    def finish_rendering(self, interrupted: Callable[[], bool]) -> None:
+        """Render the pages a template edit left for later and tell the tabs; leave off when `interrupted()`."""
+        finished = self.site.finish(lambda: self.stopping.is_set() or interrupted())
+        if finished is not None:
+            self.publish(finished)
+
+    def template_edit_waiting(self) -> bool:
+        """Tell whether files changed since the last rebuild began, all of them templates."""
+        with self.changes.lock:
+            waiting = set(self.changes.pending)
+        return bool(waiting) and self.site.only_templates(waiting)
 
     def publish(self, result: RebuildResult, changed_inputs: set[Path] = frozenset()) -> None:
         """Tell the terminal and every open tab how the rebuild went, then have the search index follow."""
