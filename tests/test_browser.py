@@ -12,7 +12,7 @@ from babelsite.build import BuildOptions
 from babelsite.locale import shipped_strings
 from babelsite.serve.server import PreviewServer
 from conftest import SITES
-from test_serve import Log
+from test_serve import Log, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -117,6 +117,53 @@ def test_without_shared_worker_ten_tabs_share_one_stream_and_all_reload(server, 
     article.write_text(article.read_text().replace("Seen by every tab", "Seen after the first tab went"))
     for page in pages[1:]:
         expect(page.locator("article")).to_contain_text("Seen after the first tab went")
+
+
+def held_requests(page, pattern: str) -> list:
+    """Hold a page's requests for a URL pattern until the test continues them; return the list they gather in."""
+    held = []
+    page.route(pattern, lambda route: held.append(route))
+    return held
+
+
+def wait_until_requested(page, held: list) -> None:
+    for _ in range(100):
+        if held:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the request never came")
+
+
+def test_a_tab_whose_stream_connects_after_the_reload_went_out_reloads_all_the_same(server, context):
+    """The race of a tab taking over the stream: the edit is rebuilt and its reload sent before its stream connects."""
+    context.add_init_script("delete window.SharedWorker;")
+    page = context.new_page()
+    held = held_requests(page, "**/__babelsite/events")
+    page.goto(server.url.rstrip("/") + "/en/beta/")
+    wait_until_requested(page, held)
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text().replace("Beta article", "Edited before the stream connected"))
+    assert wait_for(lambda: server.broadcast.messages[-1][1] == "reload")
+    held.pop().continue_()
+    expect(page.locator("article")).to_contain_text("Edited before the stream connected")
+
+
+@pytest.mark.parametrize("shared_worker", [True, False])
+def test_a_tab_that_joins_the_shared_stream_after_the_reload_went_out_reloads_all_the_same(server, context,
+                                                                                          shared_worker):
+    """A tab served before an edit whose reload the shared stream sent before the tab listened to it."""
+    if not shared_worker:
+        context.add_init_script("delete window.SharedWorker;")
+    first = open_page(context, server, "/en/beta/")
+    late = context.new_page()
+    held = held_requests(late, "**/__babelsite/live.js")
+    late.goto(server.url.rstrip("/") + "/en/beta/", wait_until="commit")  # its deferred script is held
+    wait_until_requested(late, held)
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text().replace("Beta article", "Edited before the tab listened"))
+    expect(first.locator("article")).to_contain_text("Edited before the tab listened")  # the stream sent it
+    held.pop().continue_()
+    expect(late.locator("article")).to_contain_text("Edited before the tab listened")
 
 
 def test_a_tab_on_a_deleted_page_lands_on_the_language_home(server, context):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -21,8 +22,9 @@ import babelsite.incremental.rebuild
 import babelsite.serve.server
 from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
+from babelsite.locale import shipped_strings
 from babelsite.serve.server import PreviewServer, excerpt
-from conftest import SITES
+from conftest import REPO, SITES
 
 
 class Log:
@@ -89,6 +91,7 @@ class EventClient(threading.Thread):
         host, port = server.httpd.server_address[:2]
         self.connection = http.client.HTTPConnection(host, port, timeout=10)
         self.events: list[str] = []
+        self.data: list[dict] = []  # each event's data, parsed
         self.connected = threading.Event()
 
     def run(self) -> None:
@@ -102,6 +105,8 @@ class EventClient(threading.Thread):
                     break
                 if line.startswith(b"event: "):
                     self.events.append(line[7:].strip().decode())
+                elif line.startswith(b"data: "):
+                    self.data.append(json.loads(line[6:]))
         except OSError:
             pass
 
@@ -114,7 +119,9 @@ def test_serves_pages_with_the_live_script_and_never_writes_output(preview):
     status, headers, body = get(server, "/it/alpha/")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert headers["Cache-Control"] == "no-store"
-    assert body.count(b'<script src="/__babelsite/live.js" defer></script>') == 1
+    scripts = html5lib.parse(body, namespaceHTMLElements=False).findall(".//script[@src='/__babelsite/live.js']")
+    assert len(scripts) == 1 and scripts[0].get("defer") is not None
+    assert scripts[0].get("data-build") == server.broadcast.build  # the build it comes from
     status, headers, body = get(server, "/sitemap.xml")
     assert status == 200 and b"live.js" not in body and headers["Content-Type"].startswith("application/xml")
     css = [p for p in server.site.outputs if p.endswith(".css")][0]
@@ -173,6 +180,22 @@ def test_an_edit_sends_reload_for_the_changed_page(preview):
     client.close()
 
 
+def test_a_stream_that_opens_after_a_reload_went_out_names_the_newer_build(preview):
+    """A page served before a rebuild whose reload event went out before its stream began learns that it is old."""
+    server = preview()
+    page = html5lib.parse(get(server, "/en/beta/")[2], namespaceHTMLElements=False)
+    served = page.find(".//script[@src='/__babelsite/live.js']").get("data-build")
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text() + "\nA sentence the page never saw.\n")
+    assert wait_for(lambda: server.broadcast.messages[-1][1] == "reload")
+    reload = json.loads(server.broadcast.messages[-1][2])
+    client = EventClient(server)
+    client.start()
+    assert wait_for(lambda: client.events[:1] == ["build"])
+    assert client.data[0] == {"build": reload["build"]} and reload["build"] != served
+    client.close()
+
+
 def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
     server = preview()
     good = get(server, "/en/beta/")[2]
@@ -185,11 +208,25 @@ def test_a_broken_build_keeps_serving_and_reports_every_error(preview):
     assert get(server, "/en/beta/")[2] == good  # the last good page, at once
     client = EventClient(server)  # a tab opened while the build is broken sees the errors
     client.start()
-    assert wait_for(lambda: client.events == ["errors"])
+    assert wait_for(lambda: client.events == ["build", "errors"])
     article.write_text(text)
     assert wait_for(lambda: server.broadcast.failing is None and client.events[-1:] == ["reload"])
     assert any("beta.en.md:3: error" in line for line in server.log.lines)
     client.close()
+
+
+def test_the_overlay_takes_the_sites_own_interface_strings(preview):
+    """[i18n.xx] in site.toml overrides the overlay's strings, as it does the built pages' strings."""
+    server = preview()
+    config = server.options.site_dir / "site.toml"
+    config.write_text(config.read_text() + 'preview_failed = "Ahi: la modifica ha rotto il sito"\n')  # under [i18n.it]
+    assert wait_for(lambda: server.rebuilds == 1 and server.broadcast.number >= 2)
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text().replace("title: Beta", "title: [Beta"))
+    assert wait_for(lambda: server.broadcast.failing is not None)
+    strings = json.loads(server.broadcast.failing)["strings"]
+    assert strings["it"]["preview_failed"] == "Ahi: la modifica ha rotto il sito"
+    assert strings["en"]["preview_failed"] == shipped_strings("en")["preview_failed"]
 
 
 def test_a_burst_of_writes_causes_one_rebuild(preview, monkeypatch):
@@ -211,9 +248,9 @@ def test_a_change_during_a_rebuild_queues_exactly_one_more(preview):
     release = threading.Event()
     original = server.site.rebuild
 
-    def slow_rebuild(changed=()):
+    def slow_rebuild(changed=(), first=None):
         release.wait(5)
-        return original(changed)
+        return original(changed, first)
 
     server.site.rebuild = slow_rebuild
     article = server.options.site_dir / "content/topics/beta.en.md"
@@ -548,6 +585,76 @@ def test_a_template_edit_renders_every_page_again_without_converting_markdown_ag
     monkeypatch.setattr(babelsite.incremental.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args) or real_prepare(*args))
     assert live.rebuild([site_dir / "static/css/extra.css"]).ok
     assert len(prepared) == 1  # a static file can change bodies (their /static/ links): a full build
+
+
+def test_a_template_edit_renders_the_pages_asked_first_and_each_other_page_when_asked(tmp_path):
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/base.html").write_text((REPO / "templates/base.html").read_text().replace(
+        "</body>", '<p class="mark">edited</p></body>'))
+    first = live.rebuild([site_dir / "templates/base.html"], first=["en/beta/index.html", "it/index.html"])
+    assert first.ok and first.partial and first.changed == ("/en/beta/", "/it/")
+    assert b'class="mark"' not in live.outputs["en/gamma/index.html"]  # not rendered yet...
+    assert b'class="mark"' in live.get("en/gamma/index.html")  # ...but rendered when asked for
+    assert b'class="mark"' in live.get("fr/404.html")
+    assert live.get("sitemap.xml") == live.outputs["sitemap.xml"] and live.get("nowhere.html") is None
+    rest = live.finish()
+    assert rest.ok and not rest.partial and live.pending is None
+    assert "/en/gamma/" in rest.changed and not {"/en/beta/", "/it/"} & set(rest.changed)
+    assert live.outputs == fresh_outputs(site_dir)
+
+
+def test_a_template_edit_that_replaces_an_unfinished_one_names_every_page_a_tab_may_show_otherwise(tmp_path):
+    site_dir = tmp_path / "multi"
+    shutil.copytree(SITES / "multi", site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    theme_base = (REPO / "templates/base.html").read_text()
+    template = site_dir / "templates/base.html"
+    template.parent.mkdir()
+    template.write_text(theme_base.replace("</body>", '<p class="mark">edited</p></body>'))
+    assert live.rebuild([template], first=["en/beta/index.html"]).changed == ("/en/beta/",)
+    assert b'class="mark"' in live.get("en/gamma/index.html")  # a tab opened it before the next edit
+    template.write_text(theme_base)  # undone before the first edit's pages were all rendered
+    undone = live.rebuild([template], first=["en/beta/index.html"])
+    assert undone.ok and undone.partial and undone.changed == ("/en/beta/",)  # as before the edit, not as shown
+    rest = live.finish()
+    assert rest.changed == ("/en/gamma/",)  # every other page is as the tabs show it
+    assert live.outputs == fresh_outputs(site_dir)
+
+
+def test_only_a_template_edit_leaves_the_rendering_of_the_last_one_unfinished(preview):
+    server = preview()
+    site_dir = server.options.site_dir
+    (site_dir / "templates").mkdir()
+    with server.changes.lock:
+        server.changes.pending = {site_dir / "templates/base.html"}
+    assert server.template_edit_waiting()
+    with server.changes.lock:
+        server.changes.pending.add(site_dir / "content/en/gamma.md")
+    assert not server.template_edit_waiting()
+
+
+def test_a_template_edit_reloads_the_open_pages_before_rendering_the_others(preview):
+    server = preview()
+    assert get(server, "/en/beta/")[0] == 200
+    release = threading.Event()
+    finish = server.site.finish
+    server.site.finish = lambda stopping: release.wait(10) and finish(stopping)
+    (server.options.site_dir / "templates").mkdir()
+    (server.options.site_dir / "templates/base.html").write_text((REPO / "templates/base.html").read_text().replace(
+        "</body>", '<p class="mark">edited</p></body>'))
+    assert wait_for(lambda: server.broadcast.messages[-1][1] == "reload")
+    assert json.loads(server.broadcast.messages[-1][2])["changed"] == ["/en/beta/"]  # the others are not rendered yet
+    assert b'class="mark"' in get(server, "/it/alpha/")[2]  # a page asked for now is rendered now
+    number = server.broadcast.number
+    release.set()
+    assert wait_for(lambda: server.broadcast.number == number + 1)
+    changed = json.loads(server.broadcast.messages[-1][2])["changed"]
+    assert "/it/alpha/" in changed and "/en/beta/" not in changed
 
 
 def test_the_overlay_is_sent_lines_only_from_files_inside_the_site(tmp_path):

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from ..build import BuildOptions, BuildReport, fail_on_problems, pages_per_language, prepare
 from .cache import CachedBuild, DamagedCache, Stamp, changed_files, new_state_id, racy_after, read_state, stamps
@@ -20,12 +20,13 @@ from ..locale import ui_strings
 from ..links.resolve import ArticlePage, LinkedSite, check_collisions, page_path, pages_of, resolve_related
 from ..content.load import load_article
 from ..markdown import Fragment, convert_page
-from ..model import Article, Corpus, SourceFile, with_changes
+from ..model import Article, Corpus, OutputFile, SourceFile, with_changes
 from ..render.pages import PageRenderer, compiled_templates_dir, jinja_environment, searchable_languages, start_rendering
 from ..output.hosts import host_files
 from ..output.search import BUNDLE, reindex_site
 from ..output.verbatim import with_verbatim_files
 from ..content.sources import describe_file
+from .rerender import PendingPages
 from .state import BuildState, StoredState, linked_slugs, referring, related_slugs, rereferred, store_state
 from ..content.history import Commit
 from ..links.translations import TranslationStatus, article_history, translation_status, update_status
@@ -46,6 +47,7 @@ class RebuildResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     seconds: float = 0.0
     incremental: bool = False
+    partial: bool = False  # a template edit's first pages only: LiveSite.finish renders the others
 
 
 class LiveSite:
@@ -57,16 +59,26 @@ class LiveSite:
         self.urls: UrlScheme | None = None
         self.languages: tuple[str, ...] = ()
         self.default_language = ""
+        self.i18n: Mapping[str, Mapping[str, str]] = {}  # site.toml's [i18n.xx] overrides of interface strings
         self.lock = threading.Lock()
         self.builds = 0
         self.state: BuildState | None = None  # what the last successful build knew, to apply the next edits to
         self.renderer: PageRenderer | None = None
+        self.pending: PendingPages | None = None  # a template edit's pages not all rendered yet
 
-    def rebuild(self, changed_inputs: Iterable[Path] = ()) -> RebuildResult:
-        """Rebuild after changes to these files: only the touched pages when it can, else everything."""
+    def rebuild(self, changed_inputs: Iterable[Path] = (), first: Collection[str] | None = None) -> RebuildResult:
+        """Rebuild after changes to these files: only the touched pages when it can, else everything.
+
+        With `first` (output paths), a template edit renders only those pages before it returns
+        (a partial result) and leaves the others to `finish`; meanwhile `get` renders a page when
+        it is asked for. Another template edit may replace it before it finishes; any other change
+        finishes it first (the preview does so itself, to tell the tabs).
+        """
         started = time.perf_counter()
         changed_inputs = tuple(changed_inputs)
         self.builds += 1
+        if self.pending is not None and not self.only_templates(changed_inputs):
+            self.finish()
         try:
             update = self.incremental(changed_inputs) if changed_inputs else None
             incremental = update is not None
@@ -74,19 +86,59 @@ class LiveSite:
                 if any(p.suffix != ".md" for p in changed_inputs):
                     # Jinja's cache would keep a theme template that a new site template now overrides.
                     jinja_environment.cache_clear()
-                update = self.rerendered(changed_inputs) or self.full()
+                pending = self.rerendering(changed_inputs)
+                if pending is not None and first is not None:
+                    outputs = pending.render_first(first)
+                    with self.lock:
+                        self.pending = pending
+                    return self.reported(self.outputs, outputs, changed_inputs, started, partial=True,
+                                         shown=pending.shown)
+                update = (pending.remaining(), set(), self.state) if pending is not None else self.full()
         except SiteError as exc:
+            with self.lock:
+                self.pending = None
             self.state = None
             return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
         outputs, gone, state = update
         with self.lock:
-            previous = self.outputs
+            previous, replaced = self.outputs, self.pending
             if incremental:
                 self.outputs = {path: data for path, data in {**previous, **outputs}.items() if path not in gone}
             else:
                 self.outputs = outputs
-            self.state = state
-        changed = sorted(path for path, data in outputs.items() if previous.get(path) != data)
+            self.state, self.pending = state, None
+        shown = [*replaced.shown, replaced.rendered] if replaced is not None else []
+        return self.reported(previous, outputs, changed_inputs, started, incremental=incremental, shown=shown)
+
+    def finish(self, stop: Callable[[], bool] | None = None) -> RebuildResult | None:
+        """Render the pages a template edit left for later and serve them all; None when `stop()` said so first.
+
+        The result names the pages that changed, but for those the first result named.
+        """
+        pending = self.pending
+        try:
+            outputs = pending.remaining(stop)
+        except SiteError as exc:
+            with self.lock:
+                self.pending = None
+            self.state = None
+            return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - pending.started)
+        if outputs is None:
+            return None
+        with self.lock:
+            previous, self.outputs, self.pending = self.outputs, outputs, None
+        unnamed = {path: data for path, data in outputs.items() if path not in pending.announced}
+        return self.reported(previous, unnamed, (), pending.started, shown=pending.shown)
+
+    def reported(self, previous: Mapping[str, bytes], outputs: Mapping[str, bytes], changed_inputs: tuple[Path, ...],
+                 started: float, incremental: bool = False, partial: bool = False,
+                 shown: Iterable[Mapping[str, bytes]] = ()) -> RebuildResult:
+        """Return a successful rebuild's result: the URLs whose files differ from `previous` (or `shown`), and those gone.
+
+        `shown` holds the pages of template edits replaced before they were all rendered: a tab may show those.
+        """
+        changed = sorted(path for path, data in outputs.items()
+                         if previous.get(path) != data or any(pages.get(path, data) != data for pages in shown))
         removed = sorted(path for path in previous if path not in self.outputs)
         urls = self.urls
         return RebuildResult(
@@ -95,9 +147,10 @@ class LiveSite:
             removed=tuple(url_of(urls, p) for p in removed),
             stylesheets=replaced_stylesheets(urls, removed, changed),
             css_only=bool(changed_inputs) and all(p.suffix == ".css" for p in changed_inputs),
-            diagnostics=tuple(d for d in state.diagnostics if d.severity == WARNING),
+            diagnostics=tuple(d for d in self.state.diagnostics if d.severity == WARNING),
             seconds=time.perf_counter() - started,
             incremental=incremental,
+            partial=partial,
         )
 
     def full(self) -> tuple[dict[str, bytes], set[str], BuildState]:
@@ -112,31 +165,40 @@ class LiveSite:
         self.urls = site.urls
         self.languages = site.config.language_codes
         self.default_language = site.config.default_language
+        self.i18n = site.config.i18n
         diagnostics = prepared.problems.sorted()
         return outputs, set(), BuildState.after_full_build(site, prepared.fragments, prepared.files, status, diagnostics)
 
-    def rerendered(self, changed_inputs: tuple[Path, ...]) -> tuple[dict[str, bytes], set[str], BuildState] | None:
-        """Render every page again with the bodies already converted, when only templates changed; else None.
+    def rerendering(self, changed_inputs: tuple[Path, ...]) -> PendingPages | None:
+        """Return every page to render again with the bodies already converted, when only templates changed; else None.
 
         Templates change what pages look like, never what the articles say or where they go:
         the Markdown stage, most of a full build, need not run again.
         """
-        if self.state is None or not changed_inputs:
+        if self.state is None or not self.only_templates(changed_inputs):
             return None
         site = self.state.site
+        # a template edit commits nothing, nor changes static files: the dates read and the files found hold
+        previous = self.renderer
+        commits = previous.commits if previous.commits_asked else None
+        theme = Theme.for_site(site.config.site_dir, site.config.allow_outside, site.config.content_dir)
+        self.renderer = PageRenderer(site, self.state.fragments, theme, previous.assets, Collector(site.config.site_dir),
+                                     self.state.status, commits=commits)
+        static = [OutputFile(path, self.outputs[path]) for path in previous.assets.values()]
+        # the pages of an earlier template edit that this one replaces before it was all rendered may be open
+        shown = [*self.pending.shown, self.pending.rendered] if self.pending is not None else []
+        return PendingPages(self.renderer, static, host_files(site), self.outputs, shown)
+
+    def only_templates(self, changed_inputs: Iterable[Path]) -> bool:
+        """Tell whether some files changed and all of them are templates, the site's or its theme's."""
         template_dirs = [self.options.site_dir.resolve() / "templates",
                          *Theme.for_site(self.options.site_dir).template_dirs]
         try:
             changed = [path.resolve() for path in changed_inputs]
         except (OSError, RuntimeError):  # a symlink loop: a full build reports it
-            return None
-        if not all(any(path == folder or folder in path.parents for folder in template_dirs) for path in changed):
-            return None
-        # a template edit commits nothing: the dates read for the last render hold
-        commits = self.renderer.commits if self.renderer is not None and self.renderer.commits_asked else None
-        outputs = self.render_everything(site, self.state.fragments, Collector(site.config.site_dir), self.state.status,
-                                         commits)
-        return outputs, set(), self.state
+            return False
+        return bool(changed) and all(any(path == folder or folder in path.parents for folder in template_dirs)
+                                     for path in changed)
 
     def render_everything(self, site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
                           status: TranslationStatus, commits: Mapping[Path, Commit] | None = None) -> dict[str, bytes]:
@@ -246,9 +308,11 @@ class LiveSite:
                                          linking_index)
 
     def get(self, path: str) -> bytes | None:
-        """Return the bytes of an output file, or None."""
+        """Return the bytes of an output file, or None; a page a template edit left for later is rendered now."""
         with self.lock:
-            return self.outputs.get(path)
+            pending, outputs = self.pending, self.outputs
+        data = pending.get(path) if pending is not None else None
+        return data if data is not None else outputs.get(path)
 
 
 def read_changes(state: BuildState, changed_inputs: tuple[Path, ...], drafts: bool, problems: Collector):

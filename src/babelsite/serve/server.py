@@ -9,6 +9,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import secrets
 import socket
 import stat
 import sys
@@ -19,6 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -42,6 +44,7 @@ HOST_REFUSED = ("Blocked: this babelsite preview does not serve the host {host} 
                 "It answers to localhost, 127.0.0.1, [::1] or another IP address, the --host name, and the machine's "
                 "name when listening on 0.0.0.0.\n")
 PANEL_KEYS = ("preview_failed", "preview_fix_hint", "preview_error_count", "preview_warning_count", "preview_dismiss")
+OPEN_PAGES = 64  # how many of the pages sent lately a template edit renders before the reload event
 EXCERPT_WIDTH = 400  # characters of a line the overlay shows
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp",
                     "___jb_tmp___", "___jb_old___")
@@ -103,6 +106,8 @@ class Broadcast:
         self.condition = threading.Condition()
         self.messages: deque[tuple[int, str, str]] = deque(maxlen=64)
         self.number = 0
+        # which build a page was served from: this server's own token (another run's pages differ) and a count of reloads
+        self.token, self.reloads = secrets.token_hex(4), 0
         # what a tab that connects now must see: the errors while the build is broken, else the last warnings
         self.standing: tuple[str, str] | None = None
 
@@ -112,9 +117,17 @@ class Broadcast:
         standing = self.standing
         return standing[1] if standing and standing[0] == "errors" else None
 
+    @property
+    def build(self) -> str:
+        """The id of the build served now, which each page carries and a reload event names."""
+        return f"{self.token}-{self.reloads}"
+
     def publish(self, event: str, data: dict) -> None:
         with self.condition:
             self.number += 1
+            if event == "reload":
+                self.reloads += 1
+                data = {**data, "build": self.build}
             payload = json.dumps(data, ensure_ascii=False)
             self.messages.append((self.number, event, payload))
             warnings = data.get("warnings") if event == "reload" else data.get("diagnostics")
@@ -155,6 +168,8 @@ class PreviewServer:
         self.watches: dict[Path, object] = {}  # watched folder -> its watchdog watch
         self.rebuilds = 0
         self.search = PreviewSearch(log)
+        self.recently_opened: dict[str, None] = {}  # output paths of the pages sent lately, oldest first
+        self.opened_lock = threading.Lock()
 
     @property
     def base_path(self) -> str:
@@ -232,8 +247,24 @@ class PreviewServer:
             changed = self.changes.take_when_quiet(self.stopping)
             self.watch_new_folders()
             if changed and not self.stopping.is_set():
+                if self.site.pending is not None and not self.site.only_templates(changed):
+                    self.finish_rendering(lambda: False)  # another template edit would replace it
                 self.rebuilds += 1
-                self.publish(self.site.rebuild(changed), changed)
+                self.publish(self.site.rebuild(changed, first=self.open_pages()), changed)
+                if self.site.pending is not None:  # a template edit: the pages open in browsers went first
+                    self.finish_rendering(self.template_edit_waiting)
+
+    def finish_rendering(self, interrupted: Callable[[], bool]) -> None:
+        """Render the pages a template edit left for later and tell the tabs; leave off when `interrupted()`."""
+        finished = self.site.finish(lambda: self.stopping.is_set() or interrupted())
+        if finished is not None:
+            self.publish(finished)
+
+    def template_edit_waiting(self) -> bool:
+        """Tell whether files changed since the last rebuild began, all of them templates."""
+        with self.changes.lock:
+            waiting = set(self.changes.pending)
+        return bool(waiting) and self.site.only_templates(waiting)
 
     def publish(self, result: RebuildResult, changed_inputs: set[Path] = frozenset()) -> None:
         """Tell the terminal and every open tab how the rebuild went, then have the search index follow."""
@@ -251,7 +282,8 @@ class PreviewServer:
             self.broadcast.publish("warnings", {"diagnostics": warnings, **self.panel_strings()})  # for tabs that open
             self.reindex(None)
             return
-        print(f"babelsite: rebuilt in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
+        done = "the open pages rendered" if result.partial else "rebuilt"
+        print(f"babelsite: {done} in {result.seconds * 1000:.0f} ms, {plural(len(result.changed), 'page')} changed",
               file=self.log, flush=True)
         urls = self.site.urls
         config_homes = {code: urls.href(urls.home(code)) for code in self.site.languages}
@@ -260,16 +292,34 @@ class PreviewServer:
             "stylesheets": dict(result.stylesheets), "css_only": result.css_only,
             "homes": config_homes, "warnings": warnings, **self.panel_strings(),
         })
+        if result.partial:
+            return  # the search index follows when every page is rendered
         # after the reload event, which never waits for it
         pages = tuple(url for url in (*result.changed, *result.removed) if url.endswith(("/", ".html")))  # not CSS
         self.reindex(self.edited_languages(result, changed_inputs) or pages)
 
     def panel_strings(self) -> dict:
-        """Return the default language and, per language of the site and English, the overlay's and notice's strings."""
-        strings = ui_strings((*self.site.languages, "en"), {}, self.site.default_language or "en")
+        """Return the default language and, per language of the site and English, the overlay's and notice's strings.
+
+        They follow site.toml's [i18n.xx], as the built pages' strings do.
+        """
+        strings = ui_strings((*self.site.languages, "en"), self.site.i18n, self.site.default_language or "en")
         return {"default_language": self.site.default_language,
                 "strings": {code: {"dir": (describe_language(code) or ("", "ltr"))[1],
                                    **{key: strings[code][key] for key in PANEL_KEYS}} for code in strings}}
+
+    def opened(self, key: str) -> None:
+        """Note that a page was sent to a browser: it is among the first a template edit renders."""
+        with self.opened_lock:
+            self.recently_opened.pop(key, None)
+            self.recently_opened[key] = None
+            if len(self.recently_opened) > OPEN_PAGES:
+                del self.recently_opened[next(iter(self.recently_opened))]
+
+    def open_pages(self) -> tuple[str, ...]:
+        """Return the output paths of the pages sent to browsers lately, the latest first."""
+        with self.opened_lock:
+            return tuple(reversed(self.recently_opened))
 
     def edited_languages(self, result: RebuildResult, changed_inputs: set[Path]) -> tuple[str, ...]:
         """Return the URL prefixes of the languages of the Markdown files an incremental rebuild applied, or ().
@@ -375,6 +425,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def send_page(self, path: str, head: bool) -> None:
         """Send the site's file for a path, the 404 page when it has none, or a redirect."""
         site = self.server.preview.site
+        build = self.server.preview.broadcast.build  # before the page: a rebuild in between makes the page newer, not older
         status, key = resolve_request(path, self.server.preview.base_path, site.get)
         if status == HTTPStatus.MOVED_PERMANENTLY:
             return self.send_bytes(status, b"", "text/plain", head, location=key)
@@ -384,7 +435,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = site.get(key) or NO_SITE_YET
         content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
         if content_type == "text/html":
-            data = inject_live_script(data)
+            self.server.preview.opened(key)
+            data = inject_live_script(data, build)
         self.send_bytes(status, data, content_type, head)
 
     def send_bytes(self, status, data: bytes, content_type: str, head: bool, location: str = "") -> None:
@@ -419,9 +471,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         preview = self.server.preview
         broadcast = preview.broadcast
         with broadcast.condition:
-            seen, standing = broadcast.number, broadcast.standing
+            seen, standing, build = broadcast.number, broadcast.standing, broadcast.build
         try:
-            self.wfile.write(b"retry: 500\n\n")
+            # a page served before a rebuild whose reload went out before this stream began reloads on seeing it
+            self.wfile.write(f"retry: 500\n\nevent: build\ndata: {json.dumps({'build': build})}\n\n".encode())
             if standing is not None:
                 self.wfile.write(f"event: {standing[0]}\ndata: {standing[1]}\n\n".encode())
             self.wfile.flush()
@@ -533,9 +586,9 @@ def not_found_page(key: str, lookup) -> str:
     return own if slash and lookup(own) is not None else "404.html"
 
 
-def inject_live_script(html: bytes) -> bytes:
-    """Add the live-reload script before </body> (or at the end) of an HTML response."""
-    tag = f'<script src="{PREVIEW}live.js" defer></script>'.encode()
+def inject_live_script(html: bytes, build: str) -> bytes:
+    """Add the live-reload script, with the id of the build the page comes from, before </body> (or at the end)."""
+    tag = f'<script src="{PREVIEW}live.js" data-build="{build}" defer></script>'.encode()
     index = html.lower().rfind(b"</body>")
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
 

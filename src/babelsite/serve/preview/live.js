@@ -3,6 +3,8 @@
   "use strict";
   var root = "/__babelsite/";
   var overlayId = "babelsite-overlay";
+  // The build this page shows; the server names the build served now when a stream connects.
+  var served = document.currentScript.getAttribute("data-build");
   var noticeId = "babelsite-warnings";
 
   function here() {
@@ -178,10 +180,26 @@
     return { diagnostics: data.warnings, strings: data.strings, default_language: data.default_language };
   }
 
+  // A build id is the server run's token and its count of reloads: another run's, or a later one, is newer.
+  function isNewer(build) {
+    var theirs = build.split("-"), ours = served.split("-");
+    return theirs[0] !== ours[0] || Number(theirs[1]) > Number(ours[1]);
+  }
+
   function handle(message) {
     if (message.type === "errors") showOverlay(message.data);
     else if (message.type === "warnings") showNotice(message.data);
-    else if (message.type === "reload") apply(message.data);
+    else if (message.type === "build" && isNewer(message.data.build)) location.reload();  // a reload it never saw
+    else if (message.type === "reload") {
+      apply(message.data);
+      served = message.data.build;  // unless it reloads, this page is as that build serves it
+    }
+  }
+
+  // The last build a stream named, as a message for a tab that connects now.
+  function buildAfter(message, previous) {
+    if (message.type === "build") return message;
+    return message.type === "reload" ? { type: "build", data: { build: message.data.build } } : previous;
   }
 
   // What a tab opening now must see: the errors while the build is broken, else the last warnings.
@@ -193,7 +211,7 @@
 
   function listen(onMessage) {
     var source = new EventSource(root + "events");
-    ["reload", "errors", "warnings"].forEach(function (type) {
+    ["build", "reload", "errors", "warnings"].forEach(function (type) {
       source.addEventListener(type, function (event) { onMessage({ type: type, data: JSON.parse(event.data) }); });
     });
   }
@@ -205,13 +223,17 @@
   function shareThroughOneTab() {
     var channel = new BroadcastChannel("babelsite-preview");
     var standing = null;  // the leader's errors or warnings, for tabs that open now
+    var build = null;  // the leader's last build id, for tabs that open now
     channel.onmessage = function (event) {
-      if (event.data === "hello") { if (standing) channel.postMessage(standing); }
-      else handle(event.data);
+      if (event.data === "hello") {
+        if (build) channel.postMessage(build);
+        if (standing) channel.postMessage(standing);
+      } else handle(event.data);
     };
     navigator.locks.request("babelsite-preview-stream", function () {
       listen(function (message) {
         standing = standingAfter(message, standing);
+        build = buildAfter(message, build);
         channel.postMessage(message);
         handle(message);
       });

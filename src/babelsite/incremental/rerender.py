@@ -1,0 +1,92 @@
+"""A template edit's pages rendered as they are asked for: the preview renders the pages open in browsers first."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from typing import Callable, Collection, Mapping
+
+from ..errors import Collector, SiteError
+from ..model import OutputFile
+from ..output.verbatim import verbatim_files, with_verbatim_files
+from ..render.pages import PageRenderer
+
+STOP_CHECKS = 32  # pages rendered between two questions whether to stop
+
+
+class PendingPages:
+    """Every page of a site rendered again with edited templates, each one the first time it is asked for.
+
+    Templates change what pages look like, never which files a site has, nor its static, host or
+    extra files: those are the previous build's. One page renders at a time, whichever thread asks.
+    """
+
+    def __init__(self, renderer: PageRenderer, static: list[OutputFile], hosts: list[OutputFile],
+                 previous: Mapping[str, bytes], shown: list[Mapping[str, bytes]]):
+        site, urls = renderer.site, renderer.urls
+        self.renderer, self.static, self.hosts = renderer, static, hosts
+        self.started = time.perf_counter()
+        self.articles = {urls.output_file(page.path): page for page in site.pages}
+        self.sections = {urls.output_file(path): key for key, path in site.sections.items()}
+        self.others = renderer.pages(languages=set())  # homes, categories, redirects, 404 pages, sitemap…
+        kept = {f.path for f in (*static, *hosts)} | verbatim_files(site.config, Collector(site.config.site_dir)).keys()
+        self.other_paths = set(previous) - kept - self.articles.keys() - self.sections.keys()
+        self.rendered: dict[str, bytes] = {}
+        self.announced: set[str] = set()  # the pages rendered first, which the first reload event names
+        self.shown = shown  # the pages of earlier template edits this one replaced before they were all rendered
+        self.lock = threading.Lock()
+
+    def render_first(self, paths: Collection[str]) -> dict[str, bytes]:
+        """Render these output paths now and return those that are pages; raise SiteError when a template fails."""
+        with self.lock:
+            for path in paths:
+                self.render_one(path)
+            first = {path: self.rendered[path] for path in paths if path in self.rendered}
+        self.announced.update(first)
+        return first
+
+    def get(self, path: str) -> bytes | None:
+        """Return a page's new bytes, rendering it now if needed; None for a file that is no page, or a failing one.
+
+        A template that fails here fails again when `remaining` renders the page, which reports it.
+        """
+        if path in self.rendered:  # without waiting for the page being rendered now
+            return self.rendered[path]
+        try:
+            with self.lock:
+                self.render_one(path)
+        except SiteError:
+            return None
+        return self.rendered.get(path)
+
+    def render_one(self, path: str) -> None:
+        """Render the page an output path holds, unless done (the caller holds the lock)."""
+        if path in self.rendered:
+            return
+        if path in self.articles:
+            self.rendered[path] = self.renderer.article_page(self.articles[path]).data
+        elif path in self.sections:
+            self.rendered[path] = self.renderer.section_page(*self.sections[path]).data
+        elif path in self.other_paths:
+            for output in self.others:  # in their order, up to the one asked for
+                self.rendered[output.path] = output.data
+                if output.path == path:
+                    break
+
+    def remaining(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
+        """Render every page not rendered yet and return all the site's files; None when `stop()` says so first."""
+        for index, path in enumerate(itertools.chain(self.articles, self.sections)):
+            if stop is not None and index % STOP_CHECKS == 0 and stop():
+                return None
+            with self.lock:
+                self.render_one(path)
+        while True:
+            with self.lock:  # one page at a time, so that a request waits for one page at most
+                output = next(self.others, None)
+                if output is None:
+                    pages = [OutputFile(path, data) for path, data in self.rendered.items()]
+                    break
+                self.rendered[output.path] = output.data
+        generated = itertools.chain(self.static, pages, self.hosts)
+        return {f.path: f.data for f in with_verbatim_files(generated, self.renderer.config, self.renderer.problems)}
