@@ -29,7 +29,8 @@ class PendingPages:
         self.started = time.perf_counter()
         self.articles = {urls.output_file(page.path): page for page in site.pages}
         self.sections = {urls.output_file(path): key for key, path in site.sections.items()}
-        self.others = renderer.pages(languages=set())  # homes, categories, redirects, 404 pages, sitemap…
+        renderer.before_forking(renderer.article_files())
+        self.others = renderer.other_pages()  # homes, categories, redirects, 404 pages, sitemap…
         kept = {f.path for f in (*static, *hosts)} | verbatim_files(site.config, Collector(site.config.site_dir)).keys()
         self.other_paths = set(previous) - kept - self.articles.keys() - self.sections.keys()
         self.rendered: dict[str, bytes] = {}

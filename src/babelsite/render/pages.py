@@ -332,6 +332,10 @@ class PageRenderer:
         yield from map_in_processes(self.article_page, self.site.pages, jobs)
         for folder, lang in self.site.sections:
             yield self.section_page(folder, lang)
+        yield from self.other_pages()
+
+    def other_pages(self) -> Iterator[OutputFile]:
+        """Yield the files that are neither an article's nor a section's page: homes, categories, status, sitemap…"""
         yield from self.unmarked_pages()
         if self.status is not None and self.config.status_page:
             yield self.status_page()
