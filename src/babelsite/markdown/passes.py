@@ -4,7 +4,7 @@ markdown-it's `inline` core rule is replaced by parse_inline_blocks: it parses e
 block and, while the block is at hand, numbers its citations, rewrites its links, glues
 citation and footnote marks to the word before them and gives a task item its checkbox, in
 one walk over the block's tokens (and only in blocks with a `[`, where all of these start).
-It also gives headings their ids and anchor links, once it has seen them all.
+It also gives headings their ids, once it has seen them all.
 
 Two things happen later in markdown-it's chain and are done here as they will be: text_join
 joins runs of text tokens, which the marks' glue and the headings' `{#id}` look at, so those
@@ -43,7 +43,7 @@ def page_passes_plugin(md: MarkdownIt, glue_marks: bool = True, headings: bool =
     md.core.ruler.at("inline", lambda state: parse_inline_blocks(state, glue_marks, headings))
     if headings:
         md.core.ruler.push("moved_headings", name_moved_headings)
-        md.add_render_rule("heading_anchor", render_heading_anchor)
+        md.add_render_rule("heading_close", render_heading_close)
 
 
 def parse_inline_blocks(state: StateCore, glue_marks: bool, name: bool) -> None:
@@ -187,7 +187,7 @@ def name_moved_headings(state: StateCore) -> None:
 
 
 def name_headings(headings: list[tuple[Token, Token]], env) -> None:
-    """Give each heading a unique id and an anchor link, and record (level, id, text) in env['toc'].
+    """Give each heading a unique id (render_heading_close adds its anchor link), and record (level, id, text) in env['toc'].
 
     An explicit `{#id}` (see headings.py) wins over the id made from the text. A heading whose
     id the page already uses (the theme's `main`, `source-1`, a citation's `cite-1-1`) gets
@@ -196,10 +196,8 @@ def name_headings(headings: list[tuple[Token, Token]], env) -> None:
     toc = env.setdefault("toc", [])
     idents = heading_ids([heading.meta.get("explicit_id") for heading, _ in headings],
                          [heading.meta["text"] for heading, _ in headings])
-    for (heading, inline), ident in zip(headings, idents):
+    for (heading, _), ident in zip(headings, idents):
         heading.attrSet("id", ident)
-        if inline.children:  # a heading without text gets no anchor link
-            inline.children.append(Token("heading_anchor", "", 0, meta={"id": ident}))
         toc.append((int(heading.tag[1]), ident, heading.meta["text"].strip()))
 
 
@@ -230,7 +228,15 @@ def heading_ids(explicit: list[str | None], texts: list[str]) -> list[str]:
     return [ids.take(i) if i in THEME_IDS or PAGE_ID.match(i) else i for i in idents]
 
 
-def render_heading_anchor(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    """Write a heading's ` #` link to itself, named for screen readers in the page's language."""
+def render_heading_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """Close a heading after its ` #` link to itself, named for screen readers in the page's language.
+
+    A heading without text gets no link.
+    """
+    heading, inline = tokens[idx - 2], tokens[idx - 1]
+    ident = heading.attrGet("id")
+    if ident is None or not inline.children:
+        return self.renderToken(tokens, idx, options, env)
     label = env.get("ui", {}).get("anchor_label", "Link to this section")
-    return f' <a class="header-anchor" href="#{escapeHtml(tokens[idx].meta["id"])}" aria-label="{escapeHtml(label)}">#</a>'
+    return (f' <a class="header-anchor" href="#{escapeHtml(ident)}" aria-label="{escapeHtml(label)}">#</a>'
+            + self.renderToken(tokens, idx, options, env))
