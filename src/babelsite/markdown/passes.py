@@ -82,7 +82,7 @@ def parse_inline_blocks(state: StateCore, glue_marks: bool, name: bool) -> None:
                 note["tokens"] = glued(note["tokens"])
     if moved:
         state.headings_moved = True
-    elif name:
+    elif headings:
         name_headings(headings, env)
 
 
