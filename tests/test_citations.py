@@ -7,6 +7,7 @@ from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
 
 from babelsite.markdown.citations import citations_plugin
+from babelsite.markdown.passes import page_passes_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from conftest import XHTML, find_all, parse_html, run
@@ -15,7 +16,8 @@ FIXTURES = Path(__file__).parent / "markdown" / "citations.md"
 
 
 def make_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(citations_plugin)
+    return (MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(citations_plugin)
+            .use(page_passes_plugin, glue_marks=False, headings=False))
 
 
 @pytest.mark.parametrize("line,title,source,expected", read_fixture_file(FIXTURES), ids=lambda v: v if isinstance(v, str) and "\n" not in v else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html5lib
 import pytest
 
+from babelsite.markdown.autolinks import email_rule
 from babelsite.markdown.parser import create_parser
 from conftest import XHTML, find_all, parse_html, run
 
@@ -226,3 +227,20 @@ def test_explicit_heading_ids_win_and_leave_the_heading_text(source, ids, texts)
     assert [(level, ident, words) for level, ident, words in env["toc"]] == [(2, i, t) for i, t in zip(ids, texts)]
     assert [("".join(h.itertext()).removesuffix(" #")) for h in headings] == texts
     assert "{#" not in text.replace("{#code}", "").replace("{#only}", "")
+
+
+def test_what_babelsite_adds_is_done_as_each_block_is_parsed_not_by_a_rule_per_feature():
+    # Citations, links, marks, task items and headings are reworked within markdown-it's `inline`
+    # rule: a core rule of their own would walk every token of the page once more each.
+    md = create_parser(False)
+    assert md.core.ruler.get_active_rules() == ["normalize", "block", "inline", "footnote_tail", "text_join",
+                                                "moved_headings"]
+
+
+def test_plain_text_is_not_cut_at_every_w_to_look_for_www_links():
+    md = create_parser.__wrapped__(False)  # a parser of its own, to count where its last inline rule is tried
+    tried = []
+    md.inline.ruler.at("autolink_email", lambda state, silent: tried.append(state.pos) or email_rule(state, silent))
+    text = md.render("Wow, we went west with www.example.org in view.\n")
+    assert 'href="http://www.example.org"' in text
+    assert tried == []  # text runs on to `www.` and the line's end: no rule was tried at any `w`

@@ -13,7 +13,8 @@ from ..errors import Collector, Diagnostic, plural
 from ..locale import ui_strings
 from ..links.resolve import ArticlePage, LinkedSite, key_of_md_link
 from ..parallel import map_in_processes
-from .parser import STATIC_PREFIX, create_parser
+from .parser import create_parser
+from .passes import STATIC_PREFIX
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,6 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
         html=html,
         toc=tuple(env.get("toc", ())),
         citation_ids={n: tuple(ids) for n, ids in env.get("citation_ids", {}).items()},
-        citations=tuple((number, file_line(line)) for number, line in env.get("citations", ())),
+        citations=tuple([(number, file_line(line)) for number, line in env.get("citations", ())]),
         links=tuple(links),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -21,11 +22,38 @@ PROTOCOLS = ("https", "http", "mailto", "xmpp")
 
 
 def autolinks_plugin(md: MarkdownIt) -> None:
-    """Register the three rules: at `w` (www.), at `:` (protocols) and at `@` (bare emails)."""
-    md.inline.add_terminator_char("w")
+    """Register the three rules: at `www.`, at `:` (protocols) and at `@` (bare emails)."""
+    md.inline.ruler.at("text", text_rule)
     md.inline.ruler.push("autolink_www", www_rule)
     md.inline.ruler.push("autolink_protocol", protocol_rule)
     md.inline.ruler.push("autolink_email", email_rule)
+
+
+def text_rule(state: StateInline, silent: bool) -> bool:
+    """Take plain text up to where an inline rule may start: a terminator character, or `www.` in a block that has one.
+
+    `:` and `@` already end a run of plain text. Ending one at every `w` instead of `www.` would
+    try every inline rule there; searching every block for `www.` too makes each search slower.
+    """
+    ends = getattr(state, "text_ends", None)
+    if ends is None:
+        ends = state.text_ends = state.md.inline.terminator_re
+        if "www." in state.src:
+            ends = state.text_ends = with_www(ends)
+    found = ends.search(state.src, state.pos)
+    end = found.start() if found else state.posMax
+    if end == state.pos:
+        return False
+    if not silent:
+        state.append_pending(state.src[state.pos:end])
+    state.pos = end
+    return True
+
+
+@cache
+def with_www(terminators: re.Pattern[str]) -> re.Pattern[str]:
+    """Return a pattern of what ends plain text that also stops at `www.`."""
+    return re.compile(terminators.pattern + r"|www\.")
 
 
 def www_rule(state: StateInline, silent: bool) -> bool:

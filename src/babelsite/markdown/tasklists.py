@@ -1,39 +1,25 @@
-"""Task lists: a list item starting with `[ ]` or `[x]` shows a disabled checkbox, in one pass."""
+"""Task lists: a list item starting with `[ ]` or `[x]` shows a disabled checkbox."""
 
 from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 TODO = re.compile(r"\[([ xX])\][ \t\n\v\f\r]+")
 CHECKBOX = '<input class="task-list-item-checkbox" {}disabled="disabled" type="checkbox">'
 
 
-def tasklists_plugin(md: MarkdownIt) -> None:
-    """Register the task list pass after inline parsing."""
-    md.core.ruler.after("inline", "tasklists", mark_task_items)
+def mark_task_item(tokens: list[Token], index: int, lists: list[Token]) -> None:
+    """Give the inline token at `index` a checkbox if it starts a list item with `[ ]`/`[x]`, and classes to its item and list.
 
-
-def mark_task_items(state: StateCore) -> None:
-    """Give each `[ ]`/`[x]` item a checkbox, its class, and its list the class `contains-task-list`.
-
-    The lists open around each token are kept on a stack, so finding an item's list takes no search.
+    `lists` holds the lists open around it, innermost last, so finding the item's list takes no search.
     """
-    tokens = state.tokens
-    lists: list[Token] = []
-    for index, token in enumerate(tokens):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            lists.append(token)
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-        elif (token.type == "inline" and index >= 2 and tokens[index - 1].type == "paragraph_open"
-              and tokens[index - 2].type == "list_item_open" and TODO.match(token.content)):
-            add_checkbox(token)
-            tokens[index - 2].attrSet("class", "task-list-item")
-            lists[-1].attrSet("class", "contains-task-list")
+    if (index >= 2 and tokens[index - 1].type == "paragraph_open" and tokens[index - 2].type == "list_item_open"
+            and TODO.match(tokens[index].content)):
+        add_checkbox(tokens[index])
+        tokens[index - 2].attrSet("class", "task-list-item")
+        lists[-1].attrSet("class", "contains-task-list")
 
 
 def add_checkbox(inline: Token) -> None:
