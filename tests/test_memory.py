@@ -1,4 +1,4 @@
-"""What a build holds in memory: files made whole are not made from a copy of everything they list first."""
+"""What a build holds in memory: no file made from a whole copy of what it lists, no string repeated by every page."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import tracemalloc
 
 from babelsite.build import BuildOptions, prepare
 from babelsite.links.translations import translation_status
+from babelsite.markdown import Fragment, SpilledFragments
 from babelsite.render.pages import start_rendering
 
 
@@ -23,3 +24,16 @@ def test_the_sitemap_takes_little_more_memory_than_its_bytes(site):
         tracemalloc.stop()
     # Held whole, its entries took about nine times its bytes on this site; made as it goes, five.
     assert peak < 7 * size
+
+
+def test_bodies_kept_for_rendering_share_the_strings_pages_repeat():
+    """Citation ids and linked slugs, made anew for each page (and unpickled from workers), are one object each."""
+    def fragment(slug: str) -> Fragment:
+        return Fragment(html="<p>x</p>", toc=(), citation_ids={1: ("".join(["cite-1-", "1"]),)},
+                        citations=((1, 3),), links=(("".join(["guide/", slug]), "", 4),))
+
+    spilled = SpilledFragments([(("a", "en"), fragment("vae")), (("a", "fr"), fragment("vae"))])
+    english, french = spilled["a", "en"], spilled["a", "fr"]
+    assert english.citation_ids[1][0] is french.citation_ids[1][0]
+    assert english.links[0][0] is french.links[0][0]
+    assert english.html == "<p>x</p>" and english.links == (("guide/vae", "", 4),)
