@@ -523,9 +523,14 @@ def test_a_body_edit_re_renders_only_that_article(tmp_path):
 
 
 def start_serve_process(site_dir: Path) -> subprocess.Popen:
-    """Run babelsite serve in a child process on a free port."""
+    """Run babelsite serve in a child process on a free port, Ctrl-C reaching it as from a terminal.
+
+    Run from a background job of a non-interactive shell (`.ci/run &`), the tests inherit SIGINT
+    ignored, and so would the server: Python then installs no KeyboardInterrupt handler.
+    """
     return subprocess.Popen([sys.executable, "-m", "babelsite", "serve", str(site_dir), "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def test_ctrl_c_during_a_long_rebuild_stops_without_waiting_for_it(tmp_path):
