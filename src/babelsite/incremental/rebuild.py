@@ -95,10 +95,7 @@ class LiveSite:
                                          shown=pending.shown)
                 update = (pending.remaining(), set(), self.state) if pending is not None else self.full()
         except SiteError as exc:
-            with self.lock:
-                self.pending = None
-            self.state = None
-            return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
+            return self.failed(exc, started)
         outputs, gone, state = update
         with self.lock:
             previous, replaced = self.outputs, self.pending
@@ -107,7 +104,7 @@ class LiveSite:
             else:
                 self.outputs = outputs
             self.state, self.pending = state, None
-        shown = [*replaced.shown, replaced.rendered] if replaced is not None else []
+        shown = replaced.tab_pages() if replaced is not None else []
         return self.reported(previous, outputs, changed_inputs, started, incremental=incremental, shown=shown)
 
     def finish(self, stop: Callable[[], bool] | None = None) -> RebuildResult | None:
@@ -119,16 +116,20 @@ class LiveSite:
         try:
             outputs = pending.remaining(stop)
         except SiteError as exc:
-            with self.lock:
-                self.pending = None
-            self.state = None
-            return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - pending.started)
+            return self.failed(exc, pending.started)
         if outputs is None:
             return None
         with self.lock:
             previous, self.outputs, self.pending = self.outputs, outputs, None
         unnamed = {path: data for path, data in outputs.items() if path not in pending.announced}
         return self.reported(previous, unnamed, (), pending.started, shown=pending.shown)
+
+    def failed(self, exc: SiteError, started: float) -> RebuildResult:
+        """Forget the last build's state and any unfinished template edit, and return the failure with its problems."""
+        with self.lock:
+            self.pending = None
+        self.state = None
+        return RebuildResult(False, diagnostics=exc.diagnostics, seconds=time.perf_counter() - started)
 
     def reported(self, previous: Mapping[str, bytes], outputs: Mapping[str, bytes], changed_inputs: tuple[Path, ...],
                  started: float, incremental: bool = False, partial: bool = False,
@@ -186,7 +187,7 @@ class LiveSite:
                                      self.state.status, commits=commits)
         static = [OutputFile(path, self.outputs[path]) for path in previous.assets.values()]
         # the pages of an earlier template edit that this one replaces before it was all rendered may be open
-        shown = [*self.pending.shown, self.pending.rendered] if self.pending is not None else []
+        shown = self.pending.tab_pages() if self.pending is not None else []
         return PendingPages(self.renderer, static, host_files(site), self.outputs, shown)
 
     def only_templates(self, changed_inputs: Iterable[Path]) -> bool:

@@ -38,6 +38,10 @@ class PendingPages:
         self.shown = shown  # the pages of earlier template edits this one replaced before they were all rendered
         self.lock = threading.Lock()
 
+    def tab_pages(self) -> list[Mapping[str, bytes]]:
+        """Return the pages a tab may show when another template edit replaces this one: those it replaced, then its own."""
+        return [*self.shown, self.rendered]
+
     def render_first(self, paths: Collection[str]) -> dict[str, bytes]:
         """Render these output paths now and return those that are pages; raise SiteError when a template fails."""
         with self.lock:
