@@ -9,7 +9,7 @@ import pytest
 
 from babelsite.config import load_config
 from babelsite.errors import Collector
-from babelsite.content.load import load_corpus
+from babelsite.content.load import load_corpus, read_body
 from babelsite.content.sources import discover
 
 from conftest import run
@@ -50,7 +50,7 @@ def test_articles_carry_their_front_matter(site):
     assert alpha["en"].category == "Basics"
     assert alpha["fr"].category is None
     assert alpha["en"].title_line == 2
-    body_lines = alpha["en"].body.splitlines()
+    body_lines = read_body(alpha["en"]).splitlines()
     assert body_lines == ["", "English alpha, in nested folders."]
     assert alpha["en"].body_offset + body_lines.index("English alpha, in nested folders.") + 1 == 8
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import tracemalloc
 
+from babelsite import markdown
 from babelsite.build import BuildOptions, prepare
+from babelsite.config import read_config
+from babelsite.content.load import load_corpus
+from babelsite.content.sources import discover
+from babelsite.errors import Collector
+from babelsite.links.resolve import resolve
 from babelsite.links.translations import translation_status
 from babelsite.markdown import Fragment, SpilledFragments
 from babelsite.render.pages import start_rendering
@@ -37,3 +43,20 @@ def test_bodies_kept_for_rendering_share_the_strings_pages_repeat():
     assert english.citation_ids[1][0] is french.citation_ids[1][0]
     assert english.links[0][0] is french.links[0][0]
     assert english.html == "<p>x</p>" and english.links == (("guide/vae", "", 4),)
+
+
+
+def test_the_markdown_stage_reads_bodies_again_and_reports_a_file_changed_since_it_was_loaded(site):
+    """Articles keep a digest of their body, not the text: a body edited after loading is an error, not converted."""
+    site_dir = site("multi")
+    config, _ = read_config(site_dir)
+    problems = Collector(site_dir)
+    linked = resolve(config, load_corpus(config, discover(config, problems), problems), problems)
+    assert not problems.has_errors
+    alpha = site_dir / "content/en/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8-sig").replace("Text [1]", "Edited [1]"), encoding="utf-8")
+    fragments = markdown.convert(linked, {}, problems)
+    [changed] = [d for d in problems.items if d.code == "changed-file"]
+    assert (changed.path, changed.severity) == ("content/en/alpha.md", "error")
+    assert "Edited" not in fragments["alpha", "en"].html
+    assert "Gamma without" in fragments["gamma", "en"].html  # the others, unchanged, are read again as they were

@@ -59,7 +59,10 @@ class Article:
     sources: tuple[Source, ...]
     related: tuple[RelatedRef, ...]
     extra: Mapping[str, Any]
-    body: str
+    # The body is read again from the file when needed (content.load.read_body), not kept: at 100,000
+    # pages it was the largest thing a build held. Its digest tells that the file still holds it.
+    body_digest: bytes
+    content_hash: str  # what translations record in translated_from (content.load.content_hash)
     body_offset: int  # file lines before the body, to turn body lines into file lines
     title_line: int
     folder: str = ""  # the folder under the language root ('' at the top); its section, or with flat URLs in one

@@ -108,20 +108,27 @@ def parse_file(data: bytes) -> ParsedFile:
     text = decode(data)
     if not text.strip():
         raise FrontMatterError(1, "the file is empty", "add front matter with at least a title")
+    yaml_text, yaml_offset, body = split_text(text)
+    if yaml_text is None:
+        return ParsedFile({}, {}, body, 0)
+    body_offset = text[: len(text) - len(body)].count("\n")
+    metadata, lines = load_yaml(yaml_text, yaml_offset)
+    metadata, lines = lower_case_keys(metadata, lines)
+    return ParsedFile(metadata, lines, body, body_offset)
+
+
+def split_text(text: str) -> tuple[str | None, int, str]:
+    """Return a file's YAML front matter (None when it has none), the file lines before that YAML, and its body."""
     opening = SPLITTER.FM_BOUNDARY.match(text)
     if not opening:
-        return ParsedFile({}, {}, text, 0)
+        return None, 0, text
     try:
         yaml_text, body = SPLITTER.split(text)
     except ValueError:
         raise FrontMatterError(
             1, "front matter is not closed", "add a '---' line after the last front matter key"
         ) from None
-    yaml_offset = text[: opening.end()].count("\n")
-    body_offset = text[: len(text) - len(body)].count("\n")
-    metadata, lines = load_yaml(yaml_text, yaml_offset)
-    metadata, lines = lower_case_keys(metadata, lines)
-    return ParsedFile(metadata, lines, body, body_offset)
+    return yaml_text, text[: opening.end()].count("\n"), body
 
 
 def lower_case_keys(metadata: dict, lines: dict[tuple, int]) -> tuple[dict, dict[tuple, int]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
+import json
 import re
 from dataclasses import replace
 from types import MappingProxyType
@@ -11,7 +13,7 @@ from typing import Any, Mapping
 
 from ..config import SiteConfig
 from ..errors import ERROR, Collector, Diagnostic, did_you_mean
-from .frontmatter import FrontMatterError, ParsedFile, as_written, kind_of, parse_file
+from .frontmatter import FrontMatterError, ParsedFile, as_written, decode, kind_of, parse_file, split_text
 from ..locale import canonical_language_code, collation_key, remember_collation_keys
 from ..model import Article, Corpus, RelatedRef, Source, SourceFile
 from ..parallel import map_in_processes
@@ -204,15 +206,17 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
 
     if any(problem.severity == ERROR for problem in problems.items[before:]):
         return None
+    title, description = str(title).strip(), str(meta.get("description") or "")
+    category = str(category).strip() if category is not None else None
     return Article(
         path=source.path,
         display_path=source.display_path,
         lang=lang,
         key=key.strip("/"),
         slug=slug,
-        title=str(title).strip(),
-        category=str(category).strip() if category is not None else None,
-        description=str(meta.get("description") or ""),
+        title=title,
+        category=category,
+        description=description,
         date=text_of(meta.get("date")),
         updated=text_of(meta.get("updated")),
         draft=draft,
@@ -221,12 +225,60 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
         sources=sources,
         related=related,
         extra=MappingProxyType({**extra, **{k: v for k, v in meta.items() if k not in KNOWN_KEYS and k != "extra"}}),
-        body=body,
+        body_digest=body_digest(body),
+        content_hash=content_hash(title, category, description, sources, related, body),
         body_offset=parsed.body_offset,
         title_line=title_line or line("title"),
         folder=source.folder,
         is_index=source.is_index,
     )
+
+
+def body_digest(body: str) -> bytes:
+    """Return the digest by which a body read again is known to be the one loaded."""
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest()
+
+
+def content_hash(title: str, category: str | None, description: str, sources: tuple[Source, ...],
+                 related: tuple[RelatedRef, ...], body: str) -> str:
+    """Return a short hash of what a translation translates: the text and its front matter, not YAML style."""
+    canonical = {
+        "title": title,
+        "category": category,
+        "description": description,
+        "sources": [{"text": source.text, "url": source.url} for source in sources],
+        "related": [ref.target for ref in related],
+        "body": body.strip("\n"),
+    }
+    data = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
+class ChangedFile(Exception):
+    """An article's file no longer holds the body it was loaded with, or cannot be read any more."""
+
+
+def read_body(article: Article) -> str:
+    """Return an article's Markdown body, read again from its file; ChangedFile when the file changed since it was loaded."""
+    try:
+        body = split_text(decode(article.path.read_bytes()))[2]
+    except (OSError, FrontMatterError):
+        raise ChangedFile(article.path) from None
+    if article.title_line > article.body_offset:  # the title is the body's first heading, left out of it
+        body = title_from_heading(body, article.body_offset)[1]
+    if body_digest(body) != article.body_digest:
+        raise ChangedFile(article.path)
+    return body
+
+
+def read_body_or_report(article: Article, problems: Collector) -> str | None:
+    """Return an article's body read again from its file; None, with an error, when the file changed since it was loaded."""
+    try:
+        return read_body(article)
+    except ChangedFile:
+        problems.error(article.path, 0, "the file changed while babelsite was building", "build again",
+                       code="changed-file")
+        return None
 
 
 def check_unknown_keys(config: SiteConfig, meta: dict, warn) -> None:

@@ -32,7 +32,7 @@ CACHE_DIR = ".babelsite-cache"
 CACHE_FILE = "build.pickle"  # the stamps: read by every build
 STATE_FILE = "state.pickle"  # the last build's state: read only by a build that has edits to apply;
 # its per-slug parts are in a pack file beside it, `state-<id>.pack`, and read as needed
-FORMAT = 3  # bump when what is stored changes shape
+FORMAT = 4  # bump when what is stored changes shape
 MAGIC = b"babelsite-cache\n"
 MAC_SIZE = 32  # bytes of the keyed digest that follows MAGIC
 OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pygments", "babel", "pyyaml", "pyicu-wheels", "pagefind")

@@ -22,7 +22,7 @@ from ..content.load import validate
 from ..errors import Collector, Diagnostic, did_you_mean
 from ..model import Article, SourceFile
 from .resolve import LinkedSite
-from .translations import GIT_TIMEOUT, content_hash, git, recorded_hash
+from .translations import GIT_TIMEOUT, git, recorded_hash
 
 COMMIT_KEYS = ("translated_from_commit", "default_lang_commit")
 BY_HASH, BY_GIT = "translated_from", "git"  # how the version translated was found, besides a key of COMMIT_KEYS
@@ -168,7 +168,7 @@ class BaseFinder:
         """Return how it was found, the commit, the commits since and that version; None with a problem recorded."""
         named = next(((key, self.parsed.metadata[key]) for key in COMMIT_KEYS if self.parsed.metadata.get(key)), None)
         recorded = recorded_hash(self.translation)
-        if named is None and recorded is not None and recorded == content_hash(self.original):
+        if named is None and recorded is not None and recorded == self.original.content_hash:
             return BY_HASH, None, (), None  # up to date: nothing to look for
         top = git(self.original.path.parent, "rev-parse", "--show-toplevel")
         if top is None:
@@ -226,7 +226,7 @@ class BaseFinder:
             article = validate(self.config, self.source, parse_file(data), Collector(self.config.site_dir))
         except FrontMatterError:
             return None
-        return content_hash(article) if article is not None else None
+        return article.content_hash if article is not None else None
 
     def readable(self, data: bytes | None, commit: Commit) -> Version | None:
         """Parse a past version of the original; None with a problem recorded when it cannot be read."""

@@ -1,17 +1,15 @@
 """Translation status: which language has which article, and which translations lag behind their original.
 
 A translation records the original it was made from as `translated_from: <hash>` in its
-front matter; when the original's `content_hash` differs now, the translation is outdated.
-A translation without it is compared with its original by last commit date when the site
-is in a git repository, and is otherwise translated with unknown freshness, which is never
-counted as up to date. A version with `draft: true` is in progress: not yet available.
+front matter; when the original's content hash (content.load.content_hash) differs now, the
+translation is outdated. A translation without it is compared with its original by last
+commit date when the site is in a git repository, and is otherwise translated with unknown
+freshness, which is never counted as up to date. A version with `draft: true` is in progress: not yet available.
 Rows are grouped by section, the one the page's original is in.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -112,20 +110,6 @@ class TranslationStatus:
                      for key, rows in sorted(grouped.items()))
 
 
-def content_hash(article: Article) -> str:
-    """Return a short hash of what a translation translates: the text and its front matter, not YAML style."""
-    canonical = {
-        "title": article.title,
-        "category": article.category,
-        "description": article.description,
-        "sources": [{"text": source.text, "url": source.url} for source in article.sources],
-        "related": [ref.target for ref in article.related],
-        "body": article.body.strip("\n"),
-    }
-    data = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
-
-
 def recorded_hash(article: Article) -> str | None:
     """Return the `translated_from` hash of a translation, or None when it has none."""
     value = article.extra.get("translated_from")
@@ -168,7 +152,7 @@ def make_rows(site: LinkedSite, slugs: Iterable[str],
     rows = {}
     for slug in slugs:
         group, original = site.corpus.groups[slug], site.original(slug)
-        original_hash = content_hash(original)
+        original_hash = original.content_hash
         cells = {}
         for code in site.config.language_codes:
             cell = make_cell(group.get(code), original, original_hash, times)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import unquote
 from typing import Iterable, Iterator, Mapping
 
+from ..content.load import read_body_or_report
 from ..errors import Collector, Diagnostic, plural
 from ..locale import ui_strings
 from ..links.resolve import ArticlePage, LinkedSite, key_of_md_link
@@ -98,6 +99,9 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
                  problems: Collector) -> Fragment:
     """Render one page's body and report bad citations and links at their file lines."""
     article = page.article
+    body = read_body_or_report(article, problems)
+    if body is None:
+        return Fragment(html="", toc=(), citation_ids={}, citations=(), links=())
     md = create_parser(site.config.markdown_html)
 
     def file_line(body_line: int) -> int:
@@ -158,7 +162,7 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
         "resolve_link": resolve_link,
         "resolve_static": resolve_static,
     }
-    html = md.render(article.body, env)
+    html = md.render(body, env)
     cited = set()
     for number, body_line in env.get("citations", []):
         cited.add(number)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from ..content.frontmatter import as_written
-from ..content.load import misspelling_of
+from ..content.load import misspelling_of, read_body_or_report
 from ..errors import Collector, plural
 from ..links.resolve import ArticlePage, LinkedSite, folders_of
-from ..links.translations import content_hash, recorded_hash
+from ..links.translations import recorded_hash
 from ..model import Article
 from ..markdown import Fragment
 from ..markdown.foreign import foreign_syntax
@@ -85,10 +85,10 @@ def check_translations(site: LinkedSite, fragments: Mapping[tuple[str, str], Fra
             theirs = [number for number, _ in original_fragment.citations]
             if mine != theirs:
                 index = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
-                line = fragment.citations[index][1] if index < len(mine) else first_body_line(article)
+                line = fragment.citations[index][1] if index < len(mine) else first_body_line(article, problems)
                 differs(line, "sequence of citations", mine, theirs)
             if len(fragment.toc) != len(original_fragment.toc):
-                differs(first_body_line(article), "number of headings", len(fragment.toc), len(original_fragment.toc))
+                differs(first_body_line(article, problems), "number of headings", len(fragment.toc), len(original_fragment.toc))
     check_translated_anchors(site, fragments, problems)
 
 
@@ -98,7 +98,7 @@ def which_to_fix(original: Article, translation: Article, key: str) -> str:
         if key and (misspelled := misspelling_of(key, article.extra)):
             return f"{which} has '{misspelled}:', which babelsite does not read, instead of '{key}:': fix {which}"
     recorded = recorded_hash(translation)
-    if recorded is not None and recorded == content_hash(original):
+    if recorded is not None and recorded == original.content_hash:
         return "the original has not changed since this translation was made from it: fix the translation"
     if recorded is not None:
         return "the original changed since this translation was made from it: bring the translation in line with it"
@@ -116,7 +116,7 @@ def check_translated_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str
             missing = [anchor for anchor in anchors if anchor in headings and anchor not in ids]
             if article is original or not missing:
                 continue
-            lines = heading_lines(article.body, site.config.markdown_html)
+            lines = heading_lines(body_of(article, problems), site.config.markdown_html)
             for anchor in missing:
                 report_untranslated_anchor(site, fragments, problems, article, anchor, headings[anchor],
                                            anchors[anchor], lines)
@@ -131,7 +131,7 @@ def report_untranslated_anchor(site: LinkedSite, fragments, problems: Collector,
     where, *others = links
     also = f" (and {plural(len(others), 'other link')})" if others else ""
     mine = f", '{toc[index][2]}'" if index < len(toc) else ""
-    line = article.body_offset + lines[index] + 1 if index < len(lines) else first_body_line(article)
+    line = article.body_offset + lines[index] + 1 if index < len(lines) else first_body_line(article, problems)
     problems.warning(article.path, line,
                      f"no heading has the id '{anchor}', which {where} links to{also}: "
                      f"the heading '{text}' of the {original.lang} original {original.display_path}",
@@ -150,10 +150,16 @@ def linked_anchors(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragmen
     return linked
 
 
-def first_body_line(article) -> int:
+def first_body_line(article: Article, problems: Collector) -> int:
     """Return the file line where the body's text begins."""
-    blank = len(article.body) - len(article.body.lstrip("\n"))
+    body = body_of(article, problems)
+    blank = len(body) - len(body.lstrip("\n"))
     return article.body_offset + blank + 1
+
+
+def body_of(article: Article, problems: Collector) -> str:
+    """Return an article's body read again from its file; empty, with an error, when the file changed meanwhile."""
+    return read_body_or_report(article, problems) or ""
 
 
 def check_orphans(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector) -> None:
@@ -173,7 +179,7 @@ def check_orphans(site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment
 def check_foreign_syntax(site: LinkedSite, problems: Collector) -> None:
     """Warn at each body line holding another generator's syntax (Hugo, Liquid, MkDocs, MDX, kramdown)."""
     for article in site.corpus.articles():
-        for line, message, hint in foreign_syntax(article.body, site.config.markdown_html):
+        for line, message, hint in foreign_syntax(body_of(article, problems), site.config.markdown_html):
             problems.warning(article.path, article.body_offset + line + 1, message, hint, code="foreign-syntax")
 
 

@@ -8,7 +8,6 @@ from ..config import load_config
 from ..errors import Collector, SiteError
 from ..content.load import load_corpus
 from ..content.sources import discover
-from ..links.translations import content_hash
 
 IGNORED_ENTRIES = {".git"}  # what a new site's folder may already hold: `git init` first is fine
 ARTICLE = Path("getting-started/welcome.md")  # under content/<lang>/
@@ -132,4 +131,4 @@ def english_hash(site_dir: Path) -> str:
     problems = Collector(config.site_dir)
     corpus = load_corpus(config, discover(config, problems), problems)
     problems.raise_if_errors()
-    return content_hash(corpus.groups[ARTICLE.with_suffix("").as_posix()]["en"])
+    return corpus.groups[ARTICLE.with_suffix("").as_posix()]["en"].content_hash

@@ -15,11 +15,11 @@ import yaml
 from ..config import SiteConfig, load_config
 from ..errors import ERROR, Collector, did_you_mean
 from ..links.resolve import resolve
-from ..content.load import INVALID_SLUG, load_corpus
+from ..content.load import INVALID_SLUG, load_corpus, read_body_or_report
 from ..model import Article
 from ..content.sources import discover
 from ..content.unfinished import TRANSLATE_BODY, TRANSLATE_TITLE, WRITE_BODY, WRITE_TITLE
-from ..links.translations import content_hash, recorded_hash
+from ..links.translations import recorded_hash
 
 # Strings every YAML reader takes as the same text when unquoted: words starting with a letter.
 PLAIN = re.compile(r"[^\W\d_][\w.-]*(?: [\w.-]+)*")
@@ -95,7 +95,9 @@ def new_article(site_dir: Path, config_path: Path | None, slug: str, lang: str |
     else:
         source = group[source_lang]
         target = translation_path(config, source, lang)
-        text = translation_text(source, content_hash(source) if source is site.original(slug) else recorded_hash(source))
+        body = read_body_or_report(source, problems)
+        problems.raise_if_errors()
+        text = translation_text(source, body, source.content_hash if source is site.original(slug) else recorded_hash(source))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8", newline="\n") as file:
@@ -117,7 +119,7 @@ def translation_path(config: SiteConfig, source: Article, lang: str) -> Path:
     return source.path.parent / f"{stem}.{lang}.md"
 
 
-def translation_text(source: Article, translated_from: str | None) -> str:
+def translation_text(source: Article, body: str, translated_from: str | None) -> str:
     """Return a translation to do: the same category, sources and related, the text marked for translating."""
     meta: dict[str, Any] = {"title": TRANSLATE_TITLE.format(source.title)}
     if source.category is not None:
@@ -131,7 +133,7 @@ def translation_text(source: Article, translated_from: str | None) -> str:
     if translated_from is not None:
         meta["translated_from"] = translated_from
     meta["draft"] = True
-    return front_matter(meta) + "\n" + TRANSLATE_BODY + "\n\n" + source.body.strip("\n") + "\n"
+    return front_matter(meta) + "\n" + TRANSLATE_BODY + "\n\n" + body.strip("\n") + "\n"
 
 
 def front_matter(meta: dict[str, Any]) -> str:
