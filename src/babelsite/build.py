@@ -87,7 +87,7 @@ class ColdBuild:
 def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool = False) -> Prepared:
     """Run the pipeline up to rendering, collecting every problem; SiteError only for a site.toml no build can start from.
 
-    With `spill`, the bodies' HTML waits on disk rather than in memory (markdown.SpilledFragments).
+    With `spill`, the bodies wait on disk rather than in memory (markdown.SpilledFragments).
     """
     timings: dict[str, float] = {}
     t = time.perf_counter()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 import posixpath
-import sys
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import unquote
 from typing import Iterable, Iterator, Mapping
 
@@ -34,27 +34,28 @@ PageKey = tuple[str, str]  # (slug, page language)
 
 
 class SpilledFragments(Mapping[PageKey, Fragment]):
-    """Page bodies whose HTML waits in a temporary file, read back when a page is rendered.
+    """Page bodies that wait in a temporary file, each read back when it is asked for.
 
-    A build holds every body from the Markdown stage until the pages are written: with the HTML
-    on disk, its memory does not grow with the size of the rendered site. Forked workers read
-    the same file.
+    A build holds every body from the Markdown stage until the pages are written: on disk, their
+    HTML, tables of contents, citations and links take no memory as the site grows. Forked
+    workers read the same file. It is this build's own (an unnamed temporary file): unpickling
+    from it runs nothing anyone else wrote.
     """
 
     def __init__(self, fragments: Iterable[tuple[PageKey, Fragment]]):
         self._file = tempfile.TemporaryFile()
-        self._fragments: dict[PageKey, tuple[Fragment, int, int]] = {}
+        self._fragments: dict[PageKey, tuple[int, int]] = {}  # where each body's pickle is in the file
         offset = 0
         for key, fragment in fragments:
-            data = fragment.html.encode("utf-8")
+            data = pickle.dumps(fragment, protocol=pickle.HIGHEST_PROTOCOL)
             self._file.write(data)
-            self._fragments[key] = (without_html(fragment), offset, len(data))
+            self._fragments[key] = (offset, len(data))
             offset += len(data)
         self._file.flush()  # before any worker is forked: a buffer left to flush would be flushed by each
 
     def __getitem__(self, key: PageKey) -> Fragment:
-        fragment, offset, length = self._fragments[key]
-        return replace(fragment, html=os.pread(self._file.fileno(), length, offset).decode("utf-8"))
+        offset, length = self._fragments[key]
+        return pickle.loads(os.pread(self._file.fileno(), length, offset))
 
     def __iter__(self) -> Iterator[PageKey]:
         return iter(self._fragments)
@@ -63,23 +64,12 @@ class SpilledFragments(Mapping[PageKey, Fragment]):
         return len(self._fragments)
 
 
-def without_html(fragment: Fragment) -> Fragment:
-    """Return a fragment without its HTML, the strings every page repeats (slugs, citation ids) shared between pages.
-
-    A worker's fragments come back unpickled, each with its own copies: at 100,000 pages they
-    took about 150 MB.
-    """
-    return replace(fragment, html="",
-                   links=tuple((sys.intern(slug), sys.intern(anchor), line) for slug, anchor, line in fragment.links),
-                   citation_ids={number: tuple(map(sys.intern, ids)) for number, ids in fragment.citation_ids.items()})
-
-
 def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
             jobs: int = 1, spill: bool = False) -> Mapping[PageKey, Fragment]:
     """Render the body of every page, keyed by (slug, page language), in `jobs` processes.
 
     `assets` maps each static file's name to the site path it is published at. With `spill`,
-    the bodies' HTML is kept in a temporary file rather than in memory (SpilledFragments).
+    the bodies are kept in a temporary file rather than in memory (SpilledFragments).
     """
     ui = ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language)
 
