@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import pickle
 from pathlib import Path
 
 import pytest
 
 from babelsite.config import load_config
 from babelsite.errors import Collector
-from babelsite.content.load import load_corpus, read_body
+from babelsite.content.load import load_corpus, read_body, with_shared_values
 from babelsite.content.sources import discover
 
 from conftest import run
@@ -53,6 +54,24 @@ def test_articles_carry_their_front_matter(site):
     body_lines = read_body(alpha["en"]).splitlines()
     assert body_lines == ["", "English alpha, in nested folders."]
     assert alpha["en"].body_offset + body_lines.index("English alpha, in nested folders.") + 1 == 8
+
+
+def test_articles_from_the_load_workers_share_what_many_repeat(site):
+    """An article unpickled from a worker takes its file's Path and names from discovery, and one string per language."""
+    site_dir = site("load_layouts")
+    config = load_config(site_dir)
+    problems = Collector(site_dir)
+    files = {source.path: source for source in discover(config, problems)}
+    articles = load_corpus(config, tuple(files.values()), problems).articles()
+    copies = [with_shared_values(pickle.loads(pickle.dumps(article)), files[article.path]) for article in articles]
+    assert copies == list(articles)
+    for copy in copies:
+        source = files[copy.path]
+        assert copy.path is source.path and copy.display_path is source.display_path
+        assert copy.key is source.key or copy.key != source.key
+    english = [copy for copy in copies if copy.lang == "en"]
+    assert len(english) > 1 and all(copy.lang is english[0].lang for copy in english)
+    assert len({id(copy.extra) for copy in copies if not copy.extra}) == 1
 
 
 def test_extra_front_matter_keys_pass_through(site):
