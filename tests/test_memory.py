@@ -10,6 +10,7 @@ from babelsite.config import read_config
 from babelsite.content.load import load_corpus
 from babelsite.content.sources import discover
 from babelsite.errors import Collector
+from babelsite.incremental.rebuild import LiveSite
 from babelsite.links.resolve import resolve
 from babelsite.links.translations import translation_status
 from babelsite.markdown import Fragment, SpilledFragments
@@ -67,3 +68,24 @@ def test_the_markdown_stage_reads_bodies_again_and_reports_a_file_changed_since_
     assert (changed.path, changed.severity) == ("content/en/alpha.md", "error")
     assert "Edited" not in fragments["alpha", "en"].html
     assert "Gamma without" in fragments["gamma", "en"].html  # the others, unchanged, are read again as they were
+
+
+def test_an_edit_that_moves_a_page_converts_the_bodies_linking_to_it_from_their_files(site):
+    """The bodies linking to a translation that goes are read again; one changed unannounced makes the rebuild a full one."""
+    site_dir = site("docs_hugo")
+    live = LiveSite(BuildOptions(site_dir=site_dir))
+    assert live.rebuild().ok
+    gone = site_dir / "content/fr/docs/concepts/overview.md"
+    gone.unlink()
+    result = live.rebuild([gone])
+    assert result.ok and result.incremental and "/fr/docs/getting-started/installer/" in result.changed
+    fresh = LiveSite(BuildOptions(site_dir=site_dir))
+    assert fresh.rebuild().ok and live.outputs == fresh.outputs
+
+    linking = site_dir / "content/en/docs/getting-started/install.md"  # links to the overview too
+    linking.write_text(linking.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    gone = site_dir / "content/de/docs/concepts/overview.md"
+    gone.unlink()
+    result = live.rebuild([gone])
+    assert result.ok and not result.incremental
+    assert "A new sentence." in live.outputs["en/docs/getting-started/install/index.html"].decode()
