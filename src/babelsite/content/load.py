@@ -92,8 +92,7 @@ def with_shared_values(article: Article, source: SourceFile) -> Article:
     """Return an article unpickled from a worker with what it repeats shared, not its own copies.
 
     Its file's Path and names are those discovery found; its language, category, dates and
-    folder, which many articles have, are one string each. At 100,000 pages the copies took
-    about 50 MB.
+    folder, which many articles have, are one string each (the copies took 3.5 MB at 10,000 pages).
     """
     return replace(article, path=source.path, display_path=source.display_path,
                    key=source.key if article.key == source.key else article.key,
