@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import SHAPES, generate  # noqa: E402
 
 from babelsite.config import read_config  # noqa: E402
-from babelsite.content.load import load_corpus  # noqa: E402
+from babelsite.content.load import load_corpus, read_body  # noqa: E402
 from babelsite.content.sources import discover  # noqa: E402
 from babelsite.errors import Collector  # noqa: E402
 from babelsite.links.resolve import resolve  # noqa: E402
@@ -66,7 +66,7 @@ def main() -> None:
 
     def convert_plain() -> None:
         for page in pages:
-            plain.render(page.article.body)
+            plain.render(read_body(page.article))  # from the file, as babelsite's stage reads it
 
     def convert_babelsite() -> None:
         for page in pages:
