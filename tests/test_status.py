@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 import babelsite.build
+import babelsite.incremental.cache
 from babelsite.content.frontmatter import parse_file
 from babelsite.quality.new import front_matter
 from conftest import XHTML, crawl, find_all, parse_html, run, tree
@@ -383,12 +384,18 @@ def test_edits_built_from_the_cache_count_the_coverage_as_a_cold_build(site, tmp
         (site_dir / "content/en/basics/fresh.md", "\n\n", "\n\nA new first paragraph.\n\n"),
     ]
     counts = [coverage_counts(out / "_status/index.html")]
+    loaded, real_load = [], babelsite.incremental.cache.Pack.load
+    monkeypatch.setattr(babelsite.incremental.cache.Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
     for step, (path, old, new) in enumerate(edits):
         text = path.read_text()
         assert old in text
         path.write_text(text.replace(old, new, 1))
         assert run("build", site_dir, "--out", out) == 0
         assert prepared == [1] * step  # from the cache: only the cold builds beside it ran the whole pipeline
+        # the status page shows every row, read alone: not every article's part with its bodies
+        assert {name for name in loaded if not name.startswith("\0")} <= {"stale", "fresh"}
+        assert {name for name in loaded if name.startswith("\0row\0")} == {f"\0row\0{slug}" for slug in EXPECTED_STATES}
+        loaded.clear()
         cold_site = shutil.copytree(site_dir, tmp_path / f"cold-site{step}")  # a cold build keeps its own cache
         assert run("build", cold_site, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
         assert tree(out) == tree(tmp_path / f"cold{step}")
