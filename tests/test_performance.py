@@ -273,10 +273,11 @@ def test_an_edit_reads_and_writes_only_the_parts_of_the_state_it_reaches(generat
     slugs = [name for name in index_before if not name.startswith("\0")]  # the others are the outline's values
     # its related lists show their titles
     assert len(slugs) == 120 and {name for name in loaded if name in slugs} == {"term_00003"} | related
+    assert {name for name in loaded if name.startswith("\0row\0")} == {"\0row\0term_00003"}  # its status row alone
     pack_after, index_after = stored_index(site_dir)
     assert pack_after == pack_before  # appended to, not written again
     rewritten = {name for name in index_after if index_after[name] != index_before[name]}
-    assert rewritten == {"term_00003", "\0status"}  # the outline's other values a body edit leaves are kept
+    assert rewritten == {"term_00003", "\0row\0term_00003"}  # its status row; the outline's values a body edit leaves are kept
     assert (site_dir / ".babelsite-cache" / pack_after).stat().st_size == \
         max(offset + length for offset, length, _ in index_after.values())
 

@@ -14,6 +14,8 @@ import html5lib
 import pytest
 import yaml
 
+import babelsite.build
+import babelsite.incremental.cache
 from babelsite.content.frontmatter import parse_file
 from babelsite.quality.new import front_matter
 from conftest import XHTML, crawl, find_all, parse_html, run, tree
@@ -361,6 +363,45 @@ def test_a_commit_that_dates_a_translation_reaches_the_cached_build(site, tmp_pa
     assert len(notices(out / "it/dated/index.html")) == 1
     assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
     assert tree(out) == tree(tmp_path / "cold")
+
+
+def coverage_counts(page: Path) -> dict[str, list[str]]:
+    """Return each language's row of the dashboard's coverage table: its cells' text."""
+    table = next(t for t in find_all(parse_html(page), "table") if t.get("class") == "coverage")
+    return {row.get("data-lang"): ["".join(cell.itertext()).strip() for cell in find_all(row, "td")]
+            for row in find_all(table, "tr") if row.get("data-lang")}
+
+
+def test_edits_built_from_the_cache_count_the_coverage_as_a_cold_build(site, tmp_path, monkeypatch):
+    site_dir = site("status")
+    (site_dir / "site.toml").write_text("status_page = true\n" + (site_dir / "site.toml").read_text())
+    out = tmp_path / "public"
+    assert run("build", site_dir, "--out", out) == 0
+    prepared, real_prepare = [], babelsite.build.prepare
+    monkeypatch.setattr(babelsite.build, "prepare", lambda *args, **kwargs: prepared.append(1) or real_prepare(*args, **kwargs))
+    edits = [  # the Italian stale.md brought up to date, then fresh.md's original changed under its translation
+        (site_dir / "content/it/stale.md", "translated_from: 0123456789ab", f"translated_from: {STALE_HASH}"),
+        (site_dir / "content/en/basics/fresh.md", "\n\n", "\n\nA new first paragraph.\n\n"),
+    ]
+    counts = [coverage_counts(out / "_status/index.html")]
+    loaded, real_load = [], babelsite.incremental.cache.Pack.load
+    monkeypatch.setattr(babelsite.incremental.cache.Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
+    for step, (path, old, new) in enumerate(edits):
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+        assert run("build", site_dir, "--out", out) == 0
+        assert prepared == [1] * step  # from the cache: only the cold builds beside it ran the whole pipeline
+        # the status page shows every row, read alone: not every article's part with its bodies
+        assert {name for name in loaded if not name.startswith("\0")} <= {"stale", "fresh"}
+        assert {name for name in loaded if name.startswith("\0row\0")} == {f"\0row\0{slug}" for slug in EXPECTED_STATES}
+        loaded.clear()
+        cold_site = shutil.copytree(site_dir, tmp_path / f"cold-site{step}")  # a cold build keeps its own cache
+        assert run("build", cold_site, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
+        assert tree(out) == tree(tmp_path / f"cold{step}")
+        counts.append(coverage_counts(out / "_status/index.html"))
+    assert [c["it"][4] for c in counts] == ["1", "0", "1"]  # Italian outdated translations
+    assert [c["it"][3] for c in counts] == ["1", "2", "1"]  # and up-to-date ones (dated.it.md: unknown, no git)
 
 
 def test_check_warns_at_an_outdated_translation_by_hash_so_strict_fails(site, capsys):

@@ -127,8 +127,13 @@ class LazyMapping(Mapping[Key, Value]):
     def with_changes(self, values: Mapping[Key, Value], removed: Iterable[Key] = ()) -> LazyMapping[Key, Value]:
         """Return a mapping with these values set (new keys go last) and these keys removed."""
         removed = set(removed)
-        keys = [key for key in self._keys if key not in removed] + [key for key in values if key not in self._keys]
-        new = LazyMapping(keys, self._load, {k: v for k, v in {**self.changes, **values}.items() if k not in removed})
+        changes = {k: v for k, v in {**self.changes, **values}.items() if k not in removed}
+        if removed or any(key not in self._keys for key in values):
+            keys = [key for key in self._keys if key not in removed] + [key for key in values if key not in self._keys]
+            new = LazyMapping(keys, self._load, changes)
+        else:  # the same keys: their index is shared, not copied (it has a key per page of the site)
+            new = LazyMapping((), self._load, changes)
+            new._keys = self._keys
         new._loaded = self._loaded  # shared: a loaded value is the same for every version
         return new
 

@@ -3,12 +3,14 @@
 The preview keeps it in memory. `babelsite build` keeps it in the build cache, split so that
 a build applying one edit reads and writes only what the edit reaches: the site's outline and
 indexes in one file read whole, and each slug's articles, pages and bodies as one part of a
-pack, read when first used (model.LazyMapping) and written again only when changed.
+pack, its translation status row as another, read when first used (model.LazyMapping) and
+written again only when changed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .cache import CachedBuild, Pack, no_garbage_collection, write_cache
@@ -98,7 +100,7 @@ class StoredState:
     article_paths: Mapping[PageKey, str]
     files: Mapping[str, PageKey]
     sections: Mapping[PageKey, str]  # (folder, lang) -> site path of the page made for a folder without an index page
-    status: TranslationStatus
+    status: TranslationStatus  # its coverage; each of its rows is a part of the pack
     diagnostics: tuple[Diagnostic, ...]
     unpublished: frozenset[str]
     relating: References
@@ -117,7 +119,8 @@ class StoredState:
         for name in PER_LANGUAGE_FIELDS:
             parts.update((f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}", value) for lang, value in getattr(self, name).items())
         emptied = {name: dict.fromkeys(getattr(self, name)) for name in PER_LANGUAGE_FIELDS}
-        return replace(self, **dict.fromkeys(PACKED_FIELDS), **emptied), parts
+        status = replace(self.status, rows=MappingProxyType({}))  # each row is a part (store_state)
+        return replace(self, **dict.fromkeys(PACKED_FIELDS), **emptied, status=status), parts
 
     def unpacked(self, pack: Pack) -> StoredState:
         """Return this outline with its large values read from the pack; DamagedCache when one cannot be."""
@@ -137,8 +140,9 @@ class StoredState:
         site = LinkedSite(self.config, Corpus(groups), self.urls, pages, self.article_paths, self.files,
                           keys_by_stem(self.slugs), self.sections)
         fragments = LazyMapping(site.page_keys(), lambda key: parts[key[0]][2][key[1]])
-        return BuildState(site, fragments, self.status, self.diagnostics, self.unpublished, self.relating,
-                          self.linking)
+        # a part of its own: the status page shows every row, which must not read every article and body
+        status = replace(self.status, rows=LazyMapping(self.slugs, lambda slug: pack.load(ROW_PART + slug)))
+        return BuildState(site, fragments, status, self.diagnostics, self.unpublished, self.relating, self.linking)
 
 
 def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, renderer: PageRenderer,
@@ -149,11 +153,12 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
     left alone, and the outline's values it did not replace, keep their stored parts.
     """
     site = state.site
-    groups, pages, fragments = site.corpus.groups, site.pages_by_key, state.fragments
-    if previous is not None and all(isinstance(m, LazyMapping) for m in (groups, pages, fragments)):
-        changed = groups.changes.keys() | pages.changes.keys() | {slug for slug, _ in fragments.changes}
+    groups, pages, fragments, rows = site.corpus.groups, site.pages_by_key, state.fragments, state.status.rows
+    if previous is not None and all(isinstance(m, LazyMapping) for m in (groups, pages, fragments, rows)):
+        changed = groups.changes.keys() | pages.changes.keys() | {slug for slug, _ in fragments.changes} | \
+            {ROW_PART + slug for slug in rows.changes}
     else:
-        changed = set(groups)
+        changed = {*groups, *(ROW_PART + slug for slug in groups)}
 
     stored = StoredState(site.config, site.urls, tuple(groups), site.article_paths, site.files, site.sections,
                          state.status,
@@ -166,12 +171,15 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
     def part(name: str) -> Any:
         if name in outline_parts:
             return outline_parts[name]
+        if name.startswith(ROW_PART):
+            return rows[name[len(ROW_PART):]]
         return groups[name], pages[name], {page.lang: fragments[name, page.lang] for page in pages[name]}
 
-    write_cache(config, cached, outline, changed, part, (*groups, *outline_parts),
+    write_cache(config, cached, outline, changed, part, (*groups, *(ROW_PART + slug for slug in groups), *outline_parts),
                 previous[1] if previous is not None else None)
 
 
 OUTLINE_PART = "\0"  # begins the names of the outline's parts in the pack: no slug holds it, as no file name does
-PACKED_FIELDS = ("article_paths", "files", "status", "unpublished", "relating", "linking")
+PACKED_FIELDS = ("article_paths", "files", "unpublished", "relating", "linking")
 PER_LANGUAGE_FIELDS = ("listings", "trees")  # a part for each language
+ROW_PART = f"{OUTLINE_PART}row{OUTLINE_PART}"  # begins the name of a slug's translation status row

@@ -79,8 +79,8 @@ class LinkedSite:
     @functools.cached_property
     def index_keys(self) -> frozenset[str]:
         """Return the keys of the section pages (index.md, _index.md), told by file name without reading a page."""
-        return frozenset(key for path, (key, _) in self.files.items()
-                         if os.path.basename(path).partition(".")[0] in ("index", "_index"))
+        return frozenset(key for path, (key, _) in self.files.items()  # `in` first: a site has few of them
+                         if "index" in path and os.path.basename(path).partition(".")[0] in ("index", "_index"))
 
     def tree_path(self, key: str) -> str:
         """Return where a page sits in the tree: its key, or with flat URLs, the section of its original's folder.

@@ -11,13 +11,13 @@ Rows are grouped by section, the one the page's original is in.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from ..content.history import Commit, commit_history
-from ..model import Article
+from ..model import Article, with_changes
 from .resolve import LinkedSite
 from .tree import humanize
 
@@ -134,10 +134,21 @@ def article_history(site: LinkedSite) -> dict[Path, tuple[Commit, ...]]:
 
 
 def update_status(status: TranslationStatus, site: LinkedSite, slugs: Iterable[str]) -> TranslationStatus:
-    """Recompute the rows of some slugs after their articles changed; keep every other row."""
-    rows = dict(status.rows)
-    rows.update(make_rows(site, slugs))
-    return assemble(site, rows)
+    """Recompute the rows of some slugs after their articles changed; keep every other row.
+
+    The other rows are neither read nor counted again (the build cache reads each when asked):
+    each language's coverage loses the old rows' cells and gains the new ones'.
+    """
+    new_rows = make_rows(site, slugs)
+    if any(slug not in status.rows for slug in new_rows) or len(status.rows) != len(site.corpus.groups):
+        return assemble(site, {**status.rows, **new_rows})  # a slug came or went: every row in its place again
+    coverage = {}
+    for code, counted in status.coverage.items():
+        gone = count_states([status.rows[slug].cells[code] for slug in new_rows])
+        came = count_states([row.cells[code] for row in new_rows.values()])
+        coverage[code] = Coverage(*(total - before + after for total, before, after in
+                                    zip(astuple(counted), astuple(gone), astuple(came))))
+    return replace(status, rows=with_changes(status.rows, new_rows), coverage=MappingProxyType(coverage))
 
 
 def make_rows(site: LinkedSite, slugs: Iterable[str],

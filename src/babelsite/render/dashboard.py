@@ -11,29 +11,31 @@ properties, which the Nu HTML Checker knows). Commands, keys and paths stay left
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import quote
 
 import jinja2
 from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
-from ..links.diff import OriginalDiff
 from ..links.translations import UNKNOWN, Cell, TranslationStatus
 from ..locale import count_text, describe_language, parse_locale, written_date
+
+if TYPE_CHECKING:
+    from ..links.diff import OriginalDiff
+
 
 def heading(text: str) -> str:
     """Return a state word as a column heading: its first letter in capitals, where the script has them."""
     return text[:1].upper() + text[1:]
 
 
-ENVIRONMENT = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-ENVIRONMENT.filters["heading"] = heading
-DASHBOARD = ENVIRONMENT.from_string("""\
+DASHBOARD = """\
 {% macro state_cell(row, code, cell) %}
 <td class="state {{ cell.state }}{% if cell.freshness == 'unknown' %} unknown{% endif %}" data-lang="{{ code }}" data-state="{{ cell.state }}"{% if cell.freshness %} data-freshness="{{ cell.freshness }}"{% endif %}>
 {% if cell.state == 'missing' %}
@@ -166,7 +168,15 @@ details.diff ins { color: var(--ok); }
 </main>
 </body>
 </html>
-""")
+"""
+
+
+@functools.cache
+def dashboard_template() -> jinja2.Template:
+    """Return the dashboard's template, compiled when first asked for: a build that shows no dashboard never is."""
+    environment = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["heading"] = heading
+    return environment.from_string(DASHBOARD)
 
 
 STATE_KEYS = {state: "status_" + state.replace("-", "_") for state in (
@@ -200,7 +210,7 @@ def to_html(status: TranslationStatus, lang: str, strings: Mapping[str, str | Ma
         """Return the word a cell shows, `status_unknown` when a translation's freshness is unknown."""
         return strings["status_unknown" if cell.freshness == UNKNOWN else STATE_KEYS[cell.state]]
 
-    return DASHBOARD.render(
+    return dashboard_template().render(
         status=status, sections=status.sections(), label=label, diffs=diffs or {}, t=strings, lang=lang,
         direction=text_direction(lang), text_direction=text_direction, count=count, fill=fill, written_date=written_date,
         percent=lambda share: format_percent(share, locale=parse_locale(lang) or "en"),
