@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing.context
 import os
 import re
 import shutil
@@ -19,10 +20,12 @@ import html5lib
 import pytest
 
 import babelsite.incremental.rebuild
+import babelsite.incremental.rerender
 import babelsite.serve.server
 from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
 from babelsite.locale import shipped_strings
+from babelsite.render.pages import PageRenderer
 from babelsite.serve.server import PreviewServer, excerpt
 from conftest import REPO, SITES
 
@@ -610,6 +613,34 @@ def test_a_template_edit_renders_the_pages_asked_first_and_each_other_page_when_
     assert rest.ok and not rest.partial and live.pending is None
     assert "/en/gamma/" in rest.changed and not {"/en/beta/", "/it/"} & set(rest.changed)
     assert live.outputs == fresh_outputs(site_dir)
+
+
+@pytest.mark.parametrize("fixture", ["multi", "status_tree"])
+def test_a_template_edit_renders_the_pages_not_asked_for_in_worker_processes(tmp_path, monkeypatch, fixture):
+    site_dir = tmp_path / fixture
+    shutil.copytree(SITES / fixture, site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir, jobs=2))
+    assert live.rebuild().ok
+    monkeypatch.setattr(babelsite.incremental.rerender, "CHUNK_SIZE", 1)  # workers even for a small site
+    rendered_here = []  # a worker's renders are appended to its own copy
+    article_page = PageRenderer.article_page
+    monkeypatch.setattr(PageRenderer, "article_page",
+                        lambda renderer, page: rendered_here.append(page.path) or article_page(renderer, page))
+    forked_with_lock_held = []
+    pool = multiprocessing.context.BaseContext.Pool
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pool", lambda *args, **kwargs: forked_with_lock_held.append(
+        live.pending.lock.locked()) or pool(*args, **kwargs))
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/base.html").write_text((REPO / "templates/base.html").read_text().replace(
+        "</body>", '<p class="mark">edited</p></body>'))
+    first = live.rebuild([site_dir / "templates/base.html"], first=["en/index.html"])
+    opened = list(rendered_here)
+    rest = live.finish()
+    assert first.ok and rest.ok and rendered_here == opened
+    assert forked_with_lock_held == [True]  # no request's page was being rendered: a child would inherit its locks
+    assert live.outputs == fresh_outputs(site_dir)
+    pages = [page for path, page in live.outputs.items() if path.endswith(".html") and b"<nav" in page]  # not redirects
+    assert len(pages) > 10 and all(b'class="mark"' in page for page in pages)
 
 
 def test_a_template_edit_that_replaces_an_unfinished_one_names_every_page_a_tab_may_show_otherwise(tmp_path):

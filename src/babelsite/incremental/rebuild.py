@@ -188,7 +188,7 @@ class LiveSite:
         static = [OutputFile(path, self.outputs[path]) for path in previous.assets.values()]
         # the pages of an earlier template edit that this one replaces before it was all rendered may be open
         shown = self.pending.tab_pages() if self.pending is not None else []
-        return PendingPages(self.renderer, static, host_files(site), self.outputs, shown)
+        return PendingPages(self.renderer, static, host_files(site), self.outputs, shown, self.options.jobs)
 
     def only_templates(self, changed_inputs: Iterable[Path]) -> bool:
         """Tell whether some files changed and all of them are templates, the site's or its theme's."""
