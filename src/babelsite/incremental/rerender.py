@@ -7,11 +7,14 @@ import threading
 import time
 from typing import Callable, Collection, Mapping
 
+import jinja2
+from jinja2 import meta
+
 from ..errors import Collector, SiteError
 from ..model import OutputFile
 from ..output.verbatim import verbatim_files, with_verbatim_files
 from ..parallel import map_in_processes
-from ..render.pages import PageRenderer
+from ..render.pages import ARTICLE_TEMPLATE, PageRenderer
 
 STOP_CHECKS = 32  # pages rendered between two questions whether to stop
 CHUNK_SIZE = 32  # pages a worker renders at a time
@@ -22,13 +25,18 @@ class PendingPages:
 
     Templates change what pages look like, never which files a site has, nor its static, host or
     extra files: those are the previous build's. In this process one page renders at a time, whichever
-    thread asks; `remaining` has the article and section pages rendered by `jobs` forked processes.
+    thread asks; `remaining` has the article and section pages rendered by `jobs` forked processes, and
+    keeps the previous bytes of the pages whose templates use none of the `edited` ones (their names; None
+    when any template may have changed).
     """
 
     def __init__(self, renderer: PageRenderer, static: list[OutputFile], hosts: list[OutputFile],
-                 previous: Mapping[str, bytes], shown: list[Mapping[str, bytes]], jobs: int = 1):
+                 previous: Mapping[str, bytes], shown: list[Mapping[str, bytes]], jobs: int = 1,
+                 edited: frozenset[str] | None = None):
         site, urls = renderer.site, renderer.urls
         self.renderer, self.static, self.hosts, self.jobs = renderer, static, hosts, jobs
+        self.previous, self.edited = previous, edited
+        self.unchanged_templates: dict[str, bool] = {}
         self.started = time.perf_counter()
         self.articles = {urls.output_file(page.path): page for page in site.pages}
         self.sections = {urls.output_file(path): key for key, path in site.sections.items()}
@@ -94,12 +102,30 @@ class PendingPages:
                 self.rendered.setdefault(output.path, output.data)
         return output is not None
 
+    def unchanged(self, template: str) -> bool:
+        """Tell whether a template and every one it uses are as they were before the edit."""
+        if template not in self.unchanged_templates:
+            used = None if self.edited is None else used_templates(self.renderer.env, template)
+            self.unchanged_templates[template] = used is not None and not any(
+                name == edited or name.startswith(edited + "/") for name in used for edited in self.edited)
+        return self.unchanged_templates[template]
+
+    def kept(self, template: str, path: str) -> bytes | None:
+        """Return a file's previous bytes when the template rendering it is unchanged, else None."""
+        return self.previous.get(path) if self.unchanged(template) else None
+
     def remaining(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
         """Render every page not rendered yet and return all the site's files; None when `stop()` says so first.
 
         While the workers render the article and section pages, this thread renders the others.
         """
+        self.renderer.kept = self.kept
         waiting = [path for path in itertools.chain(self.articles, self.sections) if path not in self.rendered]
+        if self.unchanged(ARTICLE_TEMPLATE):
+            with self.lock:
+                for path in waiting:
+                    self.rendered.setdefault(path, self.previous[path])
+            waiting = []
         # The lock keeps the threads answering requests from rendering while the workers fork.
         rendering = map_in_processes(self.page, waiting, self.jobs, CHUNK_SIZE, self.lock)
         try:
@@ -116,6 +142,28 @@ class PendingPages:
             pass
         with self.lock:
             pages = [OutputFile(path, data) for path, data in self.rendered.items()]
+        self.renderer.kept = None  # the next edits render with this renderer: what they change shows anywhere
         generated = itertools.chain(self.static, pages, self.hosts)
         return {f.path: f.data for f in with_verbatim_files(generated, self.renderer.config, self.renderer.problems)}
 
+
+def used_templates(env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """Return a template's name and those of every template it extends, includes or imports, all the way down.
+
+    None when one of them is named by a variable, missing, unreadable or broken: it may use any.
+    """
+    found, waiting = set(), [name]
+    while waiting:
+        current = waiting.pop()
+        if current in found:
+            continue
+        found.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0]
+            referenced = list(meta.find_referenced_templates(env.parse(source)))
+        except (jinja2.TemplateError, OSError, UnicodeError):
+            return None
+        if None in referenced:
+            return None
+        waiting.extend(referenced)
+    return frozenset(found)
