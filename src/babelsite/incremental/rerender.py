@@ -17,7 +17,8 @@ from ..parallel import map_in_processes
 from ..render.pages import ARTICLE_TEMPLATE, PageRenderer
 
 STOP_CHECKS = 32  # pages rendered between two questions whether to stop
-CHUNK_SIZE = 32  # pages a worker renders at a time
+# pages a worker renders at a time: with 32, the workers ran out of work while this process rendered a home page
+CHUNK_SIZE = 128
 
 
 class PendingPages:
