@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing.context
 import os
 import re
 import shutil
@@ -19,10 +20,12 @@ import html5lib
 import pytest
 
 import babelsite.incremental.rebuild
+import babelsite.incremental.rerender
 import babelsite.serve.server
 from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
 from babelsite.locale import shipped_strings
+from babelsite.render.pages import PageRenderer
 from babelsite.serve.server import PreviewServer, excerpt
 from conftest import REPO, SITES
 
@@ -440,6 +443,15 @@ def test_busy_port_gives_a_clear_message(preview, capsys):
     assert f"port {port} on 127.0.0.1 is busy; pass --port 0 to pick a free one" in capsys.readouterr().err
 
 
+def built_site(tmp_path: Path, fixture: str = "multi", jobs: int = 1) -> LiveSite:
+    """Build a copy of a fixture site in memory, as the preview does first."""
+    site_dir = tmp_path / fixture
+    shutil.copytree(SITES / fixture, site_dir)
+    live = LiveSite(BuildOptions(site_dir=site_dir, jobs=jobs))
+    assert live.rebuild().ok
+    return live
+
+
 def fresh_outputs(site_dir: Path, config: str = "site.toml") -> dict[str, bytes]:
     """Build a site from scratch in memory, as a reference."""
     site = LiveSite(BuildOptions(site_dir=site_dir, config_path=site_dir / config))
@@ -512,10 +524,8 @@ def test_incremental_rebuilds_equal_a_full_build(tmp_path, fixture, config):
 
 
 def test_a_body_edit_re_renders_only_that_article(tmp_path):
-    site_dir = tmp_path / "multi"
-    shutil.copytree(SITES / "multi", site_dir)
-    live = LiveSite(BuildOptions(site_dir=site_dir))
-    assert live.rebuild().ok
+    live = built_site(tmp_path)
+    site_dir = live.options.site_dir
     article = site_dir / "content/topics/beta.en.md"
     article.write_text(article.read_text() + "\nOne more line.\n")
     result = live.rebuild([article])
@@ -569,10 +579,8 @@ def test_ctrl_c_stops_the_server_without_a_traceback_while_a_stream_is_held(tmp_
 
 
 def test_a_template_edit_renders_every_page_again_without_converting_markdown_again(tmp_path, monkeypatch):
-    site_dir = tmp_path / "multi"
-    shutil.copytree(SITES / "multi", site_dir)
-    live = LiveSite(BuildOptions(site_dir=site_dir))
-    assert live.rebuild().ok
+    live = built_site(tmp_path)
+    site_dir = live.options.site_dir
     prepared = []
     real_prepare = babelsite.incremental.rebuild.prepare
     monkeypatch.setattr(babelsite.incremental.rebuild, "prepare", lambda *args, **kwargs: prepared.append(args))
@@ -593,10 +601,8 @@ def test_a_template_edit_renders_every_page_again_without_converting_markdown_ag
 
 
 def test_a_template_edit_renders_the_pages_asked_first_and_each_other_page_when_asked(tmp_path):
-    site_dir = tmp_path / "multi"
-    shutil.copytree(SITES / "multi", site_dir)
-    live = LiveSite(BuildOptions(site_dir=site_dir))
-    assert live.rebuild().ok
+    live = built_site(tmp_path)
+    site_dir = live.options.site_dir
     (site_dir / "templates").mkdir()
     (site_dir / "templates/base.html").write_text((REPO / "templates/base.html").read_text().replace(
         "</body>", '<p class="mark">edited</p></body>'))
@@ -612,11 +618,53 @@ def test_a_template_edit_renders_the_pages_asked_first_and_each_other_page_when_
     assert live.outputs == fresh_outputs(site_dir)
 
 
+@pytest.mark.parametrize("fixture", ["multi", "status_tree"])
+def test_a_template_edit_renders_the_pages_not_asked_for_in_worker_processes(tmp_path, monkeypatch, fixture):
+    live = built_site(tmp_path, fixture, jobs=2)
+    site_dir = live.options.site_dir
+    monkeypatch.setattr(babelsite.incremental.rerender, "CHUNK_SIZE", 1)  # workers even for a small site
+    rendered_here = []  # a worker's renders are appended to its own copy
+    article_page = PageRenderer.article_page
+    monkeypatch.setattr(PageRenderer, "article_page",
+                        lambda renderer, page: rendered_here.append(page.path) or article_page(renderer, page))
+    forked_with_lock_held = []
+    pool = multiprocessing.context.BaseContext.Pool
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pool", lambda *args, **kwargs: forked_with_lock_held.append(
+        live.pending.lock.locked()) or pool(*args, **kwargs))
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/base.html").write_text((REPO / "templates/base.html").read_text().replace(
+        "</body>", '<p class="mark">edited</p></body>'))
+    first = live.rebuild([site_dir / "templates/base.html"], first=["en/index.html"])
+    opened = list(rendered_here)
+    rest = live.finish()
+    assert first.ok and rest.ok and rendered_here == opened
+    assert forked_with_lock_held == [True]  # no request's page was being rendered: a child would inherit its locks
+    assert live.outputs == fresh_outputs(site_dir)
+    pages = [page for path, page in live.outputs.items() if path.endswith(".html") and b"<nav" in page]  # not redirects
+    assert len(pages) > 10 and all(b'class="mark"' in page for page in pages)
+
+
+def test_a_template_edit_renders_only_the_pages_whose_templates_use_the_edited_one(tmp_path, monkeypatch):
+    live = built_site(tmp_path)
+    site_dir = live.options.site_dir
+    rendered = []
+    render = PageRenderer.render
+    monkeypatch.setattr(PageRenderer, "render", lambda renderer, template, path, context: rendered.append(
+        template) or render(renderer, template, path, context))
+    (site_dir / "templates").mkdir()
+    category = site_dir / "templates/category.html"
+    category.write_text((REPO / "templates/category.html").read_text().replace(
+        "{% block main %}", '{% block main %}<p class="mark">edited</p>'))
+    assert live.rebuild([category], first=["en/index.html"]).ok
+    assert live.finish().ok
+    assert rendered.count("article.html") == 0 and rendered.count("category.html") > 2
+    assert live.outputs == fresh_outputs(site_dir)
+    assert b'class="mark"' in live.outputs["en/categories/basics/index.html"]
+
+
 def test_a_template_edit_that_replaces_an_unfinished_one_names_every_page_a_tab_may_show_otherwise(tmp_path):
-    site_dir = tmp_path / "multi"
-    shutil.copytree(SITES / "multi", site_dir)
-    live = LiveSite(BuildOptions(site_dir=site_dir))
-    assert live.rebuild().ok
+    live = built_site(tmp_path)
+    site_dir = live.options.site_dir
     theme_base = (REPO / "templates/base.html").read_text()
     template = site_dir / "templates/base.html"
     template.parent.mkdir()

@@ -164,9 +164,10 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve the site with live reload until Ctrl-C."""
     from .build import BuildOptions
     from .errors import SiteError
+    from .parallel import default_jobs
     from .serve.server import serve
 
-    options = BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts)
+    options = BuildOptions(site_dir=args.site_dir, config_path=args.config, drafts=args.drafts, jobs=default_jobs())
     try:
         return serve(options, args.host, args.port, args.open)
     except SiteError as exc:

@@ -8,6 +8,7 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
+from contextlib import AbstractContextManager, nullcontext
 from types import MappingProxyType
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -34,14 +35,20 @@ def default_jobs() -> int:
 
 
 def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
-                     chunk_size: int = 64) -> Iterator[Result]:
+                     chunk_size: int = 64, lock: AbstractContextManager = nullcontext()) -> Iterator[Result]:
     """Yield function(item) for every item, in order, computed by `jobs` forked processes.
 
     Runs in this process when one job is asked for, the work is too small to share, or the
     platform cannot fork. An exception in a worker is raised here, as from map().
+    `lock` is for a caller whose other threads run `function`'s code holding it: it is held
+    around each call made in this process, and while the workers fork (only the forking thread
+    lives on in a child, which would find the locks another thread held then held forever).
     """
     if jobs <= 1 or len(items) < 2 * chunk_size or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(function, items)
+        for item in items:
+            with lock:
+                result = function(item)
+            yield result
         return
     global _work
     _work = (function, items)
@@ -50,7 +57,9 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     gc.freeze()
     try:
         spans = ((start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size))
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with lock:
+            pool = multiprocessing.get_context("fork").Pool(jobs)  # forks every worker now
+        with pool:
             # A few spans in flight per worker, not all of them: when the caller is slower than the
             # workers (writing pages to a slow disk), finished results would pile up in memory.
             pending = deque(pool.apply_async(run_span, (span,)) for span in itertools.islice(spans, 2 * jobs))

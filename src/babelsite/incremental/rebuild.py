@@ -188,18 +188,36 @@ class LiveSite:
         static = [OutputFile(path, self.outputs[path]) for path in previous.assets.values()]
         # the pages of an earlier template edit that this one replaces before it was all rendered may be open
         shown = self.pending.tab_pages() if self.pending is not None else []
-        return PendingPages(self.renderer, static, host_files(site), self.outputs, shown)
+        # the previous outputs are from before that earlier edit too
+        edited = self.edited_templates(changed_inputs)
+        if self.pending is not None:
+            edited = None if edited is None or self.pending.edited is None else edited | self.pending.edited
+        return PendingPages(self.renderer, static, host_files(site), self.outputs, shown, self.options.jobs, edited)
+
+    def template_folders(self) -> list[Path]:
+        """Return the folders of the site's templates and its theme's."""
+        return [self.options.site_dir.resolve() / "templates", *Theme.for_site(self.options.site_dir).template_dirs]
 
     def only_templates(self, changed_inputs: Iterable[Path]) -> bool:
         """Tell whether some files changed and all of them are templates, the site's or its theme's."""
-        template_dirs = [self.options.site_dir.resolve() / "templates",
-                         *Theme.for_site(self.options.site_dir).template_dirs]
+        template_dirs = self.template_folders()
         try:
             changed = [path.resolve() for path in changed_inputs]
         except (OSError, RuntimeError):  # a symlink loop: a full build reports it
             return False
         return bool(changed) and all(any(path == folder or folder in path.parents for folder in template_dirs)
                                      for path in changed)
+
+    def edited_templates(self, changed_inputs: Iterable[Path]) -> frozenset[str] | None:
+        """Return the template names of changed template files or folders; None when a template folder itself changed."""
+        template_dirs = self.template_folders()
+        names = set()
+        for path in changed_inputs:
+            path = path.resolve()  # only_templates resolved it already
+            if path in template_dirs:
+                return None
+            names.update(path.relative_to(folder).as_posix() for folder in template_dirs if folder in path.parents)
+        return frozenset(names)
 
     def render_everything(self, site: LinkedSite, fragments: Mapping[tuple[str, str], Fragment], problems: Collector,
                           status: TranslationStatus, commits: Mapping[Path, Commit] | None = None) -> dict[str, bytes]:

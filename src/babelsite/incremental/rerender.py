@@ -7,25 +7,37 @@ import threading
 import time
 from typing import Callable, Collection, Mapping
 
+import jinja2
+from jinja2 import meta
+
 from ..errors import Collector, SiteError
 from ..model import OutputFile
 from ..output.verbatim import verbatim_files, with_verbatim_files
-from ..render.pages import PageRenderer
+from ..parallel import map_in_processes
+from ..render.pages import ARTICLE_TEMPLATE, PageRenderer
 
 STOP_CHECKS = 32  # pages rendered between two questions whether to stop
+# pages a worker renders at a time: with 32, the workers ran out of work while this process rendered a home page
+CHUNK_SIZE = 128
 
 
 class PendingPages:
     """Every page of a site rendered again with edited templates, each one the first time it is asked for.
 
     Templates change what pages look like, never which files a site has, nor its static, host or
-    extra files: those are the previous build's. One page renders at a time, whichever thread asks.
+    extra files: those are the previous build's. In this process one page renders at a time, whichever
+    thread asks; `remaining` has the article and section pages rendered by `jobs` forked processes, and
+    keeps the previous bytes of the pages whose templates use none of the `edited` ones (their names; None
+    when any template may have changed).
     """
 
     def __init__(self, renderer: PageRenderer, static: list[OutputFile], hosts: list[OutputFile],
-                 previous: Mapping[str, bytes], shown: list[Mapping[str, bytes]]):
+                 previous: Mapping[str, bytes], shown: list[Mapping[str, bytes]], jobs: int = 1,
+                 edited: frozenset[str] | None = None):
         site, urls = renderer.site, renderer.urls
-        self.renderer, self.static, self.hosts = renderer, static, hosts
+        self.renderer, self.static, self.hosts, self.jobs = renderer, static, hosts, jobs
+        self.previous, self.edited = previous, edited
+        self.unchanged_templates: dict[str, bool] = {}
         self.started = time.perf_counter()
         self.articles = {urls.output_file(page.path): page for page in site.pages}
         self.sections = {urls.output_file(path): key for key, path in site.sections.items()}
@@ -69,29 +81,90 @@ class PendingPages:
         """Render the page an output path holds, unless done (the caller holds the lock)."""
         if path in self.rendered:
             return
-        if path in self.articles:
-            self.rendered[path] = self.renderer.article_page(self.articles[path]).data
-        elif path in self.sections:
-            self.rendered[path] = self.renderer.section_page(*self.sections[path]).data
+        if path in self.articles or path in self.sections:
+            self.rendered[path] = self.page(path)
         elif path in self.other_paths:
             for output in self.others:  # in their order, up to the one asked for
                 self.rendered[output.path] = output.data
                 if output.path == path:
                     break
 
+    def page(self, path: str) -> bytes:
+        """Return the bytes of the article or section page an output path holds, rendered now."""
+        if path in self.articles:
+            return self.renderer.article_page(self.articles[path]).data
+        return self.renderer.section_page(*self.sections[path]).data
+
+    def render_other(self) -> bool:
+        """Render the next of the pages that are neither an article's nor a section's; False when none is left."""
+        with self.lock:  # one page at a time, so that a request waits for one page at most
+            output = next(self.others, None)
+            if output is not None:
+                self.rendered.setdefault(output.path, output.data)
+        return output is not None
+
+    def unchanged(self, template: str) -> bool:
+        """Tell whether a template and every one it uses are as they were before the edit."""
+        if template not in self.unchanged_templates:
+            used = None if self.edited is None else used_templates(self.renderer.env, template)
+            self.unchanged_templates[template] = used is not None and not any(
+                name == edited or name.startswith(edited + "/") for name in used for edited in self.edited)
+        return self.unchanged_templates[template]
+
+    def kept(self, template: str, path: str) -> bytes | None:
+        """Return a file's previous bytes when the template rendering it is unchanged, else None."""
+        return self.previous.get(path) if self.unchanged(template) else None
+
     def remaining(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes] | None:
-        """Render every page not rendered yet and return all the site's files; None when `stop()` says so first."""
-        for index, path in enumerate(itertools.chain(self.articles, self.sections)):
-            if stop is not None and index % STOP_CHECKS == 0 and stop():
-                return None
+        """Render every page not rendered yet and return all the site's files; None when `stop()` says so first.
+
+        While the workers render the article and section pages, this thread renders the others.
+        """
+        self.renderer.kept = self.kept
+        waiting = [path for path in itertools.chain(self.articles, self.sections) if path not in self.rendered]
+        if self.unchanged(ARTICLE_TEMPLATE):
             with self.lock:
-                self.render_one(path)
-        while True:
-            with self.lock:  # one page at a time, so that a request waits for one page at most
-                output = next(self.others, None)
-                if output is None:
-                    pages = [OutputFile(path, data) for path, data in self.rendered.items()]
-                    break
-                self.rendered[output.path] = output.data
+                for path in waiting:
+                    self.rendered.setdefault(path, self.previous[path])
+            waiting = []
+        # The lock keeps the threads answering requests from rendering while the workers fork.
+        rendering = map_in_processes(self.page, waiting, self.jobs, CHUNK_SIZE, self.lock)
+        try:
+            for index, (path, data) in enumerate(zip(waiting, rendering)):
+                if index % STOP_CHECKS == 0:
+                    if stop is not None and stop():
+                        return None
+                    self.render_other()
+                with self.lock:
+                    self.rendered.setdefault(path, data)  # unless a request had it rendered meanwhile
+        finally:
+            rendering.close()  # stops the workers when this ends early
+        while self.render_other():
+            pass
+        with self.lock:
+            pages = [OutputFile(path, data) for path, data in self.rendered.items()]
+        self.renderer.kept = None  # the next edits render with this renderer: what they change shows anywhere
         generated = itertools.chain(self.static, pages, self.hosts)
         return {f.path: f.data for f in with_verbatim_files(generated, self.renderer.config, self.renderer.problems)}
+
+
+def used_templates(env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """Return a template's name and those of every template it extends, includes or imports, all the way down.
+
+    None when one of them is named by a variable, missing, unreadable or broken: it may use any.
+    """
+    found, waiting = set(), [name]
+    while waiting:
+        current = waiting.pop()
+        if current in found:
+            continue
+        found.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0]
+            referenced = list(meta.find_referenced_templates(env.parse(source)))
+        except (jinja2.TemplateError, OSError, UnicodeError):
+            return None
+        if None in referenced:
+            return None
+        waiting.extend(referenced)
+    return frozenset(found)

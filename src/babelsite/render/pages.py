@@ -11,7 +11,7 @@ import traceback
 from functools import cache, cached_property, partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 import jinja2
@@ -61,6 +61,8 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+ARTICLE_TEMPLATE = "article.html"  # the article and section pages'
+SITEMAP_TEMPLATE = "sitemap.xml"
 DICT_ATTRIBUTES = frozenset(dir(dict))  # a read-only mapping's attributes are among them
 MAPPINGS = (dict, MappingProxyType)  # the views, and the interface strings (`t.menu`)
 
@@ -165,6 +167,9 @@ class PageRenderer:
         self.category_indexes: dict[str, list[dict[str, Any]]] = {}
         self.navigations: dict[str, Navigation | None] = {}
         self.language_views: dict[str, dict[str, Any]] = {}  # shared: whoever adds to one copies it
+        # while a template edit renders the pages again: (template, output path) -> the file's bytes when
+        # that template, and every one it uses, is as it was; else None
+        self.kept: Callable[[str, str], bytes | None] | None = None
 
     def asset(self, name: str) -> str:
         """Return the link to a static file by its name, with its content hash."""
@@ -174,6 +179,8 @@ class PageRenderer:
 
     def render(self, template: str, path: str, context: dict[str, Any]) -> OutputFile:
         """Render a template to the file serving a site path; template errors name file and line."""
+        if self.kept is not None and (kept := self.kept(template, self.urls.output_file(path))) is not None:
+            return OutputFile(self.urls.output_file(path), kept)
         try:
             html = self.env.get_template(template).render(context, asset=self.asset)
         except jinja2.TemplateSyntaxError as exc:
@@ -443,7 +450,7 @@ class PageRenderer:
             },
         })
         self.add_tree_views(context, page.key, page.lang, article.title, page.path, article.is_index)
-        return self.render("article.html", page.path, context)
+        return self.render(ARTICLE_TEMPLATE, page.path, context)
 
     def add_tree_views(self, context: dict[str, Any], key: str, lang: str, title: str, path: str,
                        is_section: bool) -> None:
@@ -473,7 +480,7 @@ class PageRenderer:
                            "edit_url": None, "category": None, "body": Markup(""), "toc": [], "sources": [],
                            "related": [], "fallback": None, "outdated": None, "extra": {}, "is_home": False}
         self.add_tree_views(context, folder, lang, title, path, is_section=True)
-        return self.render("article.html", path, context)
+        return self.render(ARTICLE_TEMPLATE, path, context)
 
     def date_view(self, value: str, lang: str) -> dict[str, str] | None:
         """Return a date as the reader's language writes it, with its ISO form ('' for text that is no date)."""
@@ -619,13 +626,15 @@ class PageRenderer:
         At 100,000 pages the sitemap lists a million alternates: as a list of entries and one
         string, it took more memory than the rest of the build's peak.
         """
+        if self.kept is not None and (kept := self.kept(SITEMAP_TEMPLATE, self.urls.sitemap)) is not None:
+            return OutputFile(self.urls.sitemap, kept)
         entries = ({"loc": self.urls.absolute(path),
                     "alternates": [{"hreflang": code, "href": self.urls.absolute(other)}
                                    for code, other in translations.items()]
                     if len(translations) > 1 else []}
                    for path, translations in self.sitemap_pages())
         xml, pending = io.BytesIO(), []
-        for chunk in self.env.get_template("sitemap.xml").generate(entries=entries):
+        for chunk in self.env.get_template(SITEMAP_TEMPLATE).generate(entries=entries):
             pending.append(chunk)
             if len(pending) == SITEMAP_CHUNKS:
                 xml.write("".join(pending).encode("utf-8"))
