@@ -14,7 +14,7 @@ from ..errors import Collector, Diagnostic, plural
 from ..locale import ui_strings
 from ..links.resolve import ArticlePage, LinkedSite, key_of_md_link
 from ..parallel import map_in_processes
-from .parser import create_parser
+from .parser import parser_for
 from .passes import STATIC_PREFIX
 
 
@@ -98,7 +98,7 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
                  problems: Collector) -> Fragment:
     """Render one page's body and report bad citations and links at their file lines."""
     article = page.article
-    md = create_parser(site.config.markdown_html)
+    md = parser_for(article.body, site.config.markdown_html)
 
     def file_line(body_line: int) -> int:
         return article.body_offset + body_line + 1
