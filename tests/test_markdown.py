@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import html5lib
 import pytest
 
+from babelsite import markdown
 from babelsite.markdown.autolinks import email_rule
 from babelsite.markdown.parser import create_parser, parser_for
 from conftest import XHTML, find_all, parse_html, run
@@ -311,3 +313,14 @@ def test_a_body_without_their_syntax_is_parsed_without_the_footnote_definition_a
     for body in PLUGIN_SYNTAX:
         md = bodies[body]
         assert {"footnote_def", "deflist", "container_admonition"} & set(md.block.ruler.get_active_rules()), body
+
+
+def test_the_linked_site_is_out_of_the_collectors_sight_while_pages_are_converted(site, tmp_path, monkeypatch):
+    # A full collection would otherwise walk every object of the site again, as one process
+    # converts page after page; forked workers have it frozen already.
+    frozen = []
+    convert_page = markdown.convert_page
+    monkeypatch.setattr(markdown, "convert_page", lambda *args: frozen.append(gc.get_freeze_count()) or convert_page(*args))
+    assert run("build", site("multi"), "--out", tmp_path / "out", "--jobs", "1") == 0
+    assert frozen and min(frozen) > 0
+    assert gc.get_freeze_count() == 0

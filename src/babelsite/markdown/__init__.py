@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 import sys
@@ -91,7 +92,13 @@ def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
             problems.extend(found)
             yield (page.key, page.lang), fragment
 
-    return SpilledFragments(converted()) if spill else dict(converted())
+    # The linked site lives as long as the build: frozen, the collector no longer walks all of it
+    # at each full collection while pages are converted (forked workers have it frozen already).
+    gc.freeze()
+    try:
+        return SpilledFragments(converted()) if spill else dict(converted())
+    finally:
+        gc.unfreeze()
 
 
 def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], assets: Mapping[str, str],
