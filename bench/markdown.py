@@ -4,8 +4,9 @@
 
 Writes the corpus of bench/corpus.py to DIR, loads and links it as a build does (one process),
 then alternately converts every page's body `--repeat` times with plain markdown-it-py (the
-CommonMark preset plus tables, `render` alone) and with babelsite's Markdown stage
-(`markdown.convert_page`: its parser, plugins, heading ids, links, citations and diagnostics).
+CommonMark preset plus tables, `render` alone) and with babelsite's Markdown stage as a build
+runs it in one process (`markdown.convert`, jobs=1: its parser, plugins, heading ids, links,
+citations, diagnostics and the pages' Fragments).
 Prints the medians in milliseconds per page, of CPU (process time) and wall, and their ratio.
 The issue's target: babelsite at most 1.3x plain markdown-it-py.
 """
@@ -29,19 +30,17 @@ from babelsite.content.load import load_corpus, read_body  # noqa: E402
 from babelsite.content.sources import discover  # noqa: E402
 from babelsite.errors import Collector  # noqa: E402
 from babelsite.links.resolve import resolve  # noqa: E402
-from babelsite.locale import ui_strings  # noqa: E402
-from babelsite.markdown import convert_page  # noqa: E402
+from babelsite.markdown import convert  # noqa: E402
 from babelsite.render.theme import Theme  # noqa: E402
 
 
 def linked_site(site_dir: Path):
-    """Return the linked site, its static files' published paths and its interface strings, as a build has them."""
+    """Return the linked site and its static files' published paths, as a build has them."""
     config, _ = read_config(site_dir)
     problems = Collector(config.site_dir)
     site = resolve(config, load_corpus(config, discover(config, problems), problems), problems)
     assets = Theme.for_site(config.site_dir, config.allow_outside, config.content_dir).asset_paths(site.urls, problems)
-    ui = ui_strings(config.language_codes, config.i18n, config.default_language)
-    return site, assets, ui
+    return site, assets
 
 
 def timed(convert: Callable[[], None]) -> tuple[float, float]:
@@ -60,7 +59,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="conversions of the whole corpus by each; medians shown")
     args = parser.parse_args()
     generate(args.folder, args.articles, args.languages, 1, args.shape)
-    site, assets, ui = linked_site(args.folder)
+    site, assets = linked_site(args.folder)
     pages = site.pages
     plain = MarkdownIt("commonmark").enable("table")
 
@@ -69,8 +68,7 @@ def main() -> None:
             plain.render(read_body(page.article))  # from the file, as babelsite's stage reads it
 
     def convert_babelsite() -> None:
-        for page in pages:
-            convert_page(site, page, ui[page.lang], assets, Collector(args.folder))
+        convert(site, assets, Collector(args.folder))
 
     convert_plain(), convert_babelsite()  # warm up: parsers built, lexers and caches loaded
     runs: dict[str, list[tuple[float, float]]] = {"markdown-it-py": [], "babelsite": []}

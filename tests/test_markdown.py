@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import os
+
 import html5lib
 import pytest
 
+from babelsite import markdown
 from babelsite.markdown.autolinks import email_rule
-from babelsite.markdown.parser import create_parser
+from babelsite.markdown.parser import create_parser, parser_for
 from conftest import XHTML, find_all, parse_html, run
 
 
@@ -132,6 +136,39 @@ def test_a_link_to_an_article_missing_in_the_readers_language_says_its_language(
     assert links["alfa"].get("hreflang") is None and links["alfa"].get("href") == "/it/alpha/"
 
 
+def test_links_through_symbolic_links_lead_where_the_links_lead(site, tmp_path, capsys):
+    site_dir = site("multi")
+    (site_dir / "real-links").mkdir()
+    (site_dir / "real-links/g.md").symlink_to("../content/en/gamma.md")
+    (site_dir / "links").symlink_to("real-links")
+    page = site_dir / "content/topics/beta.en.md"
+    page.write_text(page.read_text() + "\nSee [by file](../../real-links/g.md), [by folder](../../links/g.md) "
+                    "and [nothing](../../links/none.md).\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 1
+    assert "content/topics/beta.en.md:9: error: link to '../../links/none.md' names no article" in capsys.readouterr().err
+    page.write_text(page.read_text().replace(" and [nothing](../../links/none.md)", ""))
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    body = next(d for d in find_all(parse_html(tmp_path / "out/en/beta/index.html"), "div") if d.get("class") == "article-body")
+    assert {a.text: a.get("href") for a in body.iter(XHTML + "a")} == {
+        "alpha": "/en/alpha/", "by file": "/en/gamma/", "by folder": "/en/gamma/"}
+
+
+def test_md_links_into_one_folder_resolve_its_real_path_once(site, tmp_path, monkeypatch):
+    # realpath costs a system call for every part of a path: once per folder, not once per link.
+    site_dir = site("multi")
+    page = site_dir / "content/topics/beta.en.md"
+    calls = []
+    realpath = os.path.realpath
+    monkeypatch.setattr(os.path, "realpath", lambda path, **kw: calls.append(path) or realpath(path, **kw))
+    for links in (1, 4):
+        page.write_text(page.read_text() + "\nSee [gamma](../en/gamma.md)." * links)
+        calls.clear()
+        assert run("build", site_dir, "--out", tmp_path / "out", "--no-cache") == 0
+        if links == 1:
+            one_link = len(calls)
+    assert len(calls) == one_link
+
+
 def test_headings_never_take_the_ids_of_the_page_around_them(site, tmp_path):
     env: dict = {}
     _, fragment = render("## Main\n\n## Source 1\n\n## Source 1-1\n\n## Usage\n", env=env)
@@ -244,3 +281,46 @@ def test_plain_text_is_not_cut_at_every_w_to_look_for_www_links():
     text = md.render("Wow, we went west with www.example.org in view.\n")
     assert 'href="http://www.example.org"' in text
     assert tried == []  # text runs on to `www.` and the line's end: no rule was tried at any `w`
+
+
+# Bodies where a plugin's syntax starts after a quote's or a list item's mark, a tab, a lone
+# carriage return or the end of a link: the parser chosen for the body must still hold its plugin.
+PLUGIN_SYNTAX = [
+    "Term\n: Definition\n", "Term\n\n~ Definition\n", "> Term\n> : Definition\n", "- Term\n\n  : Definition\n",
+    "1. Term\n   ~\tDefinition\n", "2) > Term\n   > : Definition\n", "Term\r: Definition\r", "* Term\n  : Definition\n",
+    "Text[^n].\n\n[^n]: The note.\n", "Text^[inline note].\n", "> Quoted[^a]\n>\n> [^a]: Note.\n",
+    "::: note\nBody.\n:::\n", "- ::: warning\n  Careful.\n  :::\n", "> ::: tip Title\n> Body.\n",
+]
+NO_PLUGIN_SYNTAX = ["Plain: text with a colon.\n", "Term\nnot: a definition\n", "A ~ tilde, and https://a.org.\n",
+                    "Caret ^ and [brackets] and [1].\n", "Two colons :: here.\n", "x: y\n\n:x\n"]
+
+
+@pytest.mark.parametrize("body", PLUGIN_SYNTAX + NO_PLUGIN_SYNTAX)
+@pytest.mark.parametrize("html", [False, True])
+def test_the_parser_chosen_for_a_body_renders_it_as_the_parser_with_every_plugin(body, html):
+    full_env, chosen_env = {"source_count": 1}, {"source_count": 1}
+    assert parser_for(body, html).render(body, chosen_env) == create_parser(html).render(body, full_env)
+    assert chosen_env.get("toc") == full_env.get("toc")
+
+
+def test_a_body_without_their_syntax_is_parsed_without_the_footnote_definition_and_admonition_plugins():
+    # Their block rules would otherwise be tried at nearly every line, and footnotes' inline rules at every `[`.
+    bodies = {body: parser_for(body, False) for body in PLUGIN_SYNTAX + NO_PLUGIN_SYNTAX}
+    for body in NO_PLUGIN_SYNTAX:
+        md = bodies[body]
+        assert not {"footnote_def", "deflist", "container_admonition"} & set(md.block.ruler.get_active_rules()), body
+        assert not {"footnote_ref", "footnote_inline"} & set(md.inline.ruler.get_active_rules()), body
+    for body in PLUGIN_SYNTAX:
+        md = bodies[body]
+        assert {"footnote_def", "deflist", "container_admonition"} & set(md.block.ruler.get_active_rules()), body
+
+
+def test_the_linked_site_is_out_of_the_collectors_sight_while_pages_are_converted(site, tmp_path, monkeypatch):
+    # A full collection would otherwise walk every object of the site again, as one process
+    # converts page after page; forked workers have it frozen already.
+    frozen = []
+    convert_page = markdown.convert_page
+    monkeypatch.setattr(markdown, "convert_page", lambda *args: frozen.append(gc.get_freeze_count()) or convert_page(*args))
+    assert run("build", site("multi"), "--out", tmp_path / "out", "--jobs", "1") == 0
+    assert frozen and min(frozen) > 0
+    assert gc.get_freeze_count() == 0

@@ -82,6 +82,18 @@ class LinkedSite:
         return frozenset(key for path, (key, _) in self.files.items()  # `in` first: a site has few of them
                          if "index" in path and os.path.basename(path).partition(".")[0] in ("index", "_index"))
 
+    @functools.cached_property
+    def real_folders(self) -> dict[str, str]:
+        """Return the real paths of the folders `.md` links have named so far, filled by real_folder."""
+        return {}
+
+    def real_folder(self, folder: str) -> str:
+        """Return a folder's real path, found once per site: realpath costs a system call for every part of a path."""
+        real = self.real_folders.get(folder)
+        if real is None:
+            real = self.real_folders[folder] = os.path.realpath(folder)
+        return real
+
     def tree_path(self, key: str) -> str:
         """Return where a page sits in the tree: its key, or with flat URLs, the section of its original's folder.
 
@@ -285,9 +297,13 @@ def resolve_related(site: LinkedSite, article: Article, reader_lang: str, proble
 
 def key_of_md_link(site: LinkedSite, article: Article, target: str) -> str | None:
     """Return the key of the page a relative `.md` link names, or None if it names none."""
-    # realpath, unlike Path.resolve on Python 3.11, returns a path for a symlink loop instead of raising.
-    candidate = Path(os.path.realpath(posixpath.normpath((article.path.parent / target).as_posix())))
-    key = site.files.get(str(candidate), (None,))[0]
+    folder, name = os.path.split(os.path.normpath(os.path.join(os.path.dirname(article.path), target)))
+    # The real path of the link's folder and its file's name: an article's file as site.files
+    # holds it, no symbolic link. Anything else gets a realpath of its own, which follows a
+    # last link (realpath, unlike Path.resolve on Python 3.11, returns a path for a loop instead of raising).
+    candidate = os.path.join(site.real_folder(folder), name)
+    found = site.files.get(candidate) or site.files.get(os.path.realpath(candidate))
+    key = found[0] if found else None
     if key is None:
         key = key_of_relative_path(site, article, target)
     if key is None:

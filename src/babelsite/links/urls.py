@@ -12,11 +12,14 @@ from urllib.parse import urlsplit
 from ..config import SiteConfig
 
 
+NOT_IN_SLUG = re.compile(r"[^\w\s-]")
+SLUG_SEPARATORS = re.compile(r"[\s_-]+")
+
+
 def slugify(text: str) -> str:
     """Turn a heading or category into a readable id: lower case, words joined by '-'."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = re.sub(r"[^\w\s-]", "", text)
-    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+    text = NOT_IN_SLUG.sub("", unicodedata.normalize("NFC", text).lower())
+    return SLUG_SEPARATORS.sub("-", text).strip("-") or "section"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import posixpath
@@ -15,7 +16,7 @@ from ..errors import Collector, Diagnostic, plural
 from ..locale import ui_strings
 from ..links.resolve import ArticlePage, LinkedSite, key_of_md_link
 from ..parallel import map_in_processes
-from .parser import create_parser
+from .parser import parser_for
 from .passes import STATIC_PREFIX
 
 
@@ -82,7 +83,13 @@ def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
             problems.extend(found)
             yield (page.key, page.lang), fragment
 
-    return SpilledFragments(converted()) if spill else dict(converted())
+    # The linked site lives as long as the build: frozen, the collector no longer walks all of it
+    # at each full collection while pages are converted (forked workers have it frozen already).
+    gc.freeze()
+    try:
+        return SpilledFragments(converted()) if spill else dict(converted())
+    finally:
+        gc.unfreeze()
 
 
 def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], assets: Mapping[str, str],
@@ -92,7 +99,7 @@ def convert_page(site: LinkedSite, page: ArticlePage, ui: Mapping[str, str], ass
     body = read_body_or_report(article, problems)
     if body is None:
         return Fragment(html="", toc=(), citation_ids={}, citations=(), links=())
-    md = create_parser(site.config.markdown_html)
+    md = parser_for(body, site.config.markdown_html)
 
     def file_line(body_line: int) -> int:
         return article.body_offset + body_line + 1

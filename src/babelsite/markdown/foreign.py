@@ -12,7 +12,7 @@ from typing import Iterator, NamedTuple
 
 from markdown_it.token import Token
 
-from .parser import create_parser
+from .parser import parser_for
 
 
 class Kind(NamedTuple):
@@ -51,7 +51,7 @@ def foreign_syntax(body: str, html: bool) -> Iterator[tuple[int, str, str]]:
     """Yield (body line, message, hint) once per line and kind of foreign syntax found outside code."""
     if not ANYWHERE.search(body):
         return
-    for line, text, is_html in text_lines(create_parser(html).parse(body, {})):
+    for line, text, is_html in text_lines(parser_for(body, html).parse(body, {})):
         for kind in KINDS:
             if kind.pattern.search(text):
                 yield line, f"{kind.name} {kind.as_html if is_html else 'shows as raw text here'}", kind.hint

@@ -21,25 +21,58 @@ from .notes import notes_plugin
 from .passes import page_passes_plugin
 
 ADMONITIONS = ("note", "tip", "info", "important", "warning", "caution", "danger")
+BLOCK_MARKS = " \t>*+-.)0123456789"  # what may come before a line's text: indentation, quotes' and list items' marks
+LINE_STARTS = BLOCK_MARKS + "\r\n"
+
+
+def parser_for(body: str, html: bool) -> MarkdownIt:
+    """Return the parser for one body: the shared one, less the plugins for syntax the body does not hold.
+
+    Their rules are tried at nearly every line and every `[` whether or not a page uses them;
+    each is left out only when its marker is nowhere in the body, where it could never match.
+    A single character is looked for first: that search is many times faster than a longer one.
+    """
+    colons = ":" in body
+    return create_parser(html, admonitions=colons and ":::" in body,
+                         notes="^" in body and ("[^" in body or "^[" in body),
+                         definitions=(colons or "~" in body) and may_hold_definition(body))
+
+
+def may_hold_definition(body: str) -> bool:
+    """Tell whether a line of the body may be a definition: `: ` or `~ ` first but for BLOCK_MARKS, where deflist looks."""
+    for marker in ":~":
+        at = body.find(marker)
+        while at >= 0:
+            if (at == 0 or body[at - 1] in LINE_STARTS) and body[at + 1:at + 2] in (" ", "\t"):
+                line_start = max(body.rfind("\n", 0, at), body.rfind("\r", 0, at)) + 1
+                if not body[line_start:at].strip(BLOCK_MARKS):
+                    return True
+            at = body.find(marker, at + 1)
+    return False
 
 
 @cache
-def create_parser(html: bool) -> MarkdownIt:
+def create_parser(html: bool, admonitions: bool = True, notes: bool = True, definitions: bool = True) -> MarkdownIt:
     """Return the shared parser; raw HTML is kept only when the site allows it.
 
-    What babelsite adds to the tokens is done as each inline block is parsed (passes.py),
-    not by a rule per feature walking all tokens again.
+    Without `admonitions`, `notes` or `definitions` it leaves out the plugin for `:::`
+    containers, footnotes or definition lists (see parser_for). What babelsite adds to the
+    tokens is done as each inline block is parsed (passes.py), not by a rule per feature
+    walking all tokens again.
     """
     md = MarkdownIt("commonmark", {"html": html, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
     md.inline.ruler2.at("strikethrough", strikethrough_where_tildes)
     md.use(autolinks_plugin)
-    md.use(footnote_plugin)
-    md.use(notes_plugin)
+    if notes:
+        md.use(footnote_plugin)
+        md.use(notes_plugin)
     md.use(code_blocks_plugin)
-    md.use(deflist_plugin)
-    # One block rule for every kind of admonition: seven rules would each look at every line.
-    md.use(container_plugin, "admonition", validate=is_admonition, render=render_admonition)
+    if definitions:
+        md.use(deflist_plugin)
+    if admonitions:
+        # One block rule for every kind of admonition: seven rules would each look at every line.
+        md.use(container_plugin, "admonition", validate=is_admonition, render=render_admonition)
     md.use(citations_plugin)
     md.use(page_passes_plugin)
     return md
@@ -69,4 +102,4 @@ def render_admonition(self, tokens: Sequence[Token], idx: int, options, env) -> 
 
 def heading_lines(body: str, html: bool) -> list[int]:
     """Return the body line of each heading, in the order of the table of contents."""
-    return [token.map[0] for token in create_parser(html).parse(body, {}) if token.type == "heading_open" and token.map]
+    return [token.map[0] for token in parser_for(body, html).parse(body, {}) if token.type == "heading_open" and token.map]
