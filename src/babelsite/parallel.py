@@ -34,14 +34,21 @@ def default_jobs() -> int:
 
 
 def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
-                     chunk_size: int = 64) -> Iterator[Result]:
+                     chunk_size: int = 64, meanwhile: Callable[[], None] | None = None) -> Iterator[Result]:
     """Yield function(item) for every item, in order, computed by `jobs` forked processes.
 
     Runs in this process when one job is asked for, the work is too small to share, or the
     platform cannot fork. An exception in a worker is raised here, as from map().
+
+    `meanwhile` runs in this process while the workers work, before the first result is
+    yielded (after the last, when there are no workers). Every span is handed out at once
+    then, since no result is taken meanwhile: the results must be small. When it fails, a
+    worker's exception is raised first, as it comes earlier in order.
     """
     if jobs <= 1 or len(items) < 2 * chunk_size or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
+        if meanwhile is not None:
+            meanwhile()
         return
     global _work
     _work = (function, items)
@@ -51,9 +58,17 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     try:
         spans = ((start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size))
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            # A few spans in flight per worker, not all of them: when the caller is slower than the
-            # workers (writing pages to a slow disk), finished results would pile up in memory.
-            pending = deque(pool.apply_async(run_span, (span,)) for span in itertools.islice(spans, 2 * jobs))
+            # A few spans in flight per worker, not all of them (but with `meanwhile`): when the caller
+            # is slower than the workers (writing pages to a slow disk), finished results would pile up.
+            ahead = 2 * jobs if meanwhile is None else len(items)
+            pending = deque(pool.apply_async(run_span, (span,)) for span in itertools.islice(spans, ahead))
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except Exception:
+                    for results in pending:
+                        results.get()
+                    raise
             while pending:
                 results = pending.popleft().get()
                 span = next(spans, None)
