@@ -64,7 +64,8 @@ def test_the_workers_write_the_article_pages_they_render(generated, tmp_path, mo
 
 
 def test_a_cold_build_lists_what_it_wrote_in_its_marker_without_walking_it(generated, tmp_path, monkeypatch):
-    monkeypatch.setattr(babelsite.output.write, "site_files", lambda *args, **kwargs: pytest.fail("the staged site walked"))
+    monkeypatch.setattr(babelsite.output.write, "site_files",
+                        lambda *args, **kwargs: pytest.fail("the staged site walked"))
     assert run("build", generated, "--out", tmp_path / "out", "--jobs", "2", "--no-cache") == 0
     written = tree(tmp_path / "out")
     marker = written.pop(".babelsite-output").decode()
@@ -105,7 +106,8 @@ def test_a_worker_template_error_is_reported_before_one_in_the_pages_rendered_me
     (site_dir / "templates").mkdir()
     (site_dir / "templates/article.html").write_text(
         '{% extends "base.html" %}\n{% block main %}\n{{ page.title.nope.deeper }}\n{% endblock %}\n')
-    (site_dir / "templates/home.html").write_text('{% extends "base.html" %}\n{% block main %}{{ nope.deeper }}{% endblock %}\n')
+    (site_dir / "templates/home.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{{ nope.deeper }}{% endblock %}\n')
     assert run("build", site_dir, "--out", tmp_path / "out", "--jobs", "2") == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("templates/article.html:3: error: template error: UndefinedError")  # as in page order

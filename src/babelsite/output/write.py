@@ -221,8 +221,9 @@ class Stager:
         return StagedFile(file.path, not reuse_unchanged(self.output_dir / file.path, Path(target), file.data))
 
 
-def write_site(output_dir: Path, files: Callable[[Stager], Generator[OutputFile | StagedFile, None, None]], site_dir: Path,
-               finish: Callable[[Path], None] = lambda staging: None, folders: Iterable[str] = ()) -> BuildResult:
+def write_site(output_dir: Path, files: Callable[[Stager], Generator[OutputFile | StagedFile, None, None]],
+               site_dir: Path, finish: Callable[[Path], None] = lambda staging: None,
+               folders: Iterable[str] = ()) -> BuildResult:
     """Write files into a staging folder, reusing unchanged files, let `finish` add to it, then swap it in.
 
     `files` gets the staging folder's Stager and yields the files to write, or those written with it

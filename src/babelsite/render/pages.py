@@ -329,7 +329,8 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------------------
 
-    def pages(self, jobs: int = 1, write: Callable[[OutputFile], Written] | None = None) -> Iterator[OutputFile | Written]:
+    def pages(self, jobs: int = 1,
+              write: Callable[[OutputFile], Written] | None = None) -> Iterator[OutputFile | Written]:
         """Yield every page of the site in a deterministic order, article pages from `jobs` processes.
 
         With `write`, the process rendering an article page writes it, and what `write` returns
