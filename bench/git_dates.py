@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
 
 from babelsite.content.history import last_commits  # noqa: E402
-from babelsite.output.write import foreign_files, marker_text  # noqa: E402
+from babelsite.output.write import foreign_files, marker_of, site_files  # noqa: E402
 
 EDITS_PER_COMMIT = 100
 
@@ -126,7 +126,7 @@ def main() -> None:
         config.write_text(plain)
         for mode, times in builds.items():
             print(f"cold build, last_updated {mode}: {statistics.median(times):.3f} s (median of {len(times)})")
-        seconds, listing = timed(lambda: marker_text(out), args.repeat)
+        seconds, listing = timed(lambda: marker_of(site_files(out)), args.repeat)
         print(f"listing the output's {sum(1 for _ in out.rglob('*') if _.is_file())} files into its marker "
               f"({len(listing) / 1e6:.2f} MB): {seconds:.3f} s")
         seconds, _ = timed(lambda: foreign_files(out), args.repeat)

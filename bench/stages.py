@@ -55,6 +55,7 @@ def measure_one(site: Path, output: Path, no_search: bool) -> dict:
     from babelsite import build as build_module
     from babelsite.build import BuildOptions
     from babelsite.incremental import cached
+    from babelsite.output import write
 
     spent = dict.fromkeys(STAGES, 0.0)
 
@@ -69,16 +70,20 @@ def measure_one(site: Path, output: Path, no_search: bool) -> dict:
         return wrapper
 
     def timed_iterator(stage: str, iterator):
-        """Yield from an iterator, counting the CPU time of producing each item for `stage`."""
+        """Yield from an iterator, counting the CPU time of producing each item for `stage`.
+
+        Less the pages written meanwhile (Stager.put, which counts as write): a page is written
+        by whoever renders it.
+        """
         iterator = iter(iterator)
         while True:
-            start = cpu()
+            start, written = cpu(), spent["write"]
             try:
                 item = next(iterator)
             except StopIteration:
-                spent[stage] += cpu() - start
+                spent[stage] += cpu() - start - (spent["write"] - written)
                 return
-            spent[stage] += cpu() - start
+            spent[stage] += cpu() - start - (spent["write"] - written)
             yield item
 
     write_site = build_module.write_site
@@ -96,11 +101,15 @@ def measure_one(site: Path, output: Path, no_search: bool) -> dict:
                 searched = cpu() - start
                 spent["search"] += searched + children_cpu() - start_children
         start = cpu()
-        rendered_before = spent["render"]
+        rendered_before, written_before = spent["render"], spent["write"]
         try:
-            return write_site(output_dir, timed_iterator("render", files), site_dir, timed_finish, folders)
+            # files: what makes the files given the staging folder's Stager (before it, the files themselves)
+            produced = (lambda stager: timed_iterator("render", files(stager))) if callable(files) else \
+                timed_iterator("render", files)
+            return write_site(output_dir, produced, site_dir, timed_finish, folders)
         finally:
-            spent["write"] += (cpu() - start) - (spent["render"] - rendered_before) - searched
+            spent["write"] += ((cpu() - start) - (spent["render"] - rendered_before)
+                               - (spent["write"] - written_before) - searched)
 
     cold_build = cached.cold_build
 
@@ -118,6 +127,8 @@ def measure_one(site: Path, output: Path, no_search: bool) -> dict:
     build_module.markdown.convert = timed("Markdown", build_module.markdown.convert)
     build_module.check_anchors = timed("Markdown", build_module.check_anchors)
     build_module.write_site = timed_write
+    if hasattr(write, "Stager"):  # not in a tree from before it
+        write.Stager.put = timed("write", write.Stager.put)
     cached.cold_build = timed_cold
 
     if no_search:

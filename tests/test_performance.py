@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import yaml
 
 import babelsite.build
 import babelsite.incremental.cache
+import babelsite.incremental.cached
 import babelsite.incremental.rebuild
 import babelsite.locale
 import babelsite.output.write
@@ -39,6 +41,35 @@ def test_parallel_and_serial_builds_are_byte_identical(generated, tmp_path):
     assert run("build", generated, "--out", tmp_path / "parallel", "--jobs", "3") == 0
     serial, parallel = tree(tmp_path / "serial"), tree(tmp_path / "parallel")
     assert len(serial) > 360 and serial == parallel
+
+
+def test_the_workers_write_the_article_pages_they_render(generated, tmp_path, monkeypatch):
+    writers = tmp_path / "writers"  # a line per file written: the writing process, then the file
+    staging = tmp_path / f".out.staging-{os.getpid()}"
+    real_reuse = babelsite.output.write.reuse_unchanged
+
+    def recorded(previous: Path, target: Path, data: bytes) -> bool:
+        with writers.open("a") as record:
+            record.write(f"{os.getpid()} {target.relative_to(staging).as_posix()}\n")
+        return real_reuse(previous, target, data)
+
+    monkeypatch.setattr(babelsite.output.write, "reuse_unchanged", recorded)
+    options = babelsite.build.BuildOptions(site_dir=generated, jobs=2, use_cache=False)
+    babelsite.incremental.cached.build(replace(options, output_dir=tmp_path / "out"))
+    written = dict(reversed(line.split(" ", 1)) for line in writers.read_text().splitlines())
+    article_pages = {name for name in written if name.startswith(("en/term_", "it/term_", "es/term_"))}
+    assert len(article_pages) == 360 and len(written) == len(tree(tmp_path / "out"))  # each file written once
+    assert os.getpid() not in {int(written[name]) for name in article_pages}
+    assert written["sitemap.xml"] == str(os.getpid())
+
+
+def test_a_cold_build_lists_what_it_wrote_in_its_marker_without_walking_it(generated, tmp_path, monkeypatch):
+    monkeypatch.setattr(babelsite.output.write, "site_files",
+                        lambda *args, **kwargs: pytest.fail("the staged site walked"))
+    assert run("build", generated, "--out", tmp_path / "out", "--jobs", "2", "--no-cache") == 0
+    written = tree(tmp_path / "out")
+    marker = written.pop(".babelsite-output").decode()
+    assert marker.partition("The files it wrote:\n")[2].splitlines() == sorted(written)
 
 
 def copy_site(generated: Path, tmp_path: Path) -> Path:
@@ -68,6 +99,18 @@ def test_a_template_error_in_a_worker_names_the_template_and_line(generated, tmp
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("templates/article.html:3: error: template error: UndefinedError")
     assert err[-1] == "babelsite: build failed with 1 error; nothing was written"
+
+
+def test_a_worker_template_error_is_reported_before_one_in_the_pages_rendered_meanwhile(generated, tmp_path, capsys):
+    site_dir = copy_site(generated, tmp_path)
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/article.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ page.title.nope.deeper }}\n{% endblock %}\n')
+    (site_dir / "templates/home.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{{ nope.deeper }}{% endblock %}\n')
+    assert run("build", site_dir, "--out", tmp_path / "out", "--jobs", "2") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("templates/article.html:3: error: template error: UndefinedError")  # as in page order
 
 
 # -- the build cache ------------------------------------------------------------------------------

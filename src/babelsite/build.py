@@ -23,7 +23,7 @@ from .errors import ERROR, INFO, WARNING, Collector, Diagnostic, SiteError
 from .links.resolve import LinkedSite, resolve
 from .markdown import Fragment
 from .content.load import load_corpus
-from .model import OutputFile, SourceFile
+from .model import OutputFile, SourceFile, StagedFile
 from .render.pages import PageRenderer, compiled_templates_dir, render_site, start_rendering
 from .output.hosts import host_files
 from .output.search import check_pagefind, index_site
@@ -31,7 +31,7 @@ from .content.sources import discover
 from .links.translations import TranslationStatus, article_history, translation_status
 from .render.theme import Theme
 from .output.verbatim import with_verbatim_files
-from .output.write import write_site
+from .output.write import Stager, write_site
 
 
 @dataclass(frozen=True)
@@ -143,9 +143,14 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     renderer, static = start_rendering(site, prepared.fragments, problems, status,
                                        compiled_dir=compiled_templates_dir(config.site_dir), commits=commits,
                                        watch_templates=False)
-    outputs = with_verbatim_files(itertools.chain(static, renderer.pages(options.jobs), host_files(site)), config,
-                                  problems)
-    result = write_site(output_dir, counted(outputs, progress), config.site_dir,
+
+    def outputs(stager: Stager) -> Iterator[OutputFile | StagedFile]:
+        """Yield every file of the site, the article pages written by the workers that render them."""
+        pages = renderer.pages(options.jobs, write=stager.put)
+        yield from counted(with_verbatim_files(itertools.chain(static, pages, host_files(site)), config, problems),
+                           progress)
+
+    result = write_site(output_dir, outputs, config.site_dir,
                         finish=lambda staging: index_site(staging, config, renderer.searchable),
                         folders=[os.path.dirname(site.urls.output_file(path))
                                  for path in itertools.chain((page.path for page in site.pages), site.sections.values())])

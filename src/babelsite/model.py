@@ -78,6 +78,14 @@ class OutputFile:
 
 
 @dataclass(frozen=True)
+class StagedFile:
+    """A file of the built site that the process rendering it has written into the staging folder already."""
+
+    path: str
+    changed: bool  # False when it is a hard link to the output's file holding the same bytes
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Every article, grouped by key, then by language in site order."""
 

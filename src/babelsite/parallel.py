@@ -35,20 +35,29 @@ def default_jobs() -> int:
 
 
 def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
-                     chunk_size: int = 64, lock: AbstractContextManager = nullcontext()) -> Iterator[Result]:
+                     chunk_size: int = 64, lock: AbstractContextManager = nullcontext(),
+                     meanwhile: Callable[[], None] | None = None) -> Iterator[Result]:
     """Yield function(item) for every item, in order, computed by `jobs` forked processes.
 
     Runs in this process when one job is asked for, the work is too small to share, or the
     platform cannot fork. An exception in a worker is raised here, as from map().
+
     `lock` is for a caller whose other threads run `function`'s code holding it: it is held
     around each call made in this process, and while the workers fork (only the forking thread
     lives on in a child, which would find the locks another thread held then held forever).
+
+    `meanwhile` runs in this process while the workers work, before the first result is
+    yielded (after the last, when there are no workers). Every span is handed out at once
+    then, since no result is taken meanwhile: the results must be small. When it fails, a
+    worker's exception is raised first, as it comes earlier in order.
     """
     if jobs <= 1 or len(items) < 2 * chunk_size or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
             with lock:
                 result = function(item)
             yield result
+        if meanwhile is not None:
+            meanwhile()
         return
     global _work
     _work = (function, items)
@@ -60,9 +69,17 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
         with lock:
             pool = multiprocessing.get_context("fork").Pool(jobs)  # forks every worker now
         with pool:
-            # A few spans in flight per worker, not all of them: when the caller is slower than the
-            # workers (writing pages to a slow disk), finished results would pile up in memory.
-            pending = deque(pool.apply_async(run_span, (span,)) for span in itertools.islice(spans, 2 * jobs))
+            # A few spans in flight per worker, not all of them (but with `meanwhile`): when the caller
+            # is slower than the workers (writing pages to a slow disk), finished results would pile up.
+            ahead = 2 * jobs if meanwhile is None else len(items)
+            pending = deque(pool.apply_async(run_span, (span,)) for span in itertools.islice(spans, ahead))
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except Exception:
+                    for results in pending:
+                        results.get()
+                    raise
             while pending:
                 results = pending.popleft().get()
                 span = next(spans, None)

@@ -15,11 +15,11 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Container, Generator, Iterable, Iterator, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..errors import Collector, SiteError, printable
-from ..model import OutputFile
+from ..model import OutputFile, StagedFile
 
 MARKER = ".babelsite-output"
 SITE_FOLDERS = (("content", "a content/ folder"), ("static", "a static/ folder"), ("templates", "a templates/ folder"))
@@ -160,11 +160,6 @@ def folders_of(names: Iterable[str]) -> set[str]:
     return found
 
 
-def marker_text(staging: Path) -> bytes:
-    """Return the marker of a staged site: what it says, and every file it holds."""
-    return marker_of(site_files(staging))
-
-
 def marker_of(names: Iterable[str]) -> bytes:
     """Return the marker of a site holding these files: what it says, and the files, sorted."""
     return MARKER_TEXT + WRITTEN_HEADER + os.fsencode("".join(f"{name}\n" for name in sorted(names)))
@@ -213,30 +208,49 @@ class FolderMaker(threading.Thread):
         self.join()
 
 
-def write_site(output_dir: Path, files: Iterable[OutputFile], site_dir: Path,
-               finish: Callable[[Path], None] = lambda staging: None, folders: Iterable[str] = ()) -> BuildResult:
+class Stager:
+    """Writes files into one build's staging folder, from the build's process or the workers it forks."""
+
+    def __init__(self, output_dir: Path, staging: Path):
+        self.output_dir, self.staging = output_dir, staging
+        self.made_dirs: set[str] = {str(staging)}  # each forked worker adds to its own copy
+
+    def put(self, file: OutputFile) -> StagedFile:
+        """Write a file as a new one, or hard-link the output's when its bytes are the same; say which."""
+        target = staged_path(self.staging, file.path, self.made_dirs)
+        return StagedFile(file.path, not reuse_unchanged(self.output_dir / file.path, Path(target), file.data))
+
+
+def write_site(output_dir: Path, files: Callable[[Stager], Generator[OutputFile | StagedFile, None, None]],
+               site_dir: Path, finish: Callable[[Path], None] = lambda staging: None,
+               folders: Iterable[str] = ()) -> BuildResult:
     """Write files into a staging folder, reusing unchanged files, let `finish` add to it, then swap it in.
 
-    `folders` are folders (relative to the output) that the files will need, made ahead by a FolderMaker.
+    `files` gets the staging folder's Stager and yields the files to write, or those written with it
+    already (by the workers that rendered them). `folders` are folders (relative to the output) that
+    the files will need, made ahead by a FolderMaker.
     """
     output_dir = output_dir.resolve()
     written: list[str] = []
     changed = 0
     with staged(output_dir, site_dir) as staging:
+        stager = Stager(output_dir, staging)
         maker = FolderMaker(str(staging), folders)
+        produced = files(stager)
         try:
-            made_dirs: set[str] = {str(staging)}
-            for file in files:
-                target = staged_path(staging, file.path, made_dirs)
-                changed += not reuse_unchanged(output_dir / file.path, Path(target), file.data)
+            for file in produced:
+                changed += (file if isinstance(file, StagedFile) else stager.put(file)).changed
                 written.append(file.path)
         finally:
+            produced.close()  # on failure: its workers stop writing before the staging folder is removed
             maker.stop()
-        before = set(os.listdir(staging)) | {MARKER}
-        finish_staging(output_dir, staging, lambda: finish(staging))
+        before = set(os.listdir(staging))
+        fault_point("after-pages")
+        finish(staging)
         added, added_changed = reuse_added(output_dir, staging, sorted(set(os.listdir(staging)) - before))
         written += added
         changed += added_changed
+        reuse_unchanged(output_dir / MARKER, staging / MARKER, marker_of(written))  # from the list: no walk
     return BuildResult(output_dir, tuple(written), changed)
 
 
@@ -521,13 +535,6 @@ def staged_path(staging: Path, name: str, made_dirs: set[str]) -> str:
         os.makedirs(folder, exist_ok=True)
         made_dirs.add(folder)
     return target
-
-
-def finish_staging(output_dir: Path, staging: Path, finish: Callable[[], None]) -> None:
-    """Let `finish` add to the staged pages (the search index), then mark them as babelsite's, listing them."""
-    fault_point("after-pages")
-    finish()
-    reuse_unchanged(output_dir / MARKER, staging / MARKER, marker_text(staging))
 
 
 def swap(staging: Path, output_dir: Path) -> Path:

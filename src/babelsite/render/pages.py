@@ -11,7 +11,7 @@ import traceback
 from functools import cache, cached_property, partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -63,6 +63,8 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 ARTICLE_TEMPLATE = "article.html"  # the article and section pages'
 SITEMAP_TEMPLATE = "sitemap.xml"
+Written = TypeVar("Written")  # what writing a page returns (output.write.Stager.put: a StagedFile)
+
 DICT_ATTRIBUTES = frozenset(dir(dict))  # a read-only mapping's attributes are among them
 MAPPINGS = (dict, MappingProxyType)  # the views, and the interface strings (`t.menu`)
 
@@ -334,10 +336,25 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------------------
 
-    def pages(self, jobs: int = 1) -> Iterator[OutputFile]:
-        """Yield every page of the site in a deterministic order, article pages from `jobs` processes."""
+    def pages(self, jobs: int = 1,
+              write: Callable[[OutputFile], Written] | None = None) -> Iterator[OutputFile | Written]:
+        """Yield every page of the site in a deterministic order, article pages from `jobs` processes.
+
+        With `write`, the process rendering an article page writes it, and what `write` returns
+        comes back instead of the page: the build's process no longer writes them one by one.
+        """
         self.before_forking(self.article_files())
-        yield from map_in_processes(self.article_page, self.site.pages, jobs)
+        if write is None:
+            yield from map_in_processes(self.article_page, self.site.pages, jobs)
+            yield from self.later_pages()
+            return
+        later: list[Written] = []  # rendered and written here while the workers render the articles
+        yield from map_in_processes(lambda page: write(self.article_page(page)), self.site.pages, jobs,
+                                    meanwhile=lambda: later.extend(map(write, self.later_pages())))
+        yield from later
+
+    def later_pages(self) -> Iterator[OutputFile]:
+        """Yield the pages after the articles': sections, then homes, categories, status, sitemap…"""
         for folder, lang in self.site.sections:
             yield self.section_page(folder, lang)
         yield from self.other_pages()
