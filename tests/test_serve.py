@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import multiprocessing.context
@@ -166,6 +167,26 @@ def test_symlinks_out_of_static_are_not_published(preview, tmp_path):
     assert not result.ok
     assert [(d.path, d.code) for d in result.diagnostics] == [("static/leak.txt", "outside-site")]
     assert not any(b"do not publish" in data for data in server.site.outputs.values())
+
+
+def test_a_folder_that_cannot_be_watched_is_reported_and_the_preview_goes_on(preview):
+    """inotify refusing a new folder (out of watches, or the folder gone again) must not end the rebuilds."""
+    server = preview()
+    schedule = server.observer.schedule
+
+    def refuse_static(handler, path, recursive=False):
+        if path.endswith("static"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return schedule(handler, path, recursive=recursive)
+
+    server.observer.schedule = refuse_static
+    (server.options.site_dir / "static").mkdir()
+    assert wait_for(lambda: any("static: cannot watch the folder" in line for line in server.log.lines))
+    server.observer.schedule = schedule
+    article = server.options.site_dir / "content/topics/beta.en.md"
+    article.write_text(article.read_text() + "\nStill rebuilt.\n")
+    assert wait_for(lambda: b"Still rebuilt." in get(server, "/en/beta/")[2])
+    assert server.options.site_dir / "static" in server.watches
 
 
 def test_an_edit_sends_reload_for_the_changed_page(preview):

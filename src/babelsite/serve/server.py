@@ -234,7 +234,12 @@ class PreviewServer:
         """Watch each folder of the site that exists now and is not watched yet, such as a new templates/."""
         for folder in self.watched_folders:
             if folder not in self.watches and folder.is_dir():
-                self.watches[folder] = self.observer.schedule(self.changes, str(folder), recursive=True)
+                try:
+                    self.watches[folder] = self.observer.schedule(self.changes, str(folder), recursive=True)
+                except OSError as exc:  # gone again, out of inotify watches, or the observer stopped
+                    if not self.stopping.is_set():
+                        print(f"babelsite: {folder}: cannot watch the folder ({exc.strerror}); "
+                              "babelsite tries again at the next change it sees", file=self.log, flush=True)
             elif folder in self.watches and not folder.is_dir():
                 with contextlib.suppress(KeyError, OSError):  # inotify may have dropped it already
                     self.observer.unschedule(self.watches.pop(folder))
