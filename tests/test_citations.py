@@ -56,3 +56,23 @@ def test_a_page_without_sources_builds_its_brackets_as_text(site, tmp_path, caps
     assert not list(body.iter(XHTML + "sup"))
     assert [td.text for td in body.iter(XHTML + "td")] == ["one", "[1]"]
     assert [p.text for p in body.iter(XHTML + "p")][-1] == "See [3]."
+
+
+def test_a_citation_in_an_inline_footnote_is_numbered_where_the_note_stands():
+    env = {"source_count": 3}
+    html = make_parser().render("Claim^[as [2] says,\nand [3]] and [1].\n", env)
+    assert env["citation_ids"] == {2: ["cite-2-1"], 3: ["cite-3-1"], 1: ["cite-1-1"]}
+    assert env["citations"] == [(2, 0), (3, 1), (1, 1)]
+    assert '<a href="#source-2" id="cite-2-1"' in html and '<a href="#source-3" id="cite-3-1"' in html
+
+
+def test_an_inline_footnote_links_to_articles_and_sources_like_the_text(site, tmp_path):
+    site_dir = site("multi")
+    page = site_dir / "content/en/alpha.md"
+    page.write_text(page.read_text() + "\nNoted.^[See [beta](../topics/beta.en.md), as [2] says.]\n")
+    assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    document = parse_html(tmp_path / "out/en/alpha/index.html")
+    note = next(li for li in find_all(document, "li") if li.get("id") == "fn1")
+    assert [a.get("href") for a in note.iter(XHTML + "a")][:2] == ["/en/beta/", "#source-2"]
+    citation = next(sup for sup in note.iter(XHTML + "sup") if sup.get("class") == "citation")
+    assert "".join(citation.itertext()) == "[2]"

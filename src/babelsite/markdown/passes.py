@@ -118,6 +118,7 @@ def rework_block(block: Token, line: int, env, glue_marks: bool) -> None:
         elif kind == "footnote_ref":
             if glue_marks:
                 glue_before_mark(reworked)
+            rework_inline_note(token, line + breaks, env)
         elif kind == "image":
             keep_alt_text(token)
             if rewrite:
@@ -131,6 +132,18 @@ def rework_block(block: Token, line: int, env, glue_marks: bool) -> None:
         if marks and index in marks:
             reworked.append(marks.pop(index))
     block.children = reworked
+
+
+def rework_inline_note(reference: Token, line: int, env) -> None:
+    """Rework the tokens of an inline footnote `^[…]` where its mark stands: its citations and links are the page's too.
+
+    Its marks are glued with the other notes' by parse_inline_blocks.
+    """
+    note = env["footnotes"]["list"].get(reference.meta["id"], {})
+    if "tokens" in note and "[" in note["content"]:
+        block = Token("inline", "", 0, content=note["content"], children=note["tokens"])
+        rework_block(block, line, env, glue_marks=False)
+        note["tokens"] = block.children
 
 
 def rewrite_link(token: Token, line: int, env) -> tuple[str, str, str] | None:
