@@ -151,9 +151,10 @@ def main() -> None:
             article = site_dir / "content/en/system-anatomy/vae.md"
         else:
             generate(site_dir, args.articles, args.languages, shape=args.shape)
-            article = next((site_dir / "content/en").rglob("*.md"))
-        translation = next(p for p in sorted((site_dir / "content").rglob("*.md")) if p.parent.parts[-2:] != article.parent.parts[-2:]
-                           and p.stem == article.stem)
+            # a page, not a section's _index.md: deleting that one rebuilds everything, by design
+            article = next(p for p in sorted((site_dir / "content/en").rglob("*.md")) if p.stem != "_index")
+        within = article.relative_to(site_dir / "content/en")  # a translation: the same path under another language
+        translation = next(p for p in sorted((site_dir / "content").glob(f"*/{within}")) if p != article)
         if args.no_search:
             config = site_dir / "site.toml"
             config.write_text("search = false\n" + config.read_text())
