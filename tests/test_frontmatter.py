@@ -141,6 +141,28 @@ def test_empty_front_matter_is_an_empty_mapping():
     assert parsed.body == "\nBody\n"
 
 
+def test_nested_values_keep_their_kinds_and_lines():
+    parsed = parse_file(
+        b"---\n"
+        b"title: x\n"
+        b"date: 2024-05-06\n"
+        b"sources:\n"
+        b"  - text: A\n"
+        b"    url: https://a.example\n"
+        b"    year: 2021\n"
+        b"extra: {hero: wide, 7: seven, draft: true, tags: [a, 2], none: ~}\n"
+        b"---\n"
+    )
+    assert dict(parsed.metadata) == {
+        "title": "x", "date": datetime.date(2024, 5, 6),
+        "sources": [{"text": "A", "url": "https://a.example", "year": 2021}],
+        "extra": {"hero": "wide", 7: "seven", "draft": True, "tags": ["a", 2], "none": None},
+    }
+    assert parsed.lines[("sources", 0)] == 5
+    assert parsed.lines[("sources", 0, "year")] == 7
+    assert parsed.lines[("extra", "tags", 1)] == 8
+
+
 def test_anchors_and_recursive_aliases_do_not_hang_or_crash():
     parsed = parse_file(b"---\nbase: &b [x, y]\ncopy: *b\nloop: &l [*l]\n---\n")
     assert parsed.metadata["copy"] == ["x", "y"]
@@ -158,6 +180,9 @@ def test_anchors_and_recursive_aliases_do_not_hang_or_crash():
         (b'---\ntitle: "open\nweight: 1\n---\nBody\n', 4, "YAML syntax error: while scanning a quoted scalar"),
         (b"---\ntitle: x\nx: !!python/object:os.system echo\n---\n", 3,
          "YAML syntax error: could not determine a constructor for the tag"),
+        (b"---\ntitle: x\nextra: !!map wide\n---\n", 3, "YAML syntax error: expected a mapping node, but found scalar"),
+        (b"---\ntitle: x\nrelated: !!seq a\n---\n", 3, "YAML syntax error: expected a sequence node, but found scalar"),
+        (b"---\ntitle: !!str {a: 1}\n---\n", 2, "YAML syntax error: expected a scalar node, but found mapping"),
     ],
 )
 def test_yaml_syntax_errors_name_the_absolute_line(data, line, start):
@@ -183,6 +208,11 @@ def test_yaml_syntax_errors_name_the_absolute_line(data, line, start):
         (b"---\ntitle: caf\xe9\n---\n", 2, "not valid UTF-8 at byte 14 (invalid continuation byte)"),
         (b"\xef\xbb\xbf---\n\ntitle: \xff\n---\n", 3, "not valid UTF-8 at byte 15 (invalid start byte)"),
         (b"---\ntitle: x\n---\nText\x00more\n", 4, "NUL byte at byte 21"),
+        # the order PyYAML's constructor reports them in: a repeated key before a value that cannot exist...
+        (b"---\ndate: 2024-13-45\nextra:\n  a: 1\n  a: 2\n---\n", 5, "key 'a' appears twice"),
+        # ...and a top-level value before one in a nested list
+        (b"---\nsources:\n  - date: 2024-13-45\nupdated: 2024-02-30\n---\n", 4,
+         "'2024-02-30' is not a valid date (day is out of range for month)"),
     ],
 )
 def test_errors_name_the_absolute_line(data, line, message):
