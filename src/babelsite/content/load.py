@@ -48,6 +48,7 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 INVALID_SLUG = re.compile(r"[\s/\\?#%\"'<>|*:\x00-\x1f\x7f]")
 URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # shared by the many articles without extra keys
+CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # made once, not per file
 # Browsers drop these from URLs, so `java\tscript:` would run as `javascript:`.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -150,7 +151,7 @@ def validate(config: SiteConfig, source: SourceFile, parsed: ParsedFile, problem
                 f"use one of {', '.join(config.language_codes)}, or add [languages.{code or lang}] to site.toml")
         error(where, f"language '{lang}' from {said_by} is not in site.toml", hint, code="unknown-language")
 
-    if not is_utf8(str(source.path.relative_to(config.content_dir))):
+    if not is_utf8(str(source.path)) and not is_utf8(str(source.path.relative_to(config.content_dir))):
         # Discovery leaves such a file out (sources.usable); a cached build meets it among its changes.
         error((), "the path is not valid UTF-8", "rename it using UTF-8 characters", code="file-name")
 
@@ -267,8 +268,7 @@ def content_hash(title: str, category: str | None, description: str, sources: tu
         "related": [ref.target for ref in related],
         "body": body.strip("\n"),
     }
-    data = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(CANONICAL_JSON.encode(canonical).encode("utf-8")).hexdigest()[:12]
 
 
 class ChangedFile(Exception):

@@ -173,7 +173,7 @@ def usable(path: Path, problems: Collector, boundary: Boundary, is_root: bool = 
 
 def is_utf8(name: str) -> bool:
     """Tell whether a file name read from the disk was valid UTF-8 (Python keeps other bytes as surrogates)."""
-    return not any("\udc80" <= char <= "\udcff" for char in name)
+    return name.isascii() or not any("\udc80" <= char <= "\udcff" for char in name)
 
 
 def walk_once(root: Path | str) -> Iterator[tuple[str, list[str], list[str] | None]]:
