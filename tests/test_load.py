@@ -56,6 +56,18 @@ def test_articles_carry_their_front_matter(site):
     assert alpha["en"].body_offset + body_lines.index("English alpha, in nested folders.") + 1 == 8
 
 
+def test_a_file_longer_than_one_read_is_loaded_and_read_again_whole(site):
+    site_dir = site("load_layouts")
+    path = site_dir / "content" / "en" / "guide" / "deep" / "alpha.md"
+    paragraphs = "".join(f"Paragraph {n} of a long article, which takes more than one read.\n\n" for n in range(2000))
+    path.write_text(path.read_text() + "\n" + paragraphs + "The last line.\n")
+    corpus, diagnostics = load(site_dir)
+    assert diagnostics == []
+    body = read_body(corpus.groups["alpha"]["en"])  # the digest taken at loading matches: both reads were whole
+    assert len(body.encode()) > 100_000
+    assert body.endswith("Paragraph 1999 of a long article, which takes more than one read.\n\nThe last line.\n")
+
+
 def test_articles_from_the_load_workers_share_what_many_repeat(site):
     """An article unpickled from a worker takes its file's Path and names from discovery, and one string per language."""
     site_dir = site("load_layouts")
