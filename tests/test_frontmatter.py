@@ -183,6 +183,7 @@ def test_anchors_and_recursive_aliases_do_not_hang_or_crash():
         (b"---\ntitle: x\nextra: !!map wide\n---\n", 3, "YAML syntax error: expected a mapping node, but found scalar"),
         (b"---\ntitle: x\nrelated: !!seq a\n---\n", 3, "YAML syntax error: expected a sequence node, but found scalar"),
         (b"---\ntitle: !!str {a: 1}\n---\n", 2, "YAML syntax error: expected a scalar node, but found mapping"),
+        (b"---\ntitle: x\n!!str [a]: b\n---\n", 3, "YAML syntax error: expected a scalar node, but found sequence"),
     ],
 )
 def test_yaml_syntax_errors_name_the_absolute_line(data, line, start):

@@ -262,7 +262,7 @@ def value_with_lines(loader: FrontMatterLoader, node: yaml.Node, path: tuple, fi
     if kind is yaml.MappingNode and tag == MAP_TAG:
         mapping: dict = {}
         for key_node, value_node in node.value:
-            if key_node.tag != STR_TAG:  # a number, a merge key `<<`, a list as a key
+            if key_node.tag != STR_TAG or type(key_node) is not yaml.ScalarNode:  # a number, `<<`, a list
                 raise NotPlain
             key = key_node.value
             line = file_line[key_node.start_mark.line]
