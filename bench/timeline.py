@@ -72,7 +72,8 @@ def main() -> None:
     Theme.asset_paths = timed("asset_paths", Theme.asset_paths)
     PageRenderer.before_forking = timed("before_forking", PageRenderer.before_forking)
     cached.stamps = timed("stamps", cached.stamps)
-    cached.store_state = timed("store_state", cached.store_state)
+    cached.pack_state = timed("pack_state", cached.pack_state)
+    cached.write_cache = timed("write_cache", cached.write_cache)
 
     with tempfile.TemporaryDirectory(prefix="timeline-") as folder:
         cached.build(build.BuildOptions(args.site.resolve(), output_dir=Path(folder) / "public", jobs=args.jobs,
