@@ -16,11 +16,11 @@ from ..build import BuildOptions, BuildReport, Prepared, build as cold_build
 from ..config import SiteConfig, read_config
 from ..content.sources import is_ignored, walk_once
 from ..errors import Collector
+from ..links.translations import TranslationStatus
 from ..output.verbatim import is_left_out
 from ..output.write import check_foreign_files, check_output_dir, folders_of, remove_leftovers
-from ..render.theme import Theme
-from ..links.translations import TranslationStatus
 from ..render.pages import PageRenderer
+from ..render.theme import Theme
 from .cache import (CachedBuild, PackName, cache_key, forget_cache, forget_pack, new_state_id, read_cache, stamps,
                     write_cache)
 from .rebuild import build_from_cache
