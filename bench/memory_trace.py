@@ -47,7 +47,7 @@ if __name__ == "__main__":
     tracemalloc.start()
     traced(cold, "start_rendering", "rendering starts")
     traced(cold, "write_site", "the site is written", after=True)
-    traced(cached, "store_state", "the build cache's state is stored")
+    traced(cached, "pack_state", "the build cache's state is stored")
     status = cli.main(sys.argv[1:])
     show("the end")
     sys.exit(status)

@@ -71,8 +71,9 @@ def main() -> None:
     build.markdown.convert = timed("markdown", build.markdown.convert)
     Theme.asset_paths = timed("asset_paths", Theme.asset_paths)
     PageRenderer.before_forking = timed("before_forking", PageRenderer.before_forking)
-    cached.stamps = timed("stamps", cached.stamps)
-    cached.store_state = timed("store_state", cached.store_state)
+    for name in ("stamps", "store_state", "pack_state", "write_cache"):  # the build cache's, in this tree or older
+        if hasattr(cached, name):
+            setattr(cached, name, timed(name, getattr(cached, name)))
 
     with tempfile.TemporaryDirectory(prefix="timeline-") as folder:
         cached.build(build.BuildOptions(args.site.resolve(), output_dir=Path(folder) / "public", jobs=args.jobs,

@@ -46,14 +46,14 @@ def test_parallel_and_serial_builds_are_byte_identical(generated, tmp_path):
 def test_the_workers_write_the_article_pages_they_render(generated, tmp_path, monkeypatch):
     writers = tmp_path / "writers"  # a line per file written: the writing process, then the file
     staging = tmp_path / f".out.staging-{os.getpid()}"
-    real_reuse = babelsite.output.write.reuse_unchanged
+    real_stage = babelsite.output.write.stage_file
 
-    def recorded(previous: Path, target: Path, data: bytes) -> bool:
+    def recorded(previous: str | None, target: str, data: bytes) -> tuple[bool, os.stat_result]:
         with writers.open("a") as record:
-            record.write(f"{os.getpid()} {target.relative_to(staging).as_posix()}\n")
-        return real_reuse(previous, target, data)
+            record.write(f"{os.getpid()} {Path(target).relative_to(staging).as_posix()}\n")
+        return real_stage(previous, target, data)
 
-    monkeypatch.setattr(babelsite.output.write, "reuse_unchanged", recorded)
+    monkeypatch.setattr(babelsite.output.write, "stage_file", recorded)
     options = babelsite.build.BuildOptions(site_dir=generated, jobs=2, use_cache=False)
     babelsite.incremental.cached.build(replace(options, output_dir=tmp_path / "out"))
     written = dict(reversed(line.split(" ", 1)) for line in writers.read_text().splitlines())
@@ -70,6 +70,40 @@ def test_a_cold_build_lists_what_it_wrote_in_its_marker_without_walking_it(gener
     written = tree(tmp_path / "out")
     marker = written.pop(".babelsite-output").decode()
     assert marker.partition("The files it wrote:\n")[2].splitlines() == sorted(written)
+
+
+def test_a_cold_build_stamps_its_output_as_written_and_stores_its_state_while_rendering(generated, tmp_path,
+                                                                                         monkeypatch):
+    site_dir, out = copy_site(generated, tmp_path), tmp_path / "out"
+    packed_before_swap, real_write_pack, real_stat = [], babelsite.incremental.cache.write_pack, os.stat
+    monkeypatch.setattr(babelsite.incremental.cache, "write_pack",
+                        lambda *args: packed_before_swap.append(not out.exists()) or real_write_pack(*args))
+    stated = []  # the output's files stat'ed, as the build cache stamped them after the build
+
+    def stat(path, *args, **kwargs):
+        if str(path).startswith(f"{out}/"):
+            stated.append(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    assert run("build", site_dir, "--out", out, "--jobs", "2") == 0
+    monkeypatch.setattr(os, "stat", real_stat)
+    assert packed_before_swap == [True] and stated == []
+    cached, _ = babelsite.incremental.cache.read_pickle(site_dir / ".babelsite-cache/build.pickle")
+    written = {name: (info.st_size, info.st_mtime_ns, "") for name in tree(out) if name != ".babelsite-output"
+               for info in [os.stat(out / name)]}
+    assert len(written) > 360 and cached.outputs == written
+    monkeypatch.setattr(babelsite.incremental.cached, "cold_build", lambda *args, **kwargs: pytest.fail("built again"))
+    assert run("build", site_dir, "--out", out, "--jobs", "2") == 0  # the cache stands for the site as built
+
+
+def test_a_cold_build_failing_while_rendering_leaves_no_state_in_the_cache(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/article.html").write_text('{% extends "base.html" %}{% block main %}{{ 1 / 0 }}{% endblock %}')
+    before = set((site_dir / ".babelsite-cache").glob("state-*.pack"))  # an earlier build's, copied with the site
+    assert run("build", site_dir, "--out", tmp_path / "out", "--jobs", "2") == 1  # once the state's parts are written
+    assert set((site_dir / ".babelsite-cache").glob("state-*.pack")) == before
 
 
 def copy_site(generated: Path, tmp_path: Path) -> Path:

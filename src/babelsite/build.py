@@ -82,6 +82,7 @@ class ColdBuild:
     status: TranslationStatus
     renderer: PageRenderer
     diagnostics: tuple[Diagnostic, ...]
+    outputs: Mapping[str, tuple[int, int]]  # every file written (but the marker) -> its size and mtime in ns
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool = False) -> Prepared:
@@ -123,10 +124,14 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, spill: bool
 
 
 def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: Collector,
-          progress: Callable[[int], None] | None = None) -> ColdBuild:
+          progress: Callable[[int], None] | None = None,
+          meanwhile: Callable[[Prepared, TranslationStatus, PageRenderer], None] = lambda *known: None) -> ColdBuild:
     """Run the whole pipeline and write the site; raise SiteError with every diagnostic when the site has errors.
 
     `refused` holds what the caller found wrong with the output folder: reported with the rest.
+    `meanwhile` runs in this process while the workers render the article pages, with what the
+    build knows by then (all but the diagnostics of rendering): the caller's work on it costs no wall
+    time of its own there, where it would after the build.
     """
     started = time.perf_counter()
     prepared = prepare(options, config, spill=True)
@@ -146,7 +151,7 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
 
     def outputs(stager: Stager) -> Iterator[OutputFile | StagedFile]:
         """Yield every file of the site, the article pages written by the workers that render them."""
-        pages = renderer.pages(options.jobs, write=stager.put)
+        pages = renderer.pages(options.jobs, write=stager.put, meanwhile=lambda: meanwhile(prepared, status, renderer))
         yield from counted(with_verbatim_files(itertools.chain(static, pages, host_files(site)), config, problems),
                            progress)
 
@@ -159,7 +164,7 @@ def build(options: BuildOptions, config: SiteConfig, output_dir: Path, refused: 
     warnings = tuple(d for d in diagnostics if d.severity == WARNING)
     report = BuildReport(output_dir, pages_per_language(site), len(result.files), result.changed, warnings,
                          time.perf_counter() - started, prepared.timings)
-    return ColdBuild(report, prepared, status, renderer, diagnostics)
+    return ColdBuild(report, prepared, status, renderer, diagnostics, result.files)
 
 
 def pages_per_language(site: LinkedSite) -> dict[str, int]:

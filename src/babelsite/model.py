@@ -83,6 +83,7 @@ class StagedFile:
 
     path: str
     changed: bool  # False when it is a hard link to the output's file holding the same bytes
+    stamp: tuple[int, int]  # its size and modification time in ns once written, which the build cache keeps
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ RACY_SECONDS = 2  # a file this recent may change again within its mtime's tick:
 
 # (size, modification time in ns, digest or "") of a file
 Stamp = tuple[int, int, str]
+PackName = tuple[str, dict[str, tuple[int, int, bytes]]]  # a pack's file name, and its index (Pack)
 UNREADABLE: Stamp = (-1, -1, "")
 
 
@@ -229,7 +230,7 @@ def part_signature(key: bytes, name: str, data: bytes) -> bytes:
 
 
 def write_pack(config: SiteConfig, key: bytes, changed: Collection[str], part: Callable[[str], Any],
-               names: Iterable[str], previous: Pack | None) -> tuple[str, dict[str, tuple[int, int, bytes]]]:
+               names: Iterable[str], previous: Pack | None) -> PackName:
     """Store part(name) for the changed names and keep the previous pack's other parts; return the pack's name and index.
 
     Appends to the previous pack when most of it is still named; else writes a new pack. Parts
@@ -334,30 +335,52 @@ class SigningWriter:
         return self.file.write(data)
 
 
-def write_cache(config: SiteConfig, cached: CachedBuild, state: Any, changed: Collection[str],
-                part: Callable[[str], Any], names: Iterable[str], previous: Pack | None = None) -> None:
-    """Store the build cache: the parts of the state, the state that names them, then the stamps that name it.
+def write_parts(config: SiteConfig, changed: Collection[str], part: Callable[[str], Any], names: Iterable[str],
+                previous: Pack | None = None) -> PackName | None:
+    """Store the parts of a build's state in a pack (write_pack); return its name and index, None when it cannot be written.
 
     part(name) makes the part of each changed name; the other `names` keep the previous pack's.
-    Skipped when the cache cannot be written: the next build is then a cold one.
     """
     key = signing_key()
     if key is None:
-        forget_cache(config)  # nowhere to keep a key: every build is a cold one
-        return
+        return None
     folder = cache_path(config).parent
     try:
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("# babelsite's build cache: safe to delete\n*\n")
         with no_garbage_collection(loading=False):
-            pack_name, index = write_pack(config, key, changed, part, names, previous)
+            return write_pack(config, key, changed, part, names, previous)
+    except (OSError, DamagedCache):
+        return None
+
+
+def write_cache(config: SiteConfig, cached: CachedBuild, state: Any, pack: PackName | None) -> None:
+    """Store the build cache: the state that names the pack of its parts (write_parts), then the stamps that name it.
+
+    Skipped when the cache or the pack cannot be written: the next build is then a cold one.
+    """
+    key = signing_key()
+    if key is None or pack is None:
+        forget_cache(config)  # nowhere to keep a key (every build is a cold one), or no pack to name
+        return
+    pack_name, index = pack
+    try:
         write_pickle(cache_path(config, STATE_FILE), (cached.state_id, state, pack_name, index), key)
         write_pickle(cache_path(config), cached, key)
-        for old in folder.glob("state-*.pack"):
+        for old in cache_path(config).parent.glob("state-*.pack"):
             if old.name != pack_name:
                 old.unlink()
-    except (OSError, DamagedCache):
+    except OSError:
         forget_cache(config)  # a read-only site folder still builds; the next build is a cold one
+
+
+def forget_pack(config: SiteConfig, pack: PackName | None) -> None:
+    """Remove a pack that no stamps will name (its build failed after writing it)."""
+    try:
+        if pack is not None:
+            cache_path(config, pack[0]).unlink(missing_ok=True)
+    except OSError:
+        pass  # the next build that writes the cache removes it
 
 
 def write_pickle(path: Path, value: Any, key: bytes) -> None:

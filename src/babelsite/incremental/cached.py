@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..build import BuildOptions, BuildReport, build as cold_build
+from ..build import BuildOptions, BuildReport, Prepared, build as cold_build
 from ..config import SiteConfig, read_config
 from ..content.sources import is_ignored, walk_once
 from ..errors import Collector
+from ..links.translations import TranslationStatus
 from ..output.verbatim import is_left_out
-from ..output.write import check_foreign_files, check_output_dir, folders_of, output_files, remove_leftovers
+from ..output.write import check_foreign_files, check_output_dir, folders_of, remove_leftovers
+from ..render.pages import PageRenderer
 from ..render.theme import Theme
-from .cache import CachedBuild, cache_key, forget_cache, new_state_id, read_cache, stamps
+from .cache import (CachedBuild, PackName, cache_key, forget_cache, forget_pack, new_state_id, read_cache, stamps,
+                    write_cache)
 from .rebuild import build_from_cache
-from .state import BuildState, store_state
+from .state import BuildState, StoredState, pack_state
 
 
 def build(options: BuildOptions, progress: Callable[[int], None] | None = None) -> BuildReport:
@@ -46,13 +50,26 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     if not options.force:
         check_foreign_files(config, output_dir, refused)
     forget_cache(config)
-    cold = cold_build(options, config, output_dir, refused, progress)
-    prepared, report = cold.prepared, cold.report
-    state = BuildState.after_full_build(prepared.site, prepared.fragments, prepared.files, cold.status, cold.diagnostics)
-    outputs_written = stamps(output_files(output_dir), output_dir)
+    packed: list[tuple[StoredState, PackName | None]] = []
+
+    def pack_parts(prepared: Prepared, status: TranslationStatus, renderer: PageRenderer) -> None:
+        """Write the state's parts to the build cache while the workers render (its diagnostics come after)."""
+        state = BuildState.after_full_build(prepared.site, prepared.fragments, prepared.files, status, ())
+        packed.append(pack_state(config, state, renderer))
+
+    try:
+        cold = cold_build(options, config, output_dir, refused, progress, meanwhile=pack_parts)
+    except BaseException:
+        forget_pack(config, packed[0][1] if packed else None)
+        raise
+    report = cold.report
+    outline, pack = packed[0]
+    # stamped as written, without digests: the next build compares the output's sizes and mtimes only
+    outputs_written = {name: (size, mtime, "") for name, (size, mtime) in cold.outputs.items()}
     folders = dict.fromkeys(folders_of(outputs_written), 0)  # just written: listed by the next build that checks
-    store_state(config, CachedBuild(key, inputs, outputs_written, report.pages_per_language, report.warnings,
-                                    new_state_id(), folders, {}), state, cold.renderer)
+    write_cache(config, CachedBuild(key, inputs, outputs_written, report.pages_per_language, report.warnings,
+                                    new_state_id(), folders, {}),
+                replace(outline, diagnostics=cold.diagnostics), pack)
     return BuildReport(output_dir, report.pages_per_language, len(outputs_written), report.changed,
                        report.warnings + ((cache_warning,) if cache_warning else ()),
                        time.perf_counter() - started, report.stage_seconds)

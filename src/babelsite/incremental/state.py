@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .cache import CachedBuild, Pack, no_garbage_collection, write_cache
+from .cache import CachedBuild, Pack, PackName, no_garbage_collection, write_cache, write_parts
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..locale import remember_collation_keys
@@ -152,6 +152,16 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
     `previous` is the stored state this build applied edits to, and its pack: the slugs an edit
     left alone, and the outline's values it did not replace, keep their stored parts.
     """
+    write_cache(config, cached, *pack_state(config, state, renderer, previous))
+
+
+def pack_state(config: SiteConfig, state: BuildState, renderer: PageRenderer,
+               previous: tuple[StoredState, Pack] | None = None) -> tuple[StoredState, PackName | None]:
+    """Write the parts of a build's state to the build cache's pack (see store_state); return the rest, and the pack.
+
+    The pack is None when it could not be written. What is returned is stored by write_cache,
+    with the stamps that name it.
+    """
     site = state.site
     groups, pages, fragments, rows = site.corpus.groups, site.pages_by_key, state.fragments, state.status.rows
     if previous is not None and all(isinstance(m, LazyMapping) for m in (groups, pages, fragments, rows)):
@@ -175,8 +185,8 @@ def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, rend
             return rows[name[len(ROW_PART):]]
         return groups[name], pages[name], {page.lang: fragments[name, page.lang] for page in pages[name]}
 
-    write_cache(config, cached, outline, changed, part, (*groups, *(ROW_PART + slug for slug in groups), *outline_parts),
-                previous[1] if previous is not None else None)
+    return outline, write_parts(config, changed, part, (*groups, *(ROW_PART + slug for slug in groups), *outline_parts),
+                                previous[1] if previous is not None else None)
 
 
 OUTLINE_PART = "\0"  # begins the names of the outline's parts in the pack: no slug holds it, as no file name does

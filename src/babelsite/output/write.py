@@ -30,6 +30,8 @@ AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 BACK_RECORD = ".babelsite-back-buffer"  # in the back buffer only: removed before it is swapped in
 BACK_HEADER = b"babelsite back buffer, beside the output of build "  # then, a line each, where the two differ
+# open()'s "xb" less the checks a file object makes (fstat, isatty), binary where the system translates newlines
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class BuildResult:
     """What a build wrote: files by path, and how many were new or changed."""
 
     output_dir: Path
-    files: tuple[str, ...]
+    files: Mapping[str, tuple[int, int]]  # path -> (size, mtime in ns) as written: the build cache's stamps
     changed: int
 
 
@@ -198,7 +200,7 @@ class FolderMaker(threading.Thread):
             if self.stopped.is_set() or not target.startswith(inside):
                 return  # the writer makes what is left, and refuses what would be outside
             try:
-                os.makedirs(target, exist_ok=True)
+                make_folder(target)
             except OSError:
                 return  # the writer meets the same problem and reports it
 
@@ -212,13 +214,17 @@ class Stager:
     """Writes files into one build's staging folder, from the build's process or the workers it forks."""
 
     def __init__(self, output_dir: Path, staging: Path):
-        self.output_dir, self.staging = output_dir, staging
+        self.staging = staging
+        # where the output's files are, to hard-link those whose bytes are the same; None for a first build
+        self.previous = str(output_dir) if output_dir.is_dir() else None
         self.made_dirs: set[str] = {str(staging)}  # each forked worker adds to its own copy
 
     def put(self, file: OutputFile) -> StagedFile:
-        """Write a file as a new one, or hard-link the output's when its bytes are the same; say which."""
+        """Write a file as a new one, or hard-link the output's when its bytes are the same; say which, with its stamp."""
         target = staged_path(self.staging, file.path, self.made_dirs)
-        return StagedFile(file.path, not reuse_unchanged(self.output_dir / file.path, Path(target), file.data))
+        previous = f"{self.previous}/{file.path}" if self.previous is not None else None
+        changed, info = stage_file(previous, target, file.data)
+        return StagedFile(file.path, changed, (info.st_size, info.st_mtime_ns))
 
 
 def write_site(output_dir: Path, files: Callable[[Stager], Generator[OutputFile | StagedFile, None, None]],
@@ -231,7 +237,7 @@ def write_site(output_dir: Path, files: Callable[[Stager], Generator[OutputFile 
     the files will need, made ahead by a FolderMaker.
     """
     output_dir = output_dir.resolve()
-    written: list[str] = []
+    written: dict[str, tuple[int, int]] = {}
     changed = 0
     with staged(output_dir, site_dir) as staging:
         stager = Stager(output_dir, staging)
@@ -239,8 +245,9 @@ def write_site(output_dir: Path, files: Callable[[Stager], Generator[OutputFile 
         produced = files(stager)
         try:
             for file in produced:
-                changed += (file if isinstance(file, StagedFile) else stager.put(file)).changed
-                written.append(file.path)
+                staged_file = file if isinstance(file, StagedFile) else stager.put(file)
+                changed += staged_file.changed
+                written[staged_file.path] = staged_file.stamp
         finally:
             produced.close()  # on failure: its workers stop writing before the staging folder is removed
             maker.stop()
@@ -248,10 +255,10 @@ def write_site(output_dir: Path, files: Callable[[Stager], Generator[OutputFile 
         fault_point("after-pages")
         finish(staging)
         added, added_changed = reuse_added(output_dir, staging, sorted(set(os.listdir(staging)) - before))
-        written += added
+        written.update((name, stamp_of(staging / name)) for name in added)
         changed += added_changed
-        reuse_unchanged(output_dir / MARKER, staging / MARKER, marker_of(written))  # from the list: no walk
-    return BuildResult(output_dir, tuple(written), changed)
+        stager.put(OutputFile(MARKER, marker_of(written)))  # from the list: no walk
+    return BuildResult(output_dir, written, changed)
 
 
 def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequence[int]],
@@ -532,9 +539,19 @@ def staged_path(staging: Path, name: str, made_dirs: set[str]) -> str:
         raise SiteError([])  # never write outside the output folder; links.py reports the cause
     folder = os.path.dirname(target)
     if folder not in made_dirs:
-        os.makedirs(folder, exist_ok=True)
+        make_folder(folder)
         made_dirs.add(folder)
     return target
+
+
+def make_folder(folder: str) -> None:
+    """Make a folder, and the folders above it that are missing: one system call when only it is."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass  # made by another process of the build, or ahead (FolderMaker); a file in its place fails the write
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def swap(staging: Path, output_dir: Path) -> Path:
@@ -641,18 +658,41 @@ def fault_point(step: str) -> None:
 
 def reuse_unchanged(previous: Path, target: Path, data: bytes) -> bool:
     """Hard-link the previous file when its bytes are the same (keeps its mtime); else write."""
+    return not stage_file(str(previous), str(target), data)[0]
+
+
+def stage_file(previous: str | None, target: str, data: bytes) -> tuple[bool, os.stat_result]:
+    """Hard-link the previous file, if any, when its bytes are the same, else write a new one; say if it changed, with its stat."""
+    if previous is not None:
+        try:
+            info = os.stat(previous)
+            if info.st_size == len(data) and Path(previous).read_bytes() == data:
+                os.link(previous, target)
+                return False, info  # the same inode: a link changes neither its size nor its mtime
+        except OSError:
+            pass
+    return True, write_new(target, data)
+
+
+def write_new(target: str, data: bytes) -> os.stat_result:
+    """Write a new file (never through a hard link to the previous site) and return its stat, in four system calls."""
     try:
-        if previous.stat().st_size == len(data) and previous.read_bytes() == data:
-            os.link(previous, target)
-            return True
-    except OSError:
-        pass
-    try:
-        with open(target, "xb") as file:  # a new file: never written through a hard link to the previous site
-            file.write(data)
+        fd = os.open(target, NEW_FILE, 0o666)
+        try:
+            view, done = memoryview(data), 0
+            while done < len(data):
+                done += os.write(fd, view[done:])
+            return os.fstat(fd)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(target)) from None  # a failed write() names no file
-    return False
+        raise OSError(exc.errno, exc.strerror, target) from None  # a failed write() names no file
+
+
+def stamp_of(path: Path) -> tuple[int, int]:
+    """Return a file's size and modification time in ns."""
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns
 
 
 def link_or_copy(previous: Path, target: Path) -> None:

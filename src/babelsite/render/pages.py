@@ -336,12 +336,13 @@ class PageRenderer:
 
     # -- pages -------------------------------------------------------------------------
 
-    def pages(self, jobs: int = 1,
-              write: Callable[[OutputFile], Written] | None = None) -> Iterator[OutputFile | Written]:
+    def pages(self, jobs: int = 1, write: Callable[[OutputFile], Written] | None = None,
+              meanwhile: Callable[[], None] = lambda: None) -> Iterator[OutputFile | Written]:
         """Yield every page of the site in a deterministic order, article pages from `jobs` processes.
 
         With `write`, the process rendering an article page writes it, and what `write` returns
-        comes back instead of the page: the build's process no longer writes them one by one.
+        comes back instead of the page: the build's process no longer writes them one by one; it
+        renders and writes the other pages, then runs `meanwhile`, while the workers render.
         """
         self.before_forking(self.article_files())
         if write is None:
@@ -350,7 +351,7 @@ class PageRenderer:
             return
         later: list[Written] = []  # rendered and written here while the workers render the articles
         yield from map_in_processes(lambda page: write(self.article_page(page)), self.site.pages, jobs,
-                                    meanwhile=lambda: later.extend(map(write, self.later_pages())))
+                                    meanwhile=lambda: (later.extend(map(write, self.later_pages())), meanwhile()))
         yield from later
 
     def later_pages(self) -> Iterator[OutputFile]:
