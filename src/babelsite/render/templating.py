@@ -17,18 +17,17 @@ from jinja2 import Environment, meta, nodes
 from jinja2.compiler import CodeGenerator, Frame, MacroRef
 from jinja2.runtime import Macro
 from jinja2.nodes import EvalContext
-from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape
 
 
 class SharedView(dict):
     """A view every page of a language shows the same (a closed entry of its menu): templates cannot change it."""
 
-    __slots__ = ("_made",)  # what pure macros made of it: (macro's code, autoescape, other arguments) -> HTML
+    __slots__ = ("_made",)  # what pure macros made of it: PureMacro.made
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._made: dict[tuple, tuple[tuple, str]] = {}
+        self._made: dict[tuple, tuple[CodeType, tuple, str]] = {}
 
 
 class SharedList(list):
@@ -38,7 +37,7 @@ class SharedList(list):
 
     def __init__(self, *args: Any):
         super().__init__(*args)
-        self._made: dict[tuple, tuple[tuple, str]] = {}
+        self._made: dict[tuple, tuple[CodeType, tuple, str]] = {}
 
 
 SHARED = (SharedView, SharedList)
@@ -75,13 +74,14 @@ class PureMacro(Macro):
 
     def made(self, eval_ctx: EvalContext, view: SharedView | SharedList, *others: Any) -> str:
         """Return this macro's HTML of these arguments, made the first time (the caller checked `made_once`)."""
-        key = (self.code, eval_ctx.autoescape, *map(argument_key, others)) if others else (self.code, eval_ctx.autoescape)
+        code = id(self.code)  # kept in the value, with the other views, so that no other object takes their ids
+        key = (code, eval_ctx.autoescape, *map(argument_key, others)) if others else (code, eval_ctx.autoescape)
         made = view._made.get(key)
         if made is None:
             if len(view._made) >= MADE_LIMIT:
                 del view._made[next(iter(view._made))]
-            made = view._made[key] = (others, super().__call__(eval_ctx, view, *others))  # others kept: ids stay theirs
-        return made[1]
+            made = view._made[key] = (self.code, others, super().__call__(eval_ctx, view, *others))
+        return made[2]
 
 
 def argument_key(value: Any) -> tuple:
