@@ -70,17 +70,17 @@ CONTEXT_KWARGS = frozenset({"_loop_vars", "_block_vars"})  # what Jinja's calls 
 class PureMacro(Macro):
     """A macro whose HTML depends on its arguments alone: for a shared view, made once and kept on that view."""
 
-    code: CodeType  # its code: a template imported with context makes its macros anew for each page, not their code
+    _code: CodeType  # its code (a template imported with context makes its macros anew for each page, not their code)
 
     def made(self, eval_ctx: EvalContext, view: SharedView | SharedList, *others: Any) -> str:
         """Return this macro's HTML of these arguments, made the first time (the caller checked `made_once`)."""
-        code = id(self.code)  # kept in the value, with the other views, so that no other object takes their ids
+        code = id(self._code)  # kept in the value, with the other views, so that no other object takes their ids
         key = (code, eval_ctx.autoescape, *map(argument_key, others)) if others else (code, eval_ctx.autoescape)
         made = view._made.get(key)
         if made is None:
             if len(view._made) >= MADE_LIMIT:
                 del view._made[next(iter(view._made))]
-            made = view._made[key] = (self.code, others, super().__call__(eval_ctx, view, *others))
+            made = view._made[key] = (self._code, others, super().__call__(eval_ctx, view, *others))
         return made[2]
 
 
@@ -169,7 +169,7 @@ class MacroCodeGenerator(CodeGenerator):
 def as_pure(macro: Macro) -> PureMacro:
     """Return a macro MacroCodeGenerator found pure as a PureMacro (the same object, told its code)."""
     macro.__class__ = PureMacro
-    macro.code = macro._func.__code__
+    macro._code = macro._func.__code__  # private: the sandbox refuses templates names starting with _
     return macro
 
 
