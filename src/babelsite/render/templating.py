@@ -71,17 +71,29 @@ class PureMacro(Macro):
     """A macro whose HTML depends on its arguments alone: for a shared view, made once and kept on that view."""
 
     _code: CodeType  # its code (a template imported with context makes its macros anew for each page, not their code)
+    making = 0  # how many calls are making their HTML now
 
     def made(self, eval_ctx: EvalContext, view: SharedView | SharedList, *others: Any) -> str:
-        """Return this macro's HTML of these arguments, made the first time (the caller checked `made_once`)."""
+        """Return this macro's HTML of these arguments, made the first time (the caller checked `made_once`).
+
+        Only the outermost call keeps what it made: the HTML of the calls inside it is in its own,
+        which the pages showing those views show (a closed section's list, an entry's label).
+        """
         code = id(self._code)  # kept in the value, with the other views, so that no other object takes their ids
         key = (code, eval_ctx.autoescape, *map(argument_key, others)) if others else (code, eval_ctx.autoescape)
         made = view._made.get(key)
-        if made is None:
+        if made is not None:
+            return made[2]
+        PureMacro.making += 1
+        try:
+            html = super().__call__(eval_ctx, view, *others)
+        finally:
+            PureMacro.making -= 1
+        if not PureMacro.making:
             if len(view._made) >= MADE_LIMIT:
                 del view._made[next(iter(view._made))]
-            made = view._made[key] = (self._code, others, super().__call__(eval_ctx, view, *others))
-        return made[2]
+            view._made[key] = (self._code, others, html)
+        return html
 
 
 def argument_key(value: Any) -> tuple:
