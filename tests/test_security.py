@@ -15,7 +15,7 @@ from jinja2.bccache import bc_magic
 
 from babelsite.build import BuildOptions
 from babelsite.incremental.rebuild import LiveSite
-from babelsite.render.pages import jinja_environment
+from babelsite.render.pages import QuietBytecodeCache, jinja_environment
 from babelsite.render.theme import Theme
 from conftest import run, tree
 
@@ -31,15 +31,14 @@ class RunsCode:
 
 
 def jinja_cache_names(site_dir: Path) -> dict[str, str]:
-    """Return the file name Jinja's FileSystemBytecodeCache reads for each template, with that template's source."""
+    """Return the file name babelsite's FileSystemBytecodeCache reads for each template, with that template's source."""
     names = {}
     for folder in Theme.for_site(site_dir).template_dirs:
         for path in folder.rglob("*"):
             if path.is_file():
                 name = path.relative_to(folder).as_posix()
-                key = hashlib.sha1(name.encode())
-                key.update(f"|{os.path.normpath(f'{folder}/{name}')}".encode())
-                names[f"__jinja2_{key.hexdigest()}.cache"] = path.read_text()
+                key = QuietBytecodeCache("").get_cache_key(name, os.path.normpath(f"{folder}/{name}"))
+                names[f"__jinja2_{key}.cache"] = path.read_text()
     return names
 
 

@@ -28,7 +28,7 @@ from babelsite.incremental.rebuild import LiveSite
 from babelsite.locale import shipped_strings
 from babelsite.render.pages import PageRenderer
 from babelsite.serve.server import PreviewServer, excerpt
-from conftest import REPO, SITES
+from conftest import REPO, SITES, XHTML, find_all
 
 
 class Log:
@@ -745,3 +745,17 @@ def test_the_overlay_is_sent_lines_only_from_files_inside_the_site(tmp_path):
     assert excerpt(site_dir, "content/leak.md", 1) == []
     assert excerpt(site_dir, str(tmp_path / "secret.md"), 1) == []
     assert excerpt(site_dir, "content/pipe.md", 1) == []  # never opened: it would wait forever
+
+
+def test_a_menu_macro_edit_shows_in_every_menu_though_its_closed_entries_were_made_once(tmp_path):
+    live = built_site(tmp_path, "status_tree")
+    site_dir = live.options.site_dir
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/macros.html").write_text((REPO / "templates/macros.html").read_text().replace(
+        '<a href="{{ entry.href }}"{% if entry.current %}', '<a class="edited" href="{{ entry.href }}"{% if entry.current %}'))
+    assert live.rebuild([site_dir / "templates/macros.html"], first=["en/index.html"]).ok and live.finish().ok
+    assert live.outputs == fresh_outputs(site_dir)
+    menus = [nav for path, page in live.outputs.items() if path.endswith(".html")
+             for nav in find_all(html5lib.parse(page), "nav") if "tree-nav" in (nav.get("class") or "")]
+    links = [a.get("class") for nav in menus for a in nav.iter(XHTML + "a")]
+    assert len(menus) > 10 and links and set(links) == {"edited"}

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 from ..config import SiteConfig
 from ..links.tree import LanguageTree, TreeNode, walk
 from ..links.urls import UrlScheme
+from .templating import SharedList, SharedView
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Navigation:
 
     def __init__(self, tree: LanguageTree, lang: str, config: SiteConfig, urls: UrlScheme):
         self.tree, self.lang, self.config, self.urls = tree, lang, config, urls
-        self.closed_entries: dict[str, dict[str, Any]] = {}  # key -> its menu entry where it is neither open nor current
+        self.closed_entries: dict[str, SharedView] = {}  # key -> its menu entry where it is neither open nor current
 
     def node_view(self, node: TreeNode) -> dict[str, Any]:
         """Return what a template shows of a node: title, link, and the language it is read in when another."""
@@ -36,9 +37,9 @@ class Navigation:
                 "lang_name": language.name, "other_language": node.lang != self.lang}
 
     @cached_property
-    def unmarked_menu(self) -> list[dict[str, Any]]:
+    def unmarked_menu(self) -> SharedList:
         """The menu of the pages with no current page (homes, categories…), made once: they all show the same."""
-        return self.menu(None)
+        return SharedList(self.menu(None))
 
     def menu(self, current: str | None) -> list[dict[str, Any]]:
         """Return the menu's entries: top sections with their pages, the current page's sections open down to it.
@@ -54,7 +55,8 @@ class Navigation:
     def menu_entry(self, node: TreeNode, current: str | None, open_keys: set[str], depth: int) -> dict[str, Any]:
         """Return one entry of the menu, with its own entries where it is open or at the top.
 
-        An entry off the current page's way (neither open nor current) is the same in every menu: made once.
+        An entry off the current page's way (neither open nor current) is the same in every menu: made
+        once, shared by every page (as are its own entries, all closed too).
         """
         closed = node.key != current and node.key not in open_keys
         if closed and node.key in self.closed_entries:
@@ -63,11 +65,11 @@ class Navigation:
         entry["current"] = node.key == current
         entry["open"] = node.key in open_keys
         shown = node.is_section and (entry["open"] or depth == 1)
-        entry["children"] = [self.menu_entry(child, current, open_keys, depth + 1) for child in node.children] \
-            if shown else None
+        children = [self.menu_entry(child, current, open_keys, depth + 1) for child in node.children] if shown else None
+        entry["children"] = SharedList(children) if closed and children is not None else children
         entry["section"] = node.is_section
         if closed:
-            self.closed_entries[node.key] = entry
+            entry = self.closed_entries[node.key] = SharedView(entry)
         return entry
 
     def breadcrumbs(self, key: str, title: str) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 from urllib.parse import quote
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 from markupsafe import Markup
 
 from ..config import user_cache_dir
@@ -32,6 +32,7 @@ from ..links.translations import OUTDATED, TranslationStatus
 from ..links.tree import LanguageTree, language_tree, section_label, updated_tree
 from .dashboard import to_html
 from .navigation import Navigation, TreeChange, tree_change
+from .templating import SHARED, MacroCodeGenerator, SharedView, as_pure, escape_output, made_once
 from .theme import Theme
 
 
@@ -54,6 +55,10 @@ def compiled_templates_dir(site_dir: Path) -> Path | None:
 class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept between processes; one that cannot be stored is compiled again next time."""
 
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        """Return Jinja's key of a template, apart from those compiled by other code generators (other versions)."""
+        return hashlib.sha1(f"{super().get_cache_key(name, filename)}|{CODE_GENERATOR}".encode()).hexdigest()
+
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
@@ -66,7 +71,8 @@ SITEMAP_TEMPLATE = "sitemap.xml"
 Written = TypeVar("Written")  # what writing a page returns (output.write.Stager.put: a StagedFile)
 
 DICT_ATTRIBUTES = frozenset(dir(dict))  # a read-only mapping's attributes are among them
-MAPPINGS = (dict, MappingProxyType)  # the views, and the interface strings (`t.menu`)
+MAPPINGS = (dict, SharedView, MappingProxyType)  # the views, and the interface strings (`t.menu`)
+CODE_GENERATOR = "babelsite-1"  # what compiled templates hold: new with each change to MacroCodeGenerator
 
 
 class ViewEnvironment(SandboxedEnvironment):
@@ -78,7 +84,14 @@ class ViewEnvironment(SandboxedEnvironment):
     Every view the renderer passes is a dict (or a read-only mapping), and Jinja tries the
     attribute first: an exception for each of the thousands of lookups in a page. A name that
     is also a dict method (`items`, `get`…) keeps meaning the method, as in plain Jinja.
+
+    Views shared by many pages (render.templating) are read-only here, and pure macros make their
+    HTML of each once.
     """
+
+    code_generator_class = MacroCodeGenerator
+    pure_macro = staticmethod(as_pure)  # what MacroCodeGenerator's code calls
+    escape_output = staticmethod(escape_output)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) in MAPPINGS and attribute not in DICT_ATTRIBUTES:
@@ -87,6 +100,16 @@ class ViewEnvironment(SandboxedEnvironment):
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+        """Call from a template; a pure macro's HTML of a shared view comes from that view once made."""
+        if made_once(__obj, args, kwargs):
+            return __obj.made(__context.eval_ctx, *args)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Refuse what changes a shared view (`entry.update`, `children.append`), besides what the sandbox refuses."""
+        return not (type(obj) in SHARED and modifies_known_mutable(obj, attr)) and super().is_safe_attribute(obj, attr, value)
 
 
 @cache
