@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -19,7 +20,7 @@ from ..output.verbatim import is_left_out
 from ..output.write import check_foreign_files, check_output_dir, folders_of, output_files, remove_leftovers
 from ..render.theme import Theme
 from .cache import CachedBuild, cache_key, forget_cache, new_state_id, read_cache, stamps
-from .rebuild import build_from_cache
+from .rebuild import build_from_cache, output_checks
 from .state import BuildState, store_state
 
 
@@ -34,15 +35,16 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     output_dir = (options.output_dir or config.output_dir).resolve()
     remove_leftovers(output_dir)
     key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
-    inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
     refused = Collector(config.site_dir)  # checked before a cached build too: a .git folder may have come since
     refused.extend(config_problems)  # site.toml's errors fail the cold build, reported with its content's
     check_output_dir(config, output_dir, options.force, refused)
     cached, cache_warning = read_cache(config, key) if options.use_cache and not refused.has_errors else (None, None)
-    if cached is not None:
-        report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started)
-        if report is not None:
-            return report
+    with output_checks(output_dir, cached) if cached is not None else nullcontext() as checks:
+        inputs = stamps(input_files(config))  # before any input is read: a later change makes the next build look
+        if cached is not None:
+            report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started, checks)
+            if report is not None:
+                return report
     if not options.force:
         check_foreign_files(config, output_dir, refused)
     forget_cache(config)

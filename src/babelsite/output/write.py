@@ -116,18 +116,18 @@ def foreign_files(output_dir: Path) -> list[str]:
 
 def unwritten_files(output_dir: Path, folders: Mapping[str, int], written: Container[str],
                     racy_after_ns: int) -> tuple[list[str], dict[str, int]]:
-    """Return the files of an output folder that are not `written` (nor its marker), sorted, and its folders' stamps now.
+    """Return the files of an output folder that are not `written` (nor its marker), sorted, and the listed folders' stamps.
 
     Lists only the folders whose mtime is not their stamp's: adding, removing or renaming an
     entry changes a folder's mtime (writing into a file does not: the files' own stamps tell
     that). `folders` stamps every folder of the output (relative, '' for the top) with its mtime,
     or 0 when it changed too recently to be trusted (a change within the same tick of the
     clock keeps the mtime): those are listed, and stamped now if they have not changed since
-    racy_after_ns.
+    racy_after_ns. The other folders keep their stamps: only the listed ones' are returned.
     """
     root = str(output_dir)
     foreign: list[str] = []
-    now = dict(folders)
+    now: dict[str, int] = {}
     for folder, mtime in folders.items():
         path = f"{root}/{folder}" if folder else root
         try:
