@@ -169,6 +169,16 @@ def test_a_sequence_of_cached_builds_stays_identical_to_cold_builds(generated, t
         assert tree(tmp_path / "cached") == tree(tmp_path / f"cold{step}"), change
 
 
+def test_a_cached_build_counts_the_pages_a_translation_left(generated, tmp_path, capsys):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    EDITS["new translation gone"](site_dir)
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out) == 0
+    assert "pages: en 120, it 120, es 119;" in capsys.readouterr().out
+
+
 def test_an_unchanged_site_is_not_built_again_and_keeps_every_mtime(generated, tmp_path, monkeypatch, capsys):
     site_dir = copy_site(generated, tmp_path)
     out = tmp_path / "out"

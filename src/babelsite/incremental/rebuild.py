@@ -523,7 +523,8 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))
     stamped.update(stamps(output_files(output_dir / BUNDLE), output_dir))
     warnings = tuple(d for d in new_state.diagnostics if d.severity == WARNING)
-    pages = pages_per_language(site)
+    # the same object when no article came or went (with_articles): the same pages, not counted again one by one
+    pages = dict(cached.pages) if site.article_paths is state.site.article_paths else pages_per_language(site)
     back_folders = {**cached.folders, **listed, "": 0}  # the output's, now the back buffer, whose record is at its top
     store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id, new_folders, back_folders),
                 new_state, renderer, (stored, pack))
