@@ -295,7 +295,9 @@ def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequen
         fault_point("after-pages")
         rewritten = tuple(finish(staging, changed))
         reindexed = [name for folder in rewritten for name in files_under(staging, folder)]
-        names = {name for name in previous if name not in gone and not inside_any(name, rewritten)}
+        names = previous.keys() - gone  # a set operation: a call per file costs with the site
+        if rewritten:
+            names = {name for name in names if not inside_any(name, rewritten)}
         names.update(outputs)
         names.update(reindexed)
         put_file(output_dir / MARKER, str(staging / MARKER), marker_of(names))
