@@ -18,6 +18,7 @@ import statistics
 import sys
 import tomllib
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).parent))
 from compare import ArticleEditor, run_measured  # noqa: E402
@@ -26,34 +27,45 @@ SCENARIOS = ("body edit", "title edit", "nothing changed")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sides, repeat = parse_sides(__doc__)
+    runs: dict[tuple[str, str], list] = {(side, scenario): [] for side in sides for scenario in SCENARIOS}
+    for side, scenario, source, folder in edited_runs(sides, repeat):
+        os.environ["PYTHONPATH"] = str(source.resolve())
+        run = run_measured([sys.executable, "-m", "babelsite", "build", str(folder / "site"),
+                            "--out", str(folder / "out")])
+        runs[side, scenario].append(run)
+        print(f"{side} {scenario}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss_mb:.0f} MB", flush=True)
+    for (side, scenario), measured in runs.items():
+        print(f"{side} {scenario}: median {statistics.median(r.wall for r in measured):.2f} s wall, "
+              f"{statistics.median(r.cpu for r in measured):.2f} s CPU, "
+              f"{statistics.median(r.rss_mb for r in measured):.0f} MB peak")
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def parse_sides(description: str) -> tuple[dict[str, tuple[Path, Path]], int]:
+    """Parse BEFORE_SRC BEFORE_DIR AFTER_SRC AFTER_DIR [--repeat N]: the source tree and folder of each side, the rounds."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("before_src", type=Path)
     parser.add_argument("before_dir", type=Path)
     parser.add_argument("after_src", type=Path)
     parser.add_argument("after_dir", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    sides = {"before": (args.before_src, args.before_dir), "after": (args.after_src, args.after_dir)}
+    return {"before": (args.before_src, args.before_dir), "after": (args.after_src, args.after_dir)}, args.repeat
+
+
+def edited_runs(sides: dict[str, tuple[Path, Path]], repeat: int) -> Iterator[tuple[str, str, Path, Path]]:
+    """Yield each run's side, scenario, source tree and folder, in turn, `repeat` rounds, its edit made first."""
     editors = {side: ArticleEditor(first_article(folder / "site")) for side, (_, folder) in sides.items()}
-    runs: dict[tuple[str, str], list] = {(side, scenario): [] for side in sides for scenario in SCENARIOS}
     print(f"load average at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         for scenario in SCENARIOS:
             for side, (source, folder) in sides.items():
                 if scenario == "body edit":
                     editors[side].edit_body()
                 elif scenario == "title edit":
                     editors[side].edit_title()
-                os.environ["PYTHONPATH"] = str(source.resolve())
-                run = run_measured([sys.executable, "-m", "babelsite", "build", str(folder / "site"),
-                                    "--out", str(folder / "out")])
-                runs[side, scenario].append(run)
-                print(f"{side} {scenario}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss_mb:.0f} MB", flush=True)
-    for (side, scenario), measured in runs.items():
-        print(f"{side} {scenario}: median {statistics.median(r.wall for r in measured):.2f} s wall, "
-              f"{statistics.median(r.cpu for r in measured):.2f} s CPU, "
-              f"{statistics.median(r.rss_mb for r in measured):.0f} MB peak")
-    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+                yield side, scenario, source, folder
 
 
 def first_article(site: Path) -> Path:

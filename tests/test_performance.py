@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import time
 from dataclasses import replace
@@ -200,6 +201,16 @@ def test_a_sequence_of_cached_builds_stays_identical_to_cold_builds(generated, t
         assert run("build", site_dir, "--out", tmp_path / "cached") == 0
         assert run("build", site_dir, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
         assert tree(tmp_path / "cached") == tree(tmp_path / f"cold{step}"), change
+
+
+def test_a_cached_build_counts_the_pages_a_translation_left(generated, tmp_path, capsys):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    EDITS["new translation gone"](site_dir)
+    capsys.readouterr()
+    assert run("build", site_dir, "--out", out) == 0
+    assert "pages: en 120, it 120, es 119;" in capsys.readouterr().out
 
 
 def test_an_unchanged_site_is_not_built_again_and_keeps_every_mtime(generated, tmp_path, monkeypatch, capsys):
@@ -448,12 +459,28 @@ def stamped(generated, tmp_path) -> tuple[Path, Path]:
     return site_dir, out
 
 
+def recording(record: Path, function):
+    """Return `function` that first appends this process's id and its first argument to a file, from any process."""
+    def recorded(first, *args, **kwargs):
+        with record.open("a") as lines:
+            lines.write(f"{os.getpid()} {first}\n")
+        return function(first, *args, **kwargs)
+    return recorded
+
+
+def recorded_calls(record: Path) -> list[tuple[int, str]]:
+    """Return the (process id, first argument) of each call `recording` saw, in order."""
+    lines = record.read_text().splitlines() if record.exists() else []
+    return [(int(pid), first) for pid, first in (line.split(" ", 1) for line in lines)]
+
+
 def test_an_edit_lists_only_the_output_folders_the_last_build_changed(stamped, tmp_path, monkeypatch):
     site_dir, out = stamped
-    listed, real_scandir = [], os.scandir
-    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(Path(path)) or real_scandir(path))
+    record = tmp_path / "listed"
+    monkeypatch.setattr(os, "scandir", recording(record, os.scandir))  # the checks list them in a process of their own
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", out) == 0
+    listed = [Path(path) for _, path in recorded_calls(record)]
     listed = [path for path in listed if out in (path, *path.parents) and path.is_dir()]
     # the top (its marker is written anew) and the folders of the article's pages, of 400
     assert 0 < len(listed) <= 4 and all(path == out or path.name == "term_00003" for path in listed), listed
@@ -484,14 +511,79 @@ def test_a_page_changed_in_place_in_a_stamped_output_folder_is_built_again(stamp
     assert tree(out) == tree(tmp_path / "cold")
 
 
-def test_an_edit_reads_no_static_file_and_stats_no_file_of_the_back_buffer(stamped, monkeypatch):
+def test_an_edit_reads_no_static_file_and_stats_no_file_of_the_back_buffer(stamped, tmp_path, monkeypatch):
     site_dir, out = stamped
-    checked, real_check = [], babelsite.output.write.unshared_files
-    monkeypatch.setattr(babelsite.output.write, "unshared_files",
-                        lambda folder, *args: checked.append(folder) or real_check(folder, *args))
-    monkeypatch.setattr(babelsite.incremental.rebuild, "unshared_files",
-                        lambda folder, *args: checked.append(folder) or real_check(folder, *args))
+    record, real_check = tmp_path / "checked", babelsite.output.write.unshared_files
+    monkeypatch.setattr(babelsite.output.write, "unshared_files", recording(record, real_check))
+    monkeypatch.setattr(babelsite.incremental.rebuild, "unshared_files", recording(record, real_check))
     monkeypatch.setattr(babelsite.render.theme.Theme, "published_files", lambda *args: pytest.fail("static files read"))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", out) == 0
-    assert checked == [out.resolve()]  # the output's files, hard-linked twice: the back buffer's are theirs
+    # the output's files, hard-linked twice: the back buffer's are theirs
+    assert [folder for _, folder in recorded_calls(record)] == [str(out.resolve())]
+
+
+def test_an_edit_checks_the_output_in_a_process_of_its_own(stamped, tmp_path, monkeypatch):
+    site_dir, out = stamped
+    record = tmp_path / "checked"
+    for name in ("unshared_files", "unwritten_files"):
+        monkeypatch.setattr(babelsite.incremental.rebuild, name,
+                            recording(record, getattr(babelsite.incremental.rebuild, name)))
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    calls = recorded_calls(record)
+    assert len(calls) == 2 and all(pid != os.getpid() for pid, _ in calls)  # stat'ing while this process renders
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+
+
+def failing_aside(function, how: str):
+    """Return `function`, which in any other process than this one raises, or kills its process, as `how` says."""
+    parent = os.getpid()
+
+    def checked(*args):
+        if os.getpid() != parent:
+            if how == "raises":
+                raise OSError("the check failed")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return function(*args)
+    return checked
+
+
+@pytest.mark.parametrize("how", ["raises", "dies"])
+@pytest.mark.parametrize("by_hand", ["a page changed in place", "a file added"])
+def test_output_checks_that_fail_aside_are_done_in_the_build_process(stamped, tmp_path, monkeypatch, how, by_hand):
+    site_dir, out = stamped
+    record = tmp_path / "checked"
+    for name in ("unshared_files", "unwritten_files"):
+        real = getattr(babelsite.incremental.rebuild, name)
+        monkeypatch.setattr(babelsite.incremental.rebuild, name, recording(record, failing_aside(real, how)))
+    if by_hand == "a file added":
+        (out / "en/term_00001/notes.txt").write_text("put here by hand")
+    else:
+        page = out / "it/term_00001/index.html"
+        folder_mtime = page.parent.stat().st_mtime_ns
+        page.write_text("changed by hand")  # in place: the folder's mtime stays, the file's changes
+        os.utime(page.parent, ns=(folder_mtime, folder_mtime))
+    EDITS["body"](site_dir)
+    status = run("build", site_dir, "--out", out)
+    # tried aside first, then done here
+    assert {pid == os.getpid() for pid, _ in recorded_calls(record)} == {True, False}
+    if by_hand == "a file added":
+        assert status == 1 and (out / "en/term_00001/notes.txt").exists()
+    else:
+        assert status == 0 and run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+        assert tree(out) == tree(tmp_path / "cold")
+
+
+def test_an_aside_call_that_dies_is_made_again_here_and_none_is_a_result(tmp_path):
+    from babelsite.parallel import Aside
+
+    record = tmp_path / "calls"
+    listing = recording(record, lambda folder: sorted(os.listdir(folder)))
+    dying = recording(record, failing_aside(lambda name: f"made {name}", "dies"))
+    with Aside(lambda: listing(tmp_path), lambda: None, lambda: dying("here")) as aside:
+        results = [aside.result(0), aside.result(1), aside.result(2)]
+    assert results == [["calls"], None, "made here"]
+    calls = recorded_calls(record)
+    assert [pid == os.getpid() for pid, _ in calls] == [False, False, True] and calls[2][1] == "here"

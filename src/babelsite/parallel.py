@@ -7,10 +7,13 @@ import gc
 import itertools
 import multiprocessing
 import os
+import pickle
+import signal
+import threading
 from collections import deque
 from contextlib import AbstractContextManager, nullcontext
 from types import MappingProxyType
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 # The pipeline's frozen data holds read-only mappings; results coming back from workers
 # (and the build cache) pickle them as the mappings they wrap.
@@ -95,3 +98,76 @@ def run_span(span: tuple[int, int]) -> list:
     """In a worker: apply the inherited function to items[start:stop]."""
     function, items = _work
     return [function(items[index]) for index in range(*span)]
+
+
+class Aside:
+    """Calls run one after another in a forked process while this one goes on; their small results read when needed.
+
+    Where the platform cannot fork, while other threads run (one of them may hold a lock the
+    child would wait for forever), or when the child fails, dies or sends what cannot be read,
+    a call runs in this process when its result is asked for: the result is the same either way.
+    Use it as a context manager: leaving it ends the child if it still runs.
+    """
+
+    def __init__(self, *calls: Callable[[], Any]):
+        self.calls, self.results = calls, []
+        self.pid, self.pipe = None, None
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: this process does it
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:
+            os.close(read_end)
+            run_aside(calls, write_end)
+        os.close(write_end)
+        self.pid, self.pipe = pid, os.fdopen(read_end, "rb")
+
+    def result(self, index: int) -> Any:
+        """Return the result of the call at `index`, from the child when it sent it, else computed here."""
+        while len(self.results) <= index:
+            call = self.calls[len(self.results)]
+            try:
+                received = pickle.load(self.pipe) if self.pipe is not None else None
+            except Exception:  # noqa: BLE001 - the child failed or died before it sent this result
+                received = None
+                self.stop()
+            self.results.append(received[0] if received is not None else call())
+        return self.results[index]
+
+    def stop(self) -> None:
+        """End the child if it still runs, and reap it."""
+        if self.pipe is not None:
+            self.pipe.close()
+            self.pipe = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)  # our own child, not yet reaped: its id is not anyone else's
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+    def __enter__(self) -> Aside:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def run_aside(calls: Sequence[Callable[[], Any]], pipe: int) -> None:
+    """In the forked child: send each call's result, wrapped in a tuple, down the pipe, then end without cleaning up."""
+    status = 1
+    try:
+        gc.disable()  # what it walks was the parent's: collecting would copy its pages for nothing
+        with os.fdopen(pipe, "wb") as sent:
+            for call in calls:
+                pickle.dump((call(),), sent, protocol=pickle.HIGHEST_PROTOCOL)
+                sent.flush()
+        status = 0
+    finally:
+        os._exit(status)  # never the parent's exit handlers, nor its buffered output flushed twice

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..build import BuildOptions, BuildReport, Prepared, build as cold_build
 from ..config import SiteConfig, read_config
-from ..content.sources import is_ignored, walk_once
+from ..content.sources import is_hidden_folder, is_ignored, walk_once
 from ..errors import Collector
 from ..links.translations import TranslationStatus
 from ..output.verbatim import is_left_out
@@ -23,7 +24,7 @@ from ..render.pages import PageRenderer
 from ..render.theme import Theme
 from .cache import (CachedBuild, PackName, cache_key, forget_cache, forget_pack, new_state_id, read_cache, stamps,
                     write_cache)
-from .rebuild import build_from_cache
+from .rebuild import build_from_cache, output_checks
 from .state import BuildState, StoredState, pack_state
 
 
@@ -38,15 +39,16 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     output_dir = (options.output_dir or config.output_dir).resolve()
     remove_leftovers(output_dir)
     key = cache_key(config, output_dir, (options.base_url, options.drafts, options.strict))
-    inputs = stamps(input_files(config))  # before anything is read: a later change makes the next build look
     refused = Collector(config.site_dir)  # checked before a cached build too: a .git folder may have come since
     refused.extend(config_problems)  # site.toml's errors fail the cold build, reported with its content's
     check_output_dir(config, output_dir, options.force, refused)
     cached, cache_warning = read_cache(config, key) if options.use_cache and not refused.has_errors else (None, None)
-    if cached is not None:
-        report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started)
-        if report is not None:
-            return report
+    with output_checks(output_dir, cached) if cached is not None else nullcontext() as checks:
+        inputs = stamps(input_files(config))  # before any input is read: a later change makes the next build look
+        if cached is not None:
+            report, cache_warning = build_from_cache(options, config, output_dir, cached, inputs, started, checks)
+            if report is not None:
+                return report
     if not options.force:
         check_foreign_files(config, output_dir, refused)
     forget_cache(config)
@@ -83,19 +85,21 @@ def input_files(config: SiteConfig) -> Iterator[str]:
         if not theme.boundary.holds(root):
             yield str(root)  # refused by the build, which reads nothing of it: neither is it walked
             continue
+        # what discovery and the theme leave out is no input: an editor's lock file changes nothing
+        ignored = {config.content_dir: is_ignored, config.extra_folder: is_left_out}.get(
+            root, lambda name: name.startswith("."))
+        ignored_folder = is_left_out if root == config.extra_folder else is_hidden_folder
         for folder, dirs, names in walk_once(root):
             if names is None:
                 yield folder  # a symlink loop: its appearance must make the next build look
                 continue
-            # what discovery and the theme leave out is no input: an editor's lock file changes nothing
-            dirs[:] = [d for d in dirs if not (is_left_out(d) if root == config.extra_folder else d.startswith("."))]
+            prefix = folder + os.sep  # not os.path.join: at 100,000 files its calls cost more than the listing
+            dirs[:] = [d for d in dirs if not ignored_folder(d)]
             # a link out of the site is refused, not walked (a link to / would have the whole disk walked)
-            refused = [d for d in dirs if outside(os.path.join(folder, d), theme)]
-            yield from (os.path.join(folder, d) for d in refused)
+            refused = [d for d in dirs if outside(prefix + d, theme)]
+            yield from (prefix + d for d in refused)
             dirs[:] = [d for d in dirs if d not in refused]
-            ignored = {config.content_dir: is_ignored, config.extra_folder: is_left_out}.get(
-                root, lambda name: name.startswith("."))
-            yield from (os.path.join(folder, name) for name in names if not ignored(name))
+            yield from [prefix + name for name in names if not ignored(name)]
     yield from map(str, git_state_files(config.site_dir))
 
 

@@ -33,6 +33,7 @@ from ..links.translations import TranslationStatus, article_history, translation
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
 from ..output.write import output_files, restage_site, unshared_files, unwritten_files
+from ..parallel import Aside
 
 
 @dataclass(frozen=True)
@@ -446,30 +447,37 @@ def replaced_stylesheets(urls: UrlScheme, removed: list[str], added: list[str]) 
             if old.endswith(".css") and unhashed(old) in new}
 
 
+def output_checks(output_dir: Path, cached: CachedBuild) -> Aside:
+    """Start the checks of the output aside: its files as the last build wrote them, then the files it did not write.
+
+    Each stats 100,000 files or folders at 100,000 pages, which a forked process does while
+    this one stamps the inputs and applies the edits (build_from_cache takes their results).
+    """
+    return Aside(lambda: unshared_files(output_dir, cached.outputs, set()),
+                 lambda: unwritten_files(output_dir, cached.folders, cached.outputs, racy_after()))
+
+
 def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path, cached: CachedBuild,
-                     inputs: Mapping[str, Stamp], started: float) -> tuple[BuildReport | None, Diagnostic | None]:
+                     inputs: Mapping[str, Stamp], started: float,
+                     checks: Aside) -> tuple[BuildReport | None, Diagnostic | None]:
     """Build from the last build's cache; None when the changes need a cold build, and any warning about the cache.
 
     Nothing changed and the output is as it was written: nothing to do. Only Markdown files
     changed: the previous build's state, read from the cache as far as the edits reach, is
     updated as the preview does, only the pages the edits reach are rendered, and the site is
     staged anew from the previous output's files (hard links) and those whose bytes changed.
+    Nothing is written before `checks` (output_checks) found every file of the output as the
+    last build wrote it and none it did not write.
     """
     changed_names = changed_files(cached.inputs, inputs)
     paths = tuple(Path(name) for name in changed_names)
     if any(path.suffix != ".md" or config.content_dir not in path.parents for path in paths):
         return None, None
-    unshared = unshared_files(output_dir, cached.outputs, set())  # every file the build wrote, as it was written
-    if unshared is None:
-        return None, None
     if not changed_names:
+        if checks.result(0) is None:
+            return None, None
         return BuildReport(output_dir, dict(cached.pages), len(cached.outputs), 0, cached.warnings,
                            time.perf_counter() - started), None
-    foreign, folders = unwritten_files(output_dir, cached.folders, cached.outputs, racy_after())
-    if foreign:
-        # staged anew, the site would lose them: the cold build refuses, or with --force removes them (a cached
-        # build would keep them in the back buffer, to publish them again with its next swap)
-        return None, None
     loaded, warning = read_state(config, cached)
     if loaded is None or not isinstance(loaded[0], StoredState):
         return None, warning
@@ -499,6 +507,12 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     site = new_state.site
     if options.strict and any(d.severity == WARNING for d in new_state.diagnostics):
         return None, None  # the cold build reports them as errors
+    unshared = checks.result(0)  # the output's files not hard-linked twice; None when one is not as written
+    if unshared is None or checks.result(1)[0]:
+        # staged anew, the site would lose foreign files: the cold build refuses, or with --force removes them (a
+        # cached build would keep them in the back buffer, to publish them again with its next swap)
+        return None, None
+    listed = checks.result(1)[1]  # the stamps of the output's folders that changed since they were stamped
     state_id = new_state_id()
     written, new_folders = restage_site(
         output_dir, config.site_dir, cached.outputs, outputs, gone,
@@ -509,8 +523,9 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
     stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))
     stamped.update(stamps(output_files(output_dir / BUNDLE), output_dir))
     warnings = tuple(d for d in new_state.diagnostics if d.severity == WARNING)
-    pages = pages_per_language(site)
-    back_folders = {**folders, "": 0}  # the output's, now the back buffer, whose record is written at its top
+    # the same object when no article came or went (with_articles): the same pages, not counted again one by one
+    pages = dict(cached.pages) if site.article_paths is state.site.article_paths else pages_per_language(site)
+    back_folders = {**cached.folders, **listed, "": 0}  # the output's, now the back buffer, whose record is at its top
     store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id, new_folders, back_folders),
                 new_state, renderer, (stored, pack))
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None

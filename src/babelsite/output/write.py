@@ -118,18 +118,18 @@ def foreign_files(output_dir: Path) -> list[str]:
 
 def unwritten_files(output_dir: Path, folders: Mapping[str, int], written: Container[str],
                     racy_after_ns: int) -> tuple[list[str], dict[str, int]]:
-    """Return the files of an output folder that are not `written` (nor its marker), sorted, and its folders' stamps now.
+    """Return the files of an output folder that are not `written` (nor its marker), sorted, and the listed folders' stamps.
 
     Lists only the folders whose mtime is not their stamp's: adding, removing or renaming an
     entry changes a folder's mtime (writing into a file does not: the files' own stamps tell
     that). `folders` stamps every folder of the output (relative, '' for the top) with its mtime,
     or 0 when it changed too recently to be trusted (a change within the same tick of the
     clock keeps the mtime): those are listed, and stamped now if they have not changed since
-    racy_after_ns.
+    racy_after_ns. The other folders keep their stamps: only the listed ones' are returned.
     """
     root = str(output_dir)
     foreign: list[str] = []
-    now = dict(folders)
+    now: dict[str, int] = {}
     for folder, mtime in folders.items():
         path = f"{root}/{folder}" if folder else root
         try:
@@ -302,7 +302,9 @@ def restage_site(output_dir: Path, site_dir: Path, previous: Mapping[str, Sequen
         fault_point("after-pages")
         rewritten = tuple(finish(staging, changed))
         reindexed = [name for folder in rewritten for name in files_under(staging, folder)]
-        names = {name for name in previous if name not in gone and not inside_any(name, rewritten)}
+        names = previous.keys() - gone  # a set operation: a call per file costs with the site
+        if rewritten:
+            names = {name for name in names if not inside_any(name, rewritten)}
         names.update(outputs)
         names.update(reindexed)
         put_file(output_dir / MARKER, str(staging / MARKER), marker_of(names))
