@@ -85,7 +85,13 @@ class Tool:
             shutil.rmtree(folder, ignore_errors=True)
 
     def measure(self, scenario: str, command: list[str] | None = None) -> Run:
-        """Run the build (or another command) once and record its cost under the scenario."""
+        """Run the build (or another command) once and record its cost under the scenario.
+
+        The disk's pending writes (the last build's output, the folder just deleted) are flushed
+        first: else the kernel writes them back during this build, which is then charged for the
+        one before it, more so the faster it is.
+        """
+        os.sync()
         run = run_measured(command or self.command)
         self.runs.setdefault(scenario, []).append(run)
         return run
