@@ -65,7 +65,9 @@ class PreviewSearch:
     def index(self, folder: str, glob: str, outputs: Mapping[str, bytes], config: SiteConfig) -> None:
         """Write the pages a bundle indexes to a temporary folder, run Pagefind there and keep its files."""
         prefix = glob.removesuffix(PAGES)
-        with tempfile.TemporaryDirectory(prefix="babelsite-search-") as temporary:
+        # Ctrl-C ends the preview with this thread mid-index: Python then removes the folder at exit while
+        # Pagefind may still write into it, and an error there printed a traceback at every such stop
+        with tempfile.TemporaryDirectory(prefix="babelsite-search-", ignore_cleanup_errors=True) as temporary:
             site = Path(temporary) / "site"
             for path, data in outputs.items():
                 if path.endswith(".html") and path.startswith(prefix) and not path.startswith(BUNDLE + "/"):
