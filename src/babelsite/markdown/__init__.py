@@ -40,15 +40,15 @@ class SpilledFragments(Mapping[PageKey, Fragment]):
     A build holds every body from the Markdown stage until the pages are written: on disk, their
     HTML, tables of contents, citations and links take no memory as the site grows. Forked
     workers read the same file. It is this build's own (an unnamed temporary file): unpickling
-    from it runs nothing anyone else wrote.
+    from it runs nothing anyone else wrote. Each body comes pickled by the process that converted
+    it, and is written as it comes: a worker's crosses to this process once, never unpickled here.
     """
 
-    def __init__(self, fragments: Iterable[tuple[PageKey, Fragment]]):
+    def __init__(self, pickled: Iterable[tuple[PageKey, bytes]]):
         self._file = tempfile.TemporaryFile()
         self._fragments: dict[PageKey, tuple[int, int]] = {}  # where each body's pickle is in the file
         offset = 0
-        for key, fragment in fragments:
-            data = pickle.dumps(fragment, protocol=pickle.HIGHEST_PROTOCOL)
+        for key, data in pickled:
             self._file.write(data)
             self._fragments[key] = (offset, len(data))
             offset += len(data)
@@ -74,11 +74,13 @@ def convert(site: LinkedSite, assets: Mapping[str, str], problems: Collector,
     """
     ui = ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language)
 
-    def convert_one(page: ArticlePage) -> tuple[Fragment, list[Diagnostic]]:
+    def convert_one(page: ArticlePage) -> tuple[Fragment | bytes, list[Diagnostic]]:
+        """Convert a page's body; spilled, the Fragment comes pickled, as the file keeps it (a worker's, pickled once)."""
         found = Collector(problems.site_dir)
-        return convert_page(site, page, ui[page.lang], assets, found), found.items
+        fragment = convert_page(site, page, ui[page.lang], assets, found)
+        return pickle.dumps(fragment, protocol=pickle.HIGHEST_PROTOCOL) if spill else fragment, found.items
 
-    def converted() -> Iterator[tuple[PageKey, Fragment]]:
+    def converted() -> Iterator[tuple[PageKey, Fragment | bytes]]:
         for page, (fragment, found) in zip(site.pages, map_in_processes(convert_one, site.pages, jobs)):
             problems.extend(found)
             yield (page.key, page.lang), fragment
