@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import tracemalloc
 
 from babelsite import markdown
@@ -45,7 +46,7 @@ def test_bodies_kept_for_rendering_wait_on_disk():
     made = [(("page", str(number)), fragment(number)) for number in range(1000)]
     tracemalloc.start()
     try:
-        spilled = SpilledFragments(made)
+        spilled = SpilledFragments((key, pickle.dumps(fragment)) for key, fragment in made)
         held = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()

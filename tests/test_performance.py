@@ -20,6 +20,13 @@ import babelsite.incremental.rebuild
 import babelsite.locale
 import babelsite.output.write
 import babelsite.render.theme
+from babelsite import markdown
+from babelsite.config import read_config
+from babelsite.content.load import load_corpus
+from babelsite.content.sources import discover
+from babelsite.errors import Collector
+from babelsite.links.resolve import resolve
+from babelsite.markdown import Fragment
 
 from conftest import REPO, run, tree
 
@@ -35,6 +42,20 @@ def generated(tmp_path_factory) -> Path:
     config = site_dir / "site.toml"
     config.write_text("search = false\n" + config.read_text())
     return site_dir
+
+
+def test_a_body_a_worker_converts_is_pickled_there_once_and_spilled_as_it_came(generated, monkeypatch):
+    """The Markdown stage's workers pickle each page's Fragment; this process writes the pickle unread, pickling none."""
+    config, _ = read_config(generated)
+    problems = Collector(generated)
+    linked = resolve(config, load_corpus(config, discover(config, problems), problems), problems)
+    pickled_here = []  # a forked worker appends to its own copy
+    reduce = Fragment.__reduce_ex__
+    monkeypatch.setattr(Fragment, "__reduce_ex__",
+                        lambda fragment, protocol: (pickled_here.append(fragment), reduce(fragment, protocol))[1])
+    spilled = markdown.convert(linked, {}, problems, jobs=2, spill=True)
+    assert pickled_here == []
+    assert len(spilled) == 360 and dict(spilled) == markdown.convert(linked, {}, Collector(generated))
 
 
 def test_parallel_and_serial_builds_are_byte_identical(generated, tmp_path):
