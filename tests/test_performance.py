@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import babelsite.build
+import babelsite.content.sources
 import babelsite.incremental.cache
 import babelsite.incremental.cached
 import babelsite.incremental.rebuild
@@ -56,6 +57,18 @@ def test_a_body_a_worker_converts_is_pickled_there_once_and_spilled_as_it_came(g
     spilled = markdown.convert(linked, {}, problems, jobs=2, spill=True)
     assert pickled_here == []
     assert len(spilled) == 360 and dict(spilled) == markdown.convert(linked, {}, Collector(generated))
+
+
+def test_the_files_beside_pages_are_found_without_a_look_at_each_page(site, monkeypatch):
+    """The content folder's other files are published; its Markdown files, the pages, are told apart by name alone."""
+    config, _ = read_config(site("docs_hugo"))
+    theme = babelsite.render.theme.Theme.for_site(config.site_dir, config.allow_outside, config.content_dir)
+    looked = []
+    lstat = os.lstat
+    monkeypatch.setattr(babelsite.content.sources.os, "lstat",
+                        lambda path, *args, **kwargs: (looked.append(os.fspath(path)), lstat(path, *args, **kwargs))[1])
+    assert sorted(theme.page_files()) == [f"content/{lang}/docs/getting-started/img/arch.png" for lang in ("de", "en", "fr")]
+    assert looked and not [path for path in looked if path.endswith(".md")]
 
 
 def test_parallel_and_serial_builds_are_byte_identical(generated, tmp_path):

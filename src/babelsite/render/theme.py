@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import Collector
-from ..content.sources import Boundary, walk_files
+from ..content.sources import Boundary, is_ignored, walk_files
 from ..links.urls import UrlScheme
 
 
@@ -65,8 +65,7 @@ class Theme:
             return {}
         found = Collector(self.content_dir)  # discovery reports these files' problems already
         return {f"content/{path.relative_to(self.content_dir).as_posix()}": path
-                for path in walk_files(self.content_dir, found, self.boundary)
-                if path.suffix not in (".md", ".mdx") and path.is_file()}
+                for path in walk_files(self.content_dir, found, self.boundary, is_page_or_ignored) if path.is_file()}
 
     def published_files(self, urls: UrlScheme, problems: Collector) -> Iterator[tuple[str, Path, str, bytes]]:
         """Yield (name, file, site path, bytes) of each static file and file beside a page, named by its content."""
@@ -82,6 +81,11 @@ class Theme:
 def is_hidden(name: str) -> bool:
     """Tell whether a file in static/ or templates/ is left alone: its name starts with a dot."""
     return name.startswith(".")
+
+
+def is_page_or_ignored(name: str) -> bool:
+    """Tell whether a file in content/ is not published as it is: a page's Markdown (by name, never stat'ed), or ignored."""
+    return name.endswith((".md", ".mdx")) or is_ignored(name)
 
 
 def hashed_name(name: str, data: bytes) -> str:
