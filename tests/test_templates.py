@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from markupsafe import Markup, escape
 
 from babelsite.render.pages import jinja_environment
-from babelsite.render.templating import escape_output, pure_macros
+from babelsite.render.templating import PureMacro, escape_output, pure_macros
 from conftest import REPO, XHTML, find_all, parse_html, run
 
 
@@ -114,6 +114,44 @@ def test_the_menus_made_once_are_the_menus_made_for_each_page(site, tmp_path, mo
     monkeypatch.setattr("babelsite.render.pages.made_once", lambda macro, args, kwargs: False)
     assert run("build", site_dir, "--out", each, "--no-cache", "--jobs", "1") == 0
     assert not differing(filecmp.dircmp(once, each))
+
+
+def test_a_pure_macro_of_the_interface_strings_alone_is_made_once_per_language(site, tmp_path, monkeypatch):
+    """The theme's `theme_control(t)`, twice on every page, renders once for each language: its strings are a shared view."""
+    made = []
+    invoke = PureMacro._invoke
+    monkeypatch.setattr(PureMacro, "_invoke",
+                        lambda macro, arguments, autoescape: (made.append(macro.name), invoke(macro, arguments, autoescape))[1])
+    jinja_environment.cache_clear()
+    assert run("build", site("docs_hugo"), "--out", tmp_path / "public", "--no-cache", "--jobs", "1") == 0
+    assert made.count("theme_control") == 3  # en, de, fr
+
+
+def test_macros_are_called_as_jinja_calls_them_without_its_checks_for_other_callables(site, tmp_path, monkeypatch):
+    """A template's macros are always safe to call: the pages are those Jinja's Context.call makes, which is left to the rest."""
+    site_dir = site("docs_hugo")
+    direct, through_jinja = tmp_path / "direct", tmp_path / "jinja"
+    called = []
+    call = jinja2.runtime.Context.call
+    monkeypatch.setattr(jinja2.runtime.Context, "call",
+                        lambda context, obj, *args, **kwargs: (called.append(obj), call(context, obj, *args, **kwargs))[1])
+    jinja_environment.cache_clear()
+    assert run("build", site_dir, "--out", direct, "--no-cache", "--jobs", "1") == 0
+    assert called and not any(isinstance(obj, jinja2.runtime.Macro) for obj in called)  # asset() goes through it
+    monkeypatch.setattr("babelsite.render.pages.MACROS", ())
+    assert run("build", site_dir, "--out", through_jinja, "--no-cache", "--jobs", "1") == 0
+    assert any(isinstance(obj, jinja2.runtime.Macro) for obj in called)
+    assert not differing(filecmp.dircmp(direct, through_jinja))
+
+
+def test_a_template_cannot_change_the_interface_strings_other_pages_show(site, tmp_path, capsys):
+    site_dir = site("docs_hugo")
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/base.html").write_text(MENU_BASE.replace("<body>", "<body>{{ t.update(menu='x') }}"))
+    jinja_environment.cache_clear()
+    assert run("build", site_dir, "--out", tmp_path / "public", "--jobs", "1") == 1
+    assert ("templates/base.html:3: error: template error: SecurityError: access to attribute 'update' of "
+            "'SharedView' object is unsafe.") in capsys.readouterr().err
 
 
 def differing(compared: filecmp.dircmp) -> list[str]:

@@ -32,7 +32,7 @@ from ..links.translations import OUTDATED, TranslationStatus
 from ..links.tree import LanguageTree, language_tree, section_label, updated_tree
 from .dashboard import to_html
 from .navigation import Navigation, TreeChange, tree_change
-from .templating import SHARED, MacroCodeGenerator, SharedView, as_pure, escape_output, made_once
+from .templating import SHARED, MacroCodeGenerator, PureMacro, SharedView, as_pure, escape_output, made_once
 from .theme import Theme
 
 
@@ -72,6 +72,7 @@ Written = TypeVar("Written")  # what writing a page returns (output.write.Stager
 
 DICT_ATTRIBUTES = frozenset(dir(dict))  # a read-only mapping's attributes are among them
 MAPPINGS = (dict, SharedView, MappingProxyType)  # the views, and the interface strings (`t.menu`)
+MACROS = (jinja2.runtime.Macro, PureMacro)
 CODE_GENERATOR = "babelsite-1"  # what compiled templates hold: new with each change to MacroCodeGenerator
 
 
@@ -105,6 +106,10 @@ class ViewEnvironment(SandboxedEnvironment):
         """Call from a template; a pure macro's HTML of a shared view comes from that view once made."""
         if made_once(__obj, args, kwargs):
             return __obj.made(__context.eval_ctx, *args)
+        if type(__obj) in MACROS:  # a template's own macro, always safe: called as Jinja's Context.call calls it
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            return __obj(__context.eval_ctx, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -184,7 +189,9 @@ class PageRenderer:
         self.commits_asked: set[Path] = set(self.article_files()) if commits is not None else set()
         self.config, self.urls = site.config, site.urls
         self.searchable = searchable_languages(site) if self.config.search else set()
-        self.ui = ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language)
+        # shared views: the HTML a pure macro makes of a language's strings alone (`theme_control(t)`) is made once
+        self.ui = {code: SharedView(strings) for code, strings in
+                   ui_strings(site.config.language_codes, site.config.i18n, site.config.default_language).items()}
         self.env = jinja_environment(theme.template_dirs, compiled_dir) if watch_templates else \
             new_environment(theme.template_dirs, compiled_dir, auto_reload=False)
         # each language's listing: category -> (weight, slug, link view) of its articles, sorted
