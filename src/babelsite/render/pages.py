@@ -72,7 +72,7 @@ Written = TypeVar("Written")  # what writing a page returns (output.write.Stager
 
 DICT_ATTRIBUTES = frozenset(dir(dict))  # a read-only mapping's attributes are among them
 MAPPINGS = (dict, SharedView, MappingProxyType)  # the views, and the interface strings (`t.menu`)
-MACROS = (jinja2.runtime.Macro, PureMacro)
+MACROS = (jinja2.runtime.Macro, PureMacro)  # a template's own macros: nothing for the sandbox to check
 CODE_GENERATOR = "babelsite-1"  # what compiled templates hold: new with each change to MacroCodeGenerator
 
 
