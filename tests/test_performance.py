@@ -93,7 +93,7 @@ def test_a_cold_build_stamps_its_output_as_written_and_stores_its_state_while_re
     cached, _ = babelsite.incremental.cache.read_pickle(site_dir / ".babelsite-cache/build.pickle")
     written = {name: (info.st_size, info.st_mtime_ns, "") for name in tree(out) if name != ".babelsite-output"
                for info in [os.stat(out / name)]}
-    assert len(written) > 360 and cached.outputs == written
+    assert len(written) > 360 and cached.outputs.as_dict() == written
     monkeypatch.setattr(babelsite.incremental.cached, "cold_build", lambda *args, **kwargs: pytest.fail("built again"))
     assert run("build", site_dir, "--out", out, "--jobs", "2") == 0  # the cache stands for the site as built
 
@@ -615,3 +615,19 @@ def test_an_aside_call_that_dies_is_made_again_here_and_none_is_a_result(tmp_pat
     assert results == [["calls"], None, "made here"]
     calls = recorded_calls(record)
     assert [pid == os.getpid() for pid, _ in calls] == [False, False, True] and calls[2][1] == "here"
+
+
+def test_a_stamp_table_updated_in_place_or_anew_holds_the_stamps_a_mapping_would():
+    from babelsite.output.stamps import StampTable
+
+    stamps = {"en/a/index.html": (1, 10, ""), "en/b/index.html": (2, 20, "d1"), "pagefind/x.js": (3, 30, ""),
+              "pagefind/y.js": (4, 40, ""), "pagefind0": (5, 50, "")}
+    table = StampTable.of(stamps)
+    assert table.as_dict() == stamps and table.under("pagefind") == ["pagefind/x.js", "pagefind/y.js"]
+    for changed, gone in [({"en/b/index.html": (6, 60, "")}, set()),  # the same files: arrays changed in place
+                          ({"pagefind/x.js": (7, 70, "d2")}, {"pagefind/x.js"}),
+                          ({"en/c/index.html": (8, 80, "")}, {"pagefind/y.js"})]:  # files come and go: made anew
+        expected = {name: stamp for name, stamp in stamps.items() if name not in gone} | changed
+        updated = table.updated(changed, gone)
+        assert updated.as_dict() == expected and updated.path_list() == sorted(expected)
+    assert table.as_dict() == stamps  # left as it was

@@ -28,45 +28,19 @@ from typing import Any, Callable, Collection, Iterable, Mapping
 from .. import __version__
 from ..config import SiteConfig, user_cache_dir
 from ..errors import Diagnostic, WARNING
+from ..output.stamps import UNREADABLE, Stamp, StampTable
 
 CACHE_DIR = ".babelsite-cache"
 CACHE_FILE = "build.pickle"  # the stamps: read by every build
 STATE_FILE = "state.pickle"  # the last build's state: read only by a build that has edits to apply;
 # its per-slug parts are in a pack file beside it, `state-<id>.pack`, and read as needed
-FORMAT = 4  # bump when what is stored changes shape
+FORMAT = 5  # bump when what is stored changes shape
 MAGIC = b"babelsite-cache\n"
 MAC_SIZE = 32  # bytes of the keyed digest that follows MAGIC
 OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pygments", "babel", "pyyaml", "pyicu-wheels", "pagefind")
 RACY_SECONDS = 2  # a file this recent may change again within its mtime's tick: keep its digest too
 
-# (size, modification time in ns, digest or "") of a file
-Stamp = tuple[int, int, str]
 PackName = tuple[str, dict[str, tuple[int, int, bytes]]]  # a pack's file name, and its index (Pack)
-UNREADABLE: Stamp = (-1, -1, "")
-
-
-@dataclass(frozen=True)
-class StampTable:
-    """The stamps of many files in columns, which store, load and compare whole in C rather than file by file.
-
-    At 100,000 files a mapping of paths to tuples took 0.03 s to load, 0.02 s to store and
-    0.06 s to compare; these columns take a millisecond each. Files come in the order they
-    were listed: when the paths are the same, so are their positions.
-    """
-
-    paths: str  # the files' paths, joined with NUL, which no path holds
-    sizes: array  # of 'q': each file's size, -1 when it could not be stat'ed
-    mtimes: array  # of 'q': each file's mtime in ns, -1 likewise
-    digests: Mapping[int, str]  # by position: the files recent enough to change within their mtime's tick
-
-    def path_list(self) -> list[str]:
-        """Return the files' paths, in order."""
-        return self.paths.split("\0") if self.paths else []
-
-    def as_dict(self) -> dict[str, Stamp]:
-        """Return each file's stamp by its path."""
-        return {path: (size, mtime, self.digests.get(position, ""))
-                for position, (path, size, mtime) in enumerate(zip(self.path_list(), self.sizes, self.mtimes))}
 
 
 class StampRecorder:
@@ -105,15 +79,16 @@ class CachedBuild:
     """What one successful build read and wrote; its state, kept in a file of its own, is read on demand."""
 
     key: tuple  # babelsite, its code, the options and the output folder: any difference means a cold build
-    inputs: StampTable  # every file the build read: content, site.toml, templates, static, theme
-    outputs: Mapping[str, Stamp]  # every file it wrote, relative to the output folder
+    inputs: StampTable  # every file the build read (content, site.toml, templates, static, theme), as listed
+    outputs: StampTable  # every file it wrote, relative to the output folder, sorted
     pages: Mapping[str, int]  # article pages per language, and the warnings: the build's summary
     warnings: tuple[Diagnostic, ...]
     state_id: str  # names the state written with these stamps, so that a stale state is never used
-    # every folder of the output, and of its back buffer, by path relative to it -> its mtime, or 0 when it may change
-    # unseen (output.write.unwritten_files): a folder whose mtime is its stamp's holds no file the build did not write
-    folders: Mapping[str, int]
-    back_folders: Mapping[str, int]
+    # every folder of the output, and of its back buffer, by path relative to it, with its mtime, or 0 when it may
+    # change unseen (output.write.unwritten_files): a folder whose mtime is its stamp's holds no file the build did not
+    # write. Sorted.
+    folders: StampTable
+    back_folders: StampTable
 
 
 def cache_path(config: SiteConfig, name: str = CACHE_FILE) -> Path:

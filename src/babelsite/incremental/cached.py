@@ -15,6 +15,7 @@ from ..build import BuildOptions, BuildReport, Prepared, build as cold_build
 from ..config import read_config
 from ..errors import Collector
 from ..links.translations import TranslationStatus
+from ..output.stamps import StampTable
 from ..output.write import check_foreign_files, check_output_dir, folders_of, remove_leftovers
 from ..render.pages import PageRenderer
 from .cache import CachedBuild, PackName, cache_key, forget_cache, forget_pack, new_state_id, read_cache, write_cache
@@ -62,10 +63,11 @@ def build(options: BuildOptions, progress: Callable[[int], None] | None = None) 
     report = cold.report
     outline, pack = packed[0]
     # stamped as written, without digests: the next build compares the output's sizes and mtimes only
-    outputs_written = {name: (size, mtime, "") for name, (size, mtime) in cold.outputs.items()}
-    folders = dict.fromkeys(folders_of(outputs_written), 0)  # just written: listed by the next build that checks
+    outputs_written = StampTable.of({name: (size, mtime, "") for name, (size, mtime) in cold.outputs.items()})
+    # just written: listed by the next build that checks
+    folders = StampTable.of_folders(dict.fromkeys(folders_of(cold.outputs), 0))
     write_cache(config, CachedBuild(key, inputs, outputs_written, report.pages_per_language, report.warnings,
-                                    new_state_id(), folders, {}),
+                                    new_state_id(), folders, StampTable.of({})),
                 replace(outline, diagnostics=cold.diagnostics), pack)
     return BuildReport(output_dir, report.pages_per_language, len(outputs_written), report.changed,
                        report.warnings + ((cache_warning,) if cache_warning else ()),

@@ -518,14 +518,14 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         output_dir, config.site_dir, cached.outputs, outputs, gone,
         lambda staging, changed: reindex_site(staging, config, renderer.searchable, changed),
         cached.state_id, state_id, unshared, cached.back_folders)
-    stamped = {name: stamp for name, stamp in cached.outputs.items()
-               if name not in gone and not name.startswith(BUNDLE + "/")}
-    stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))
-    stamped.update(stamps(output_files(output_dir / BUNDLE), output_dir))
+    renewed = stamps((str(output_dir / name) for name in written if name not in gone), output_dir)
+    renewed.update(stamps(output_files(output_dir / BUNDLE), output_dir))  # the search index, written anew
+    stamped = cached.outputs.updated(renewed, {*gone, *cached.outputs.under(BUNDLE)})
     warnings = tuple(d for d in new_state.diagnostics if d.severity == WARNING)
     # the same object when no article came or went (with_articles): the same pages, not counted again one by one
     pages = dict(cached.pages) if site.article_paths is state.site.article_paths else pages_per_language(site)
-    back_folders = {**cached.folders, **listed, "": 0}  # the output's, now the back buffer, whose record is at its top
+    # the output's, now the back buffer, whose record is at its top
+    back_folders = cached.folders.updated({name: (0, mtime, "") for name, mtime in {**listed, "": 0}.items()})
     store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id, new_folders, back_folders),
                 new_state, renderer, (stored, pack))
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None
