@@ -629,5 +629,5 @@ def test_a_stamp_table_updated_in_place_or_anew_holds_the_stamps_a_mapping_would
                           ({"en/c/index.html": (8, 80, "")}, {"pagefind/y.js"})]:  # files come and go: made anew
         expected = {name: stamp for name, stamp in stamps.items() if name not in gone} | changed
         updated = table.updated(changed, gone)
-        assert updated.as_dict() == expected and updated.path_list() == sorted(expected)
+        assert updated.as_dict() == expected and updated.path_list == sorted(expected)
     assert table.as_dict() == stamps  # left as it was

@@ -165,7 +165,7 @@ def changed_files(cached: StampTable, current: StampTable) -> set[str]:
     moved = differing_positions(cached.sizes, current.sizes) | differing_positions(cached.mtimes, current.mtimes)
     if not moved and not cached.digests:
         return set()
-    paths = current.path_list()
+    paths = current.path_list
     changed = {paths[position] for position in moved}
     for position, digest in cached.digests.items():  # recorded while racy: only the bytes can tell
         if position not in moved and digest_of_or_none(paths[position]) != digest:

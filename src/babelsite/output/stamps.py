@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Collection, Iterator, Mapping
 
 Stamp = tuple[int, int, str]  # (size, modification time in ns, digest or "") of a file
@@ -46,17 +47,21 @@ class StampTable:
     def __len__(self) -> int:
         return len(self.sizes)
 
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "path_list"}  # made again when read
+
+    @cached_property
     def path_list(self) -> list[str]:
-        """Return the paths, in order."""
+        """The paths, in order: split once per table, as an edit asks for them several times."""
         return self.paths.split("\0") if self.paths else []
 
     def items(self) -> Iterator[tuple[str, int, int]]:
         """Yield each file's path, size and mtime, in order."""
-        return zip(self.path_list(), self.sizes, self.mtimes)
+        return zip(self.path_list, self.sizes, self.mtimes)
 
     def under(self, folder: str) -> list[str]:
         """Return the paths under a folder of this sorted table."""
-        names = self.path_list()
+        names = self.path_list
         start = bisect_left(names, folder + "/")
         end = bisect_left(names, folder + "0")  # "0" follows "/": past the last path under it
         return names[start:end]
@@ -72,7 +77,7 @@ class StampTable:
         When the files stay the same (each gone one comes back changed), the arrays are copied
         and changed in place: nothing is done per file of the table.
         """
-        names = self.path_list()
+        names = self.path_list
         positions = [holding(names, name) for name in changed]
         if all(position is not None for position in positions) and all(name in changed for name in gone):
             sizes, mtimes, digests = array("q", self.sizes), array("q", self.mtimes), dict(self.digests)
@@ -82,7 +87,9 @@ class StampTable:
                     digests[position] = digest
                 else:
                     digests.pop(position, None)
-            return StampTable(self.paths, sizes, mtimes, digests)
+            table = StampTable(self.paths, sizes, mtimes, digests)
+            table.__dict__["path_list"] = names  # the same paths, not split again
+            return table
         stamps = self.as_dict()
         for name in gone:
             stamps.pop(name, None)
