@@ -17,6 +17,7 @@ import babelsite.build
 import babelsite.incremental.cache
 import babelsite.incremental.cached
 import babelsite.incremental.rebuild
+import babelsite.links.resolve
 import babelsite.locale
 import babelsite.output.write
 import babelsite.render.theme
@@ -383,13 +384,18 @@ def test_an_edit_reads_and_writes_only_the_parts_of_the_state_it_reaches(generat
     loaded = []
     real_load = babelsite.incremental.cache.Pack.load
     monkeypatch.setattr(babelsite.incremental.cache.Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
+    listed = []  # every page's key, listed: it costs with the site
+    real_keys = babelsite.links.resolve.LinkedSite.page_keys
+    monkeypatch.setattr(babelsite.links.resolve.LinkedSite, "page_keys", lambda site: listed.append(1) or real_keys(site))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    assert listed == []
     related = set(yaml.safe_load(article_file(site_dir, "term_00003", "en").read_text().split("---\n")[1])["related"])
     slugs = [name for name in index_before if not name.startswith("\0")]  # the others are the outline's values
     # its related lists show their titles
     assert len(slugs) == 120 and {name for name in loaded if name in slugs} == {"term_00003"} | related
     assert {name for name in loaded if name.startswith("\0row\0")} == {"\0row\0term_00003"}  # its status row alone
+    assert "\0relating" not in loaded  # the pages whose related lists name others: a body edit changes none
     pack_after, index_after = stored_index(site_dir)
     assert pack_after == pack_before  # appended to, not written again
     rewritten = {name for name in index_after if index_after[name] != index_before[name]}

@@ -109,6 +109,13 @@ class LinkedSite:
             folder = folder.rpartition("/")[0]
         return f"{folder}/{key}" if folder else key
 
+    def has_page(self, key: tuple[str, str]) -> bool:
+        """Tell whether page_keys holds this (slug, language), without listing them."""
+        slug, code = key
+        if self.config.fallback == "notice":
+            return slug in self.corpus.groups and code in self.config.language_codes
+        return key in self.article_paths
+
     def page_keys(self) -> Iterator[tuple[str, str]]:
         """Yield the (slug, language) of every article page, in order, without looking at the pages."""
         notice, codes, article_paths = self.config.fallback == "notice", self.config.language_codes, self.article_paths
