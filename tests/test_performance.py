@@ -95,7 +95,7 @@ def test_a_cold_build_stamps_its_output_as_written_and_stores_its_state_while_re
     written = {name: (info.st_size, info.st_mtime_ns, "") for name in tree(out) if name != ".babelsite-output"
                for info in [os.stat(out / name)]}
     assert len(written) > 360 and cached.outputs.as_dict() == written
-    monkeypatch.setattr(babelsite.incremental.cached, "cold_build", lambda *args, **kwargs: pytest.fail("built again"))
+    monkeypatch.setattr(babelsite.build, "build", lambda *args, **kwargs: pytest.fail("built again"))
     assert run("build", site_dir, "--out", out, "--jobs", "2") == 0  # the cache stands for the site as built
 
 
@@ -549,7 +549,7 @@ def test_an_edit_reads_no_static_file_and_stats_no_file_of_the_back_buffer(stamp
     site_dir, out = stamped
     record, real_check = tmp_path / "checked", babelsite.output.write.unshared_files
     monkeypatch.setattr(babelsite.output.write, "unshared_files", recording(record, real_check))
-    monkeypatch.setattr(babelsite.incremental.rebuild, "unshared_files", recording(record, real_check))
+    monkeypatch.setattr(babelsite.incremental.cached, "unshared_files", recording(record, real_check))
     monkeypatch.setattr(babelsite.render.theme.Theme, "published_files", lambda *args: pytest.fail("static files read"))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", out) == 0
@@ -561,8 +561,8 @@ def test_an_edit_checks_the_output_in_a_process_of_its_own(stamped, tmp_path, mo
     site_dir, out = stamped
     record = tmp_path / "checked"
     for name in ("unshared_files", "unwritten_files"):
-        monkeypatch.setattr(babelsite.incremental.rebuild, name,
-                            recording(record, getattr(babelsite.incremental.rebuild, name)))
+        monkeypatch.setattr(babelsite.incremental.cached, name,
+                            recording(record, getattr(babelsite.incremental.cached, name)))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", out) == 0
     calls = recorded_calls(record)
@@ -590,8 +590,8 @@ def test_output_checks_that_fail_aside_are_done_in_the_build_process(stamped, tm
     site_dir, out = stamped
     record = tmp_path / "checked"
     for name in ("unshared_files", "unwritten_files"):
-        real = getattr(babelsite.incremental.rebuild, name)
-        monkeypatch.setattr(babelsite.incremental.rebuild, name, recording(record, failing_aside(real, how)))
+        real = getattr(babelsite.incremental.cached, name)
+        monkeypatch.setattr(babelsite.incremental.cached, name, recording(record, failing_aside(real, how)))
     if by_hand == "a file added":
         (out / "en/term_00001/notes.txt").write_text("put here by hand")
     else:
