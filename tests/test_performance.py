@@ -194,14 +194,22 @@ def test_a_cached_build_after_a_change_writes_what_a_cold_build_writes(generated
     assert after == tree(cold) and after != before
 
 
-def test_a_sequence_of_cached_builds_stays_identical_to_cold_builds(generated, tmp_path):
+def test_a_sequence_of_cached_builds_stays_identical_to_cold_builds(generated, tmp_path, monkeypatch):
     site_dir = copy_site(generated, tmp_path)
     assert run("build", site_dir, "--out", tmp_path / "cached") == 0
+    cold_builds = []
+    real_cold_build = babelsite.build.build
+    monkeypatch.setattr(babelsite.build, "build", lambda options, *args, **kwargs: cold_builds.append(options.site_dir)
+                        or real_cold_build(options, *args, **kwargs))
     for step, change in enumerate(["body", "translation body", "related title", "new translation gone", "category"]):
         EDITS[change](site_dir)
         assert run("build", site_dir, "--out", tmp_path / "cached") == 0
-        assert run("build", site_dir, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
+        # from a copy: a build into another folder replaces the site's cache, and the next step would be cold
+        cold_site = shutil.copytree(site_dir, tmp_path / f"site{step}", ignore=shutil.ignore_patterns(".babelsite-cache"))
+        assert run("build", cold_site, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
         assert tree(tmp_path / "cached") == tree(tmp_path / f"cold{step}"), change
+    # the site itself was built from the cache at every step but the last: a new category is in every page's menu
+    assert cold_builds == [*(tmp_path / f"site{step}" for step in range(4)), site_dir, tmp_path / "site4"]
 
 
 def test_a_cached_build_counts_the_pages_a_translation_left(generated, tmp_path, capsys):
