@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sys
@@ -338,6 +339,23 @@ def test_an_edit_that_keeps_a_recent_files_size_and_mtime_is_still_built(generat
     assert "EDITED" in (out / "en/term_00003/index.html").read_text()
 
 
+def test_a_theme_that_shows_every_categorys_articles_on_each_page_gets_them_after_an_edit(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/article.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1><ul>{% for category in categories %}'
+        '<li>{{ category.label }}: {{ category.articles | length }}, {{ (category.articles | first).title }}</li>'
+        '{% endfor %}</ul>{% endblock %}\n')
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+    counts = re.findall(r"<li>[^<:]+: (\d+), ", (out / "en/term_00003/index.html").read_text())
+    assert sum(map(int, counts)) == 120  # every English article, in one category each
+
+
 def test_a_file_added_to_the_content_is_built_from_the_cache(generated, tmp_path, monkeypatch):
     site_dir = copy_site(generated, tmp_path)
     out = tmp_path / "out"
@@ -404,6 +422,7 @@ def test_an_edit_reads_and_writes_only_the_parts_of_the_state_it_reaches(generat
     assert len(slugs) == 120 and {name for name in loaded if name in slugs} == {"term_00003"} | related
     assert {name for name in loaded if name.startswith("\0row\0")} == {"\0row\0term_00003"}  # its status row alone
     assert "\0relating" not in loaded  # the pages whose related lists name others: a body edit changes none
+    assert not [name for name in loaded if name.startswith("\0listings")]  # its menu names the categories alone
     pack_after, index_after = stored_index(site_dir)
     assert pack_after == pack_before  # appended to, not written again
     rewritten = {name for name in index_after if index_after[name] != index_before[name]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,28 @@ class LoadedOnUse(Mapping[Key, Value]):
 
     def __reduce__(self):
         return dict, (dict(self.loaded()),)  # stored as the mapping it stands for
+
+
+class LoadedList(Sequence[Value]):
+    """A list made when first used: the articles of a category, which a page's menu shows without."""
+
+    def __init__(self, make: Callable[[], list[Value]]):
+        self._make, self._list = make, None
+
+    def loaded(self) -> list[Value]:
+        """Return the list, making it on first use."""
+        if self._list is None:
+            self._list = self._make()
+        return self._list
+
+    def __getitem__(self, index):
+        return self.loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self.loaded())
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self.loaded())
 
 
 def with_changes(mapping: Mapping[Key, Value], values: Mapping[Key, Value], removed: Iterable[Key] = ()) -> Mapping[Key, Value]:

@@ -120,6 +120,8 @@ class StoredState:
         for name in PER_LANGUAGE_FIELDS:
             parts.update((f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}", value) for lang, value in getattr(self, name).items())
         emptied = {name: dict.fromkeys(getattr(self, name)) for name in PER_LANGUAGE_FIELDS}
+        # a listing's categories, kept here: every page's menu names them, and need not read the listing
+        emptied["listings"] = {lang: tuple(listing) for lang, listing in self.listings.items()}
         status = replace(self.status, rows=MappingProxyType({}))  # each row is a part (store_state)
         return replace(self, **dict.fromkeys(PACKED_FIELDS), **emptied, status=status), parts
 
@@ -128,9 +130,8 @@ class StoredState:
         with no_garbage_collection(loading=True):
             values = {name: pack.load(OUTLINE_PART + name) for name in PACKED_FIELDS if name not in ON_USE_FIELDS}
             values.update((name, LoadedOnUse(partial(pack.load, OUTLINE_PART + name))) for name in ON_USE_FIELDS)
-            for name in PER_LANGUAGE_FIELDS:
-                values[name] = {lang: pack.load(f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}")
-                                for lang in getattr(self, name)}
+            values["trees"] = {lang: pack.load(f"{OUTLINE_PART}trees{OUTLINE_PART}{lang}") for lang in self.trees}
+            values["listings"] = {lang: lazy_listing(pack, lang, categories) for lang, categories in self.listings.items()}
         return replace(self, **values)
 
     def joined(self, pack: Pack) -> BuildState:
@@ -145,6 +146,12 @@ class StoredState:
         # a part of its own: the status page shows every row, which must not read every article and body
         status = replace(self.status, rows=LazyMapping(self.slugs, lambda slug: pack.load(ROW_PART + slug)))
         return BuildState(site, fragments, status, self.diagnostics, self.unpublished, self.relating, self.linking)
+
+
+def lazy_listing(pack: Pack, lang: str, categories: tuple) -> LazyMapping:
+    """Return a language's listing, its articles read from the pack when first asked for (its categories are known)."""
+    whole = LoadedOnUse(partial(pack.load, f"{OUTLINE_PART}listings{OUTLINE_PART}{lang}"))
+    return LazyMapping(categories, lambda category: whole[category])
 
 
 def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, renderer: PageRenderer,
