@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sys
@@ -18,6 +19,7 @@ import babelsite.content.sources
 import babelsite.incremental.cache
 import babelsite.incremental.cached
 import babelsite.incremental.rebuild
+import babelsite.links.resolve
 import babelsite.locale
 import babelsite.output.write
 import babelsite.render.theme
@@ -127,8 +129,8 @@ def test_a_cold_build_stamps_its_output_as_written_and_stores_its_state_while_re
     cached, _ = babelsite.incremental.cache.read_pickle(site_dir / ".babelsite-cache/build.pickle")
     written = {name: (info.st_size, info.st_mtime_ns, "") for name in tree(out) if name != ".babelsite-output"
                for info in [os.stat(out / name)]}
-    assert len(written) > 360 and cached.outputs == written
-    monkeypatch.setattr(babelsite.incremental.cached, "cold_build", lambda *args, **kwargs: pytest.fail("built again"))
+    assert len(written) > 360 and cached.outputs.as_dict() == written
+    monkeypatch.setattr(babelsite.build, "build", lambda *args, **kwargs: pytest.fail("built again"))
     assert run("build", site_dir, "--out", out, "--jobs", "2") == 0  # the cache stands for the site as built
 
 
@@ -227,14 +229,22 @@ def test_a_cached_build_after_a_change_writes_what_a_cold_build_writes(generated
     assert after == tree(cold) and after != before
 
 
-def test_a_sequence_of_cached_builds_stays_identical_to_cold_builds(generated, tmp_path):
+def test_a_sequence_of_cached_builds_stays_identical_to_cold_builds(generated, tmp_path, monkeypatch):
     site_dir = copy_site(generated, tmp_path)
     assert run("build", site_dir, "--out", tmp_path / "cached") == 0
+    cold_builds = []
+    real_cold_build = babelsite.build.build
+    monkeypatch.setattr(babelsite.build, "build", lambda options, *args, **kwargs: cold_builds.append(options.site_dir)
+                        or real_cold_build(options, *args, **kwargs))
     for step, change in enumerate(["body", "translation body", "related title", "new translation gone", "category"]):
         EDITS[change](site_dir)
         assert run("build", site_dir, "--out", tmp_path / "cached") == 0
-        assert run("build", site_dir, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
+        # from a copy: a build into another folder replaces the site's cache, and the next step would be cold
+        cold_site = shutil.copytree(site_dir, tmp_path / f"site{step}", ignore=shutil.ignore_patterns(".babelsite-cache"))
+        assert run("build", cold_site, "--out", tmp_path / f"cold{step}", "--no-cache") == 0
         assert tree(tmp_path / "cached") == tree(tmp_path / f"cold{step}"), change
+    # the site itself was built from the cache at every step but the last: a new category is in every page's menu
+    assert cold_builds == [*(tmp_path / f"site{step}" for step in range(4)), site_dir, tmp_path / "site4"]
 
 
 def test_a_cached_build_counts_the_pages_a_translation_left(generated, tmp_path, capsys):
@@ -346,6 +356,51 @@ def test_markdown_edits_are_built_from_the_cache_without_reading_the_whole_site(
     assert prepared == []
 
 
+def test_an_edit_that_keeps_a_recent_files_size_and_mtime_is_still_built(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    article = article_file(site_dir, "term_00003", "en")
+    later = time.time_ns() + 3600 * 10**9  # recent when stamped, however slow the machine: stamped with its digest
+    os.utime(article, ns=(later, later))
+    assert run("build", site_dir, "--out", out) == 0
+    stamp = article.stat()
+    text = article.read_text()
+    body = text.index("\n\n", text.index("---", 3)) + 2
+    article.write_text(text[:body] + "EDITED" + text[body + 6:])  # the same size, the mtime set back: only the bytes tell
+    assert article.stat().st_size == stamp.st_size
+    os.utime(article, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert run("build", site_dir, "--out", out) == 0
+    assert "EDITED" in (out / "en/term_00003/index.html").read_text()
+
+
+def test_a_theme_that_shows_every_categorys_articles_on_each_page_gets_them_after_an_edit(generated, tmp_path):
+    site_dir = copy_site(generated, tmp_path)
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates/article.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1><ul>{% for category in categories %}'
+        '<li>{{ category.label }}: {{ category.articles | length }}, {{ (category.articles | first).title }}</li>'
+        '{% endfor %}</ul>{% endblock %}\n')
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    EDITS["body"](site_dir)
+    assert run("build", site_dir, "--out", out) == 0
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert tree(out) == tree(tmp_path / "cold")
+    counts = re.findall(r"<li>[^<:]+: (\d+), ", (out / "en/term_00003/index.html").read_text())
+    assert sum(map(int, counts)) == 120  # every English article, in one category each
+
+
+def test_a_file_added_to_the_content_is_built_from_the_cache(generated, tmp_path, monkeypatch):
+    site_dir = copy_site(generated, tmp_path)
+    out = tmp_path / "out"
+    assert run("build", site_dir, "--out", out) == 0
+    article = article_file(site_dir, "term_00003", "en")
+    (article.parent / "term_09999.md").write_text(article.read_text().replace("title: ", "title: Added ", 1))
+    assert run("build", site_dir, "--out", out) == 0
+    assert run("build", site_dir, "--out", tmp_path / "cold", "--no-cache") == 0
+    assert (out / "en/term_09999/index.html").is_file() and tree(out) == tree(tmp_path / "cold")
+
+
 def test_editor_lock_and_backup_files_in_content_change_nothing(generated, tmp_path, monkeypatch):
     site_dir = copy_site(generated, tmp_path)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
@@ -389,13 +444,19 @@ def test_an_edit_reads_and_writes_only_the_parts_of_the_state_it_reaches(generat
     loaded = []
     real_load = babelsite.incremental.cache.Pack.load
     monkeypatch.setattr(babelsite.incremental.cache.Pack, "load", lambda pack, name: loaded.append(name) or real_load(pack, name))
+    listed = []  # every page's key, listed: it costs with the site
+    real_keys = babelsite.links.resolve.LinkedSite.page_keys
+    monkeypatch.setattr(babelsite.links.resolve.LinkedSite, "page_keys", lambda site: listed.append(1) or real_keys(site))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", tmp_path / "out") == 0
+    assert listed == []
     related = set(yaml.safe_load(article_file(site_dir, "term_00003", "en").read_text().split("---\n")[1])["related"])
     slugs = [name for name in index_before if not name.startswith("\0")]  # the others are the outline's values
     # its related lists show their titles
     assert len(slugs) == 120 and {name for name in loaded if name in slugs} == {"term_00003"} | related
     assert {name for name in loaded if name.startswith("\0row\0")} == {"\0row\0term_00003"}  # its status row alone
+    assert "\0relating" not in loaded  # the pages whose related lists name others: a body edit changes none
+    assert not [name for name in loaded if name.startswith("\0listings")]  # its menu names the categories alone
     pack_after, index_after = stored_index(site_dir)
     assert pack_after == pack_before  # appended to, not written again
     rewritten = {name for name in index_after if index_after[name] != index_before[name]}
@@ -549,7 +610,7 @@ def test_an_edit_reads_no_static_file_and_stats_no_file_of_the_back_buffer(stamp
     site_dir, out = stamped
     record, real_check = tmp_path / "checked", babelsite.output.write.unshared_files
     monkeypatch.setattr(babelsite.output.write, "unshared_files", recording(record, real_check))
-    monkeypatch.setattr(babelsite.incremental.rebuild, "unshared_files", recording(record, real_check))
+    monkeypatch.setattr(babelsite.incremental.cached, "unshared_files", recording(record, real_check))
     monkeypatch.setattr(babelsite.render.theme.Theme, "published_files", lambda *args: pytest.fail("static files read"))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", out) == 0
@@ -561,8 +622,8 @@ def test_an_edit_checks_the_output_in_a_process_of_its_own(stamped, tmp_path, mo
     site_dir, out = stamped
     record = tmp_path / "checked"
     for name in ("unshared_files", "unwritten_files"):
-        monkeypatch.setattr(babelsite.incremental.rebuild, name,
-                            recording(record, getattr(babelsite.incremental.rebuild, name)))
+        monkeypatch.setattr(babelsite.incremental.cached, name,
+                            recording(record, getattr(babelsite.incremental.cached, name)))
     EDITS["body"](site_dir)
     assert run("build", site_dir, "--out", out) == 0
     calls = recorded_calls(record)
@@ -590,8 +651,8 @@ def test_output_checks_that_fail_aside_are_done_in_the_build_process(stamped, tm
     site_dir, out = stamped
     record = tmp_path / "checked"
     for name in ("unshared_files", "unwritten_files"):
-        real = getattr(babelsite.incremental.rebuild, name)
-        monkeypatch.setattr(babelsite.incremental.rebuild, name, recording(record, failing_aside(real, how)))
+        real = getattr(babelsite.incremental.cached, name)
+        monkeypatch.setattr(babelsite.incremental.cached, name, recording(record, failing_aside(real, how)))
     if by_hand == "a file added":
         (out / "en/term_00001/notes.txt").write_text("put here by hand")
     else:
@@ -621,3 +682,19 @@ def test_an_aside_call_that_dies_is_made_again_here_and_none_is_a_result(tmp_pat
     assert results == [["calls"], None, "made here"]
     calls = recorded_calls(record)
     assert [pid == os.getpid() for pid, _ in calls] == [False, False, True] and calls[2][1] == "here"
+
+
+def test_a_stamp_table_updated_in_place_or_anew_holds_the_stamps_a_mapping_would():
+    from babelsite.output.stamps import StampTable
+
+    stamps = {"en/a/index.html": (1, 10, ""), "en/b/index.html": (2, 20, "d1"), "pagefind/x.js": (3, 30, ""),
+              "pagefind/y.js": (4, 40, ""), "pagefind0": (5, 50, "")}
+    table = StampTable.of(stamps)
+    assert table.as_dict() == stamps and table.under("pagefind") == ["pagefind/x.js", "pagefind/y.js"]
+    for changed, gone in [({"en/b/index.html": (6, 60, "")}, set()),  # the same files: arrays changed in place
+                          ({"pagefind/x.js": (7, 70, "d2")}, {"pagefind/x.js"}),
+                          ({"en/c/index.html": (8, 80, "")}, {"pagefind/y.js"})]:  # files come and go: made anew
+        expected = {name: stamp for name, stamp in stamps.items() if name not in gone} | changed
+        updated = table.updated(changed, gone)
+        assert updated.as_dict() == expected and updated.path_list == sorted(expected)
+    assert table.as_dict() == stamps  # left as it was

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
@@ -32,34 +32,7 @@ from .links.translations import TranslationStatus, article_history, translation_
 from .render.theme import Theme
 from .output.verbatim import with_verbatim_files
 from .output.write import Stager, write_site
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What the command line asks of one build."""
-
-    site_dir: Path
-    config_path: Path | None = None
-    output_dir: Path | None = None
-    base_url: str | None = None
-    strict: bool = False
-    drafts: bool = False
-    force: bool = False
-    jobs: int = 1  # processes for Markdown and article pages; the command line gives one per core
-    use_cache: bool = True  # False: build everything, as if .babelsite-cache/ were not there
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """The outcome of a successful build, for the summary line."""
-
-    output_dir: Path
-    pages_per_language: dict[str, int]
-    files: int
-    changed: int
-    warnings: tuple[Diagnostic, ...]
-    seconds: float
-    stage_seconds: dict[str, float] = field(default_factory=dict)
+from .options import BuildOptions, BuildReport
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ class Progress:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build the site and print its diagnostics and a summary line."""
-    from .build import BuildOptions
+    from .options import BuildOptions
     from .incremental.cached import build
     from .errors import SiteError, plural
     from .parallel import default_jobs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 
 @dataclass(frozen=True)
@@ -109,23 +109,36 @@ class LazyMapping(Mapping[Key, Value]):
     replaced, added or removed; it remembers them, so that only they need to be stored again.
     """
 
-    def __init__(self, keys: Iterable[Key], load: Callable[[Key], Value], changes: Mapping[Key, Value] | None = None):
-        self._keys = dict.fromkeys(keys)  # ordered, with fast membership
+    def __init__(self, keys: Iterable[Key] | Callable[[], Iterable[Key]], load: Callable[[Key], Value],
+                 changes: Mapping[Key, Value] | None = None, contains: Callable[[Key], bool] | None = None):
+        """`keys` may be a function that lists them, called only when they are iterated: `contains` then tells them.
+
+        At 100,000 pages, listing the keys of every page costs more than the rest of an edit's reading.
+        """
+        self._listing, self._contains = (keys, contains) if contains is not None else (None, None)
+        self._index: dict[Key, None] | None = None if contains is not None else dict.fromkeys(keys)  # ordered
         self._load = load
         self._loaded: dict[Key, Value] = {}
         self.changes: dict[Key, Value] = dict(changes or {})
 
+    @property
+    def _keys(self) -> dict[Key, None]:
+        """The keys, in order, with fast membership."""
+        if self._index is None:
+            self._index = dict.fromkeys(self._listing())
+        return self._index
+
     def __getitem__(self, key: Key) -> Value:
         if key in self.changes:
             return self.changes[key]
-        if key not in self._keys:
+        if key not in self:
             raise KeyError(key)
         if key not in self._loaded:
             self._loaded[key] = self._load(key)
         return self._loaded[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._keys
+        return key in self._index if self._index is not None else self._contains(key)
 
     def __iter__(self) -> Iterator[Key]:
         return iter(self._keys)
@@ -137,14 +150,64 @@ class LazyMapping(Mapping[Key, Value]):
         """Return a mapping with these values set (new keys go last) and these keys removed."""
         removed = set(removed)
         changes = {k: v for k, v in {**self.changes, **values}.items() if k not in removed}
-        if removed or any(key not in self._keys for key in values):
-            keys = [key for key in self._keys if key not in removed] + [key for key in values if key not in self._keys]
+        if removed or any(key not in self for key in values):
+            keys = [key for key in self._keys if key not in removed] + [key for key in values if key not in self]
             new = LazyMapping(keys, self._load, changes)
         else:  # the same keys: their index is shared, not copied (it has a key per page of the site)
             new = LazyMapping((), self._load, changes)
-            new._keys = self._keys
+            new._index, new._listing, new._contains = self._index, self._listing, self._contains
         new._loaded = self._loaded  # shared: a loaded value is the same for every version
         return new
+
+
+class LoadedOnUse(Mapping[Key, Value]):
+    """A mapping read only when first used: the build cache's indexes that most edits never look at."""
+
+    def __init__(self, load: Callable[[], Mapping[Key, Value]]):
+        self._load, self._mapping = load, None
+
+    def loaded(self) -> Mapping[Key, Value]:
+        """Return the mapping, reading it on first use."""
+        if self._mapping is None:
+            self._mapping = self._load()
+        return self._mapping
+
+    def __getitem__(self, key: Key) -> Value:
+        return self.loaded()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.loaded()
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self.loaded())
+
+    def __len__(self) -> int:
+        return len(self.loaded())
+
+    def __reduce__(self):
+        return dict, (dict(self.loaded()),)  # stored as the mapping it stands for
+
+
+class LoadedList(Sequence[Value]):
+    """A list made when first used: the articles of a category, which a page's menu shows without."""
+
+    def __init__(self, make: Callable[[], list[Value]]):
+        self._make, self._list = make, None
+
+    def loaded(self) -> list[Value]:
+        """Return the list, making it on first use."""
+        if self._list is None:
+            self._list = self._make()
+        return self._list
+
+    def __getitem__(self, index):
+        return self.loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self.loaded())
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self.loaded())
 
 
 def with_changes(mapping: Mapping[Key, Value], values: Mapping[Key, Value], removed: Iterable[Key] = ()) -> Mapping[Key, Value]:

@@ -19,6 +19,7 @@ import stat
 import sys
 import time
 import uuid
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,21 +28,50 @@ from typing import Any, Callable, Collection, Iterable, Mapping
 from .. import __version__
 from ..config import SiteConfig, user_cache_dir
 from ..errors import Diagnostic, WARNING
+from ..output.stamps import UNREADABLE, Stamp, StampTable
 
 CACHE_DIR = ".babelsite-cache"
 CACHE_FILE = "build.pickle"  # the stamps: read by every build
 STATE_FILE = "state.pickle"  # the last build's state: read only by a build that has edits to apply;
 # its per-slug parts are in a pack file beside it, `state-<id>.pack`, and read as needed
-FORMAT = 4  # bump when what is stored changes shape
+FORMAT = 5  # bump when what is stored changes shape
 MAGIC = b"babelsite-cache\n"
 MAC_SIZE = 32  # bytes of the keyed digest that follows MAGIC
 OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pygments", "babel", "pyyaml", "pyicu-wheels", "pagefind")
 RACY_SECONDS = 2  # a file this recent may change again within its mtime's tick: keep its digest too
 
-# (size, modification time in ns, digest or "") of a file
-Stamp = tuple[int, int, str]
 PackName = tuple[str, dict[str, tuple[int, int, bytes]]]  # a pack's file name, and its index (Pack)
-UNREADABLE: Stamp = (-1, -1, "")
+
+
+class StampRecorder:
+    """Collects files' stamps in listing order, each with a digest when it is recent, into a StampTable."""
+
+    def __init__(self):
+        self.recent = racy_after()
+        self.paths: list[str] = []
+        self.sizes, self.mtimes = array("q"), array("q")
+        self.digests: dict[int, str] = {}
+
+    def add(self, path: str, info: os.stat_result | None | bool = True) -> None:
+        """Record a file by its stat (True: stat it now), or as unreadable when it has none (gone since it was listed)."""
+        if info is True:
+            try:
+                info = os.stat(path)
+            except OSError:  # a symlink loop, or gone since it was listed: a build reports it
+                info = None
+        if info is not None and info.st_mtime_ns >= self.recent and stat.S_ISREG(info.st_mode):
+            # a named pipe is never read (its reader would wait for a writer forever): only regular files are
+            try:
+                self.digests[len(self.paths)] = digest_of(path)
+            except OSError:
+                info = None
+        self.paths.append(path)
+        self.sizes.append(info.st_size if info is not None else UNREADABLE[0])
+        self.mtimes.append(info.st_mtime_ns if info is not None else UNREADABLE[1])
+
+    def table(self) -> StampTable:
+        """Return the stamps recorded."""
+        return StampTable("\0".join(self.paths), self.sizes, self.mtimes, self.digests)
 
 
 @dataclass(frozen=True)
@@ -49,15 +79,16 @@ class CachedBuild:
     """What one successful build read and wrote; its state, kept in a file of its own, is read on demand."""
 
     key: tuple  # babelsite, its code, the options and the output folder: any difference means a cold build
-    inputs: Mapping[str, Stamp]  # every file the build read: content, site.toml, templates, static, theme
-    outputs: Mapping[str, Stamp]  # every file it wrote, relative to the output folder
+    inputs: StampTable  # every file the build read (content, site.toml, templates, static, theme), as listed
+    outputs: StampTable  # every file it wrote, relative to the output folder, sorted
     pages: Mapping[str, int]  # article pages per language, and the warnings: the build's summary
     warnings: tuple[Diagnostic, ...]
     state_id: str  # names the state written with these stamps, so that a stale state is never used
-    # every folder of the output, and of its back buffer, by path relative to it -> its mtime, or 0 when it may change
-    # unseen (output.write.unwritten_files): a folder whose mtime is its stamp's holds no file the build did not write
-    folders: Mapping[str, int]
-    back_folders: Mapping[str, int]
+    # every folder of the output, and of its back buffer, by path relative to it, with its mtime, or 0 when it may
+    # change unseen (output.write.unwritten_files): a folder whose mtime is its stamp's holds no file the build did not
+    # write. Sorted.
+    folders: StampTable
+    back_folders: StampTable
 
 
 def cache_path(config: SiteConfig, name: str = CACHE_FILE) -> Path:
@@ -127,8 +158,31 @@ def racy_after() -> int:
     return time.time_ns() - RACY_SECONDS * 1_000_000_000
 
 
-def changed_files(cached: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> set[str]:
-    """Return the files added, removed or changed between two sets of stamps."""
+def changed_files(cached: StampTable, current: StampTable) -> set[str]:
+    """Return the files added, removed or changed between two tables of stamps."""
+    if cached.paths != current.paths:  # files came, went or were listed in another order
+        return changed_stamps(cached.as_dict(), current.as_dict())
+    moved = differing_positions(cached.sizes, current.sizes) | differing_positions(cached.mtimes, current.mtimes)
+    if not moved and not cached.digests:
+        return set()
+    paths = current.path_list
+    changed = {paths[position] for position in moved}
+    for position, digest in cached.digests.items():  # recorded while racy: only the bytes can tell
+        if position not in moved and digest_of_or_none(paths[position]) != digest:
+            changed.add(paths[position])
+    return changed
+
+
+def differing_positions(before: array, after: array, chunk: int = 4096) -> set[int]:
+    """Return the positions at which two arrays of the same length differ, comparing them in chunks in C first."""
+    if before == after:
+        return set()
+    return {position for start in range(0, len(after), chunk) if before[start:start + chunk] != after[start:start + chunk]
+            for position in range(start, min(start + chunk, len(after))) if before[position] != after[position]}
+
+
+def changed_stamps(cached: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> set[str]:
+    """Return the files added, removed or changed between two mappings of paths to stamps."""
     changed = set(cached.keys() ^ current.keys())
     for name, (size, mtime, digest) in current.items():
         before = cached.get(name)

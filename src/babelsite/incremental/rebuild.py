@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Callable, Collection, Iterable, Mapping
 
 from ..build import BuildOptions, BuildReport, fail_on_problems, pages_per_language, prepare
-from .cache import CachedBuild, DamagedCache, Stamp, changed_files, new_state_id, racy_after, read_state, stamps
+from .cache import CachedBuild, DamagedCache, changed_files, new_state_id, read_state, stamps
 from ..config import SiteConfig
 from ..quality.checks import check_anchors
 from ..errors import Collector, Diagnostic, SiteError, WARNING
@@ -32,7 +32,8 @@ from ..content.history import Commit
 from ..links.translations import TranslationStatus, article_history, translation_status, update_status
 from ..render.theme import Theme
 from ..links.urls import UrlScheme
-from ..output.write import output_files, restage_site, unshared_files, unwritten_files
+from ..output.stamps import StampTable
+from ..output.write import output_files, restage_site
 from ..parallel import Aside
 
 
@@ -447,18 +448,8 @@ def replaced_stylesheets(urls: UrlScheme, removed: list[str], added: list[str]) 
             if old.endswith(".css") and unhashed(old) in new}
 
 
-def output_checks(output_dir: Path, cached: CachedBuild) -> Aside:
-    """Start the checks of the output aside: its files as the last build wrote them, then the files it did not write.
-
-    Each stats 100,000 files or folders at 100,000 pages, which a forked process does while
-    this one stamps the inputs and applies the edits (build_from_cache takes their results).
-    """
-    return Aside(lambda: unshared_files(output_dir, cached.outputs, set()),
-                 lambda: unwritten_files(output_dir, cached.folders, cached.outputs, racy_after()))
-
-
 def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path, cached: CachedBuild,
-                     inputs: Mapping[str, Stamp], started: float,
+                     inputs: StampTable, started: float,
                      checks: Aside) -> tuple[BuildReport | None, Diagnostic | None]:
     """Build from the last build's cache; None when the changes need a cold build, and any warning about the cache.
 
@@ -518,14 +509,14 @@ def build_from_cache(options: BuildOptions, config: SiteConfig, output_dir: Path
         output_dir, config.site_dir, cached.outputs, outputs, gone,
         lambda staging, changed: reindex_site(staging, config, renderer.searchable, changed),
         cached.state_id, state_id, unshared, cached.back_folders)
-    stamped = {name: stamp for name, stamp in cached.outputs.items()
-               if name not in gone and not name.startswith(BUNDLE + "/")}
-    stamped.update(stamps((str(output_dir / name) for name in written if name not in gone), output_dir))
-    stamped.update(stamps(output_files(output_dir / BUNDLE), output_dir))
+    renewed = stamps((str(output_dir / name) for name in written if name not in gone), output_dir)
+    renewed.update(stamps(output_files(output_dir / BUNDLE), output_dir))  # the search index, written anew
+    stamped = cached.outputs.updated(renewed, {*gone, *cached.outputs.under(BUNDLE)})
     warnings = tuple(d for d in new_state.diagnostics if d.severity == WARNING)
     # the same object when no article came or went (with_articles): the same pages, not counted again one by one
     pages = dict(cached.pages) if site.article_paths is state.site.article_paths else pages_per_language(site)
-    back_folders = {**cached.folders, **listed, "": 0}  # the output's, now the back buffer, whose record is at its top
+    # the output's, now the back buffer, whose record is at its top
+    back_folders = cached.folders.updated({name: (0, mtime, "") for name, mtime in {**listed, "": 0}.items()})
     store_state(config, CachedBuild(cached.key, inputs, stamped, pages, warnings, state_id, new_folders, back_folders),
                 new_state, renderer, (stored, pack))
     return BuildReport(output_dir, pages, len(stamped), len(written), warnings, time.perf_counter() - started), None

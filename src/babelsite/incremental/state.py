@@ -10,6 +10,7 @@ written again only when changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -19,7 +20,7 @@ from ..errors import Diagnostic
 from ..locale import remember_collation_keys
 from ..links.resolve import ArticlePage, LinkedSite, keys_by_stem
 from ..markdown import Fragment
-from ..model import Article, Corpus, LazyMapping, SourceFile
+from ..model import Article, Corpus, LazyMapping, LoadedOnUse, SourceFile
 from ..links.translations import TranslationStatus
 from ..links.urls import UrlScheme
 
@@ -119,16 +120,18 @@ class StoredState:
         for name in PER_LANGUAGE_FIELDS:
             parts.update((f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}", value) for lang, value in getattr(self, name).items())
         emptied = {name: dict.fromkeys(getattr(self, name)) for name in PER_LANGUAGE_FIELDS}
+        # a listing's categories, kept here: every page's menu names them, and need not read the listing
+        emptied["listings"] = {lang: tuple(listing) for lang, listing in self.listings.items()}
         status = replace(self.status, rows=MappingProxyType({}))  # each row is a part (store_state)
         return replace(self, **dict.fromkeys(PACKED_FIELDS), **emptied, status=status), parts
 
     def unpacked(self, pack: Pack) -> StoredState:
         """Return this outline with its large values read from the pack; DamagedCache when one cannot be."""
         with no_garbage_collection(loading=True):
-            values = {name: pack.load(OUTLINE_PART + name) for name in PACKED_FIELDS}
-            for name in PER_LANGUAGE_FIELDS:
-                values[name] = {lang: pack.load(f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}")
-                                for lang in getattr(self, name)}
+            values = {name: pack.load(OUTLINE_PART + name) for name in PACKED_FIELDS if name not in ON_USE_FIELDS}
+            values.update((name, LoadedOnUse(partial(pack.load, OUTLINE_PART + name))) for name in ON_USE_FIELDS)
+            values["trees"] = {lang: pack.load(f"{OUTLINE_PART}trees{OUTLINE_PART}{lang}") for lang in self.trees}
+            values["listings"] = {lang: lazy_listing(pack, lang, categories) for lang, categories in self.listings.items()}
         return replace(self, **values)
 
     def joined(self, pack: Pack) -> BuildState:
@@ -139,10 +142,16 @@ class StoredState:
         pages: LazyMapping[str, tuple[ArticlePage, ...]] = LazyMapping(self.slugs, lambda slug: parts[slug][1])
         site = LinkedSite(self.config, Corpus(groups), self.urls, pages, self.article_paths, self.files,
                           keys_by_stem(self.slugs), self.sections)
-        fragments = LazyMapping(site.page_keys(), lambda key: parts[key[0]][2][key[1]])
+        fragments = LazyMapping(site.page_keys, lambda key: parts[key[0]][2][key[1]], contains=site.has_page)
         # a part of its own: the status page shows every row, which must not read every article and body
         status = replace(self.status, rows=LazyMapping(self.slugs, lambda slug: pack.load(ROW_PART + slug)))
         return BuildState(site, fragments, status, self.diagnostics, self.unpublished, self.relating, self.linking)
+
+
+def lazy_listing(pack: Pack, lang: str, categories: tuple) -> LazyMapping:
+    """Return a language's listing, its articles read from the pack when first asked for (its categories are known)."""
+    whole = LoadedOnUse(partial(pack.load, f"{OUTLINE_PART}listings{OUTLINE_PART}{lang}"))
+    return LazyMapping(categories, lambda category: whole[category])
 
 
 def store_state(config: SiteConfig, cached: CachedBuild, state: BuildState, renderer: PageRenderer,
@@ -191,5 +200,6 @@ def pack_state(config: SiteConfig, state: BuildState, renderer: PageRenderer,
 
 OUTLINE_PART = "\0"  # begins the names of the outline's parts in the pack: no slug holds it, as no file name does
 PACKED_FIELDS = ("article_paths", "files", "unpublished", "relating", "linking")
+ON_USE_FIELDS = ("relating",)  # read when an edit changes a title or what related lists name: a body edit does not
 PER_LANGUAGE_FIELDS = ("listings", "trees")  # a part for each language
 ROW_PART = f"{OUTLINE_PART}row{OUTLINE_PART}"  # begins the name of a slug's translation status row

@@ -109,12 +109,19 @@ class LinkedSite:
             folder = folder.rpartition("/")[0]
         return f"{folder}/{key}" if folder else key
 
+    def has_page(self, key: tuple[str, str]) -> bool:
+        """Tell whether page_keys holds this (slug, language), without listing them."""
+        slug, code = key
+        if self.config.fallback == "notice":
+            return slug in self.corpus.groups and code in self.config.language_codes
+        return key in self.article_paths
+
     def page_keys(self) -> Iterator[tuple[str, str]]:
         """Yield the (slug, language) of every article page, in order, without looking at the pages."""
-        notice = self.config.fallback == "notice"
+        notice, codes, article_paths = self.config.fallback == "notice", self.config.language_codes, self.article_paths
         for slug in self.corpus.groups:
-            for code in self.config.language_codes:
-                if notice or (slug, code) in self.article_paths:
+            for code in codes:
+                if notice or (slug, code) in article_paths:
                     yield slug, code
 
     def section_paths(self, folder: str) -> dict[str, str]:

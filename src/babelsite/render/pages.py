@@ -26,7 +26,7 @@ from ..locale import collation_key, count_text, ui_strings, written_date
 from ..links.resolve import ArticlePage, Link, LinkedSite
 from ..markdown import Fragment
 from ..markdown.notes import backref_mark
-from ..model import Article, OutputFile
+from ..model import Article, LoadedList, OutputFile
 from ..parallel import map_in_processes
 from ..links.translations import OUTDATED, TranslationStatus
 from ..links.tree import LanguageTree, language_tree, section_label, updated_tree
@@ -351,10 +351,13 @@ class PageRenderer:
         if lang not in self.category_indexes:
             if lang not in self.listings:
                 self.listings[lang] = self.listing(lang)
+            listing = self.listings[lang]
+            # made when a template asks: the build cache reads a listing's articles only then (state.lazy_listing)
             categories = [
-                {"key": key, "label": self.category_label(lang, key), "articles": [entry[2] for entry in entries],
+                {"key": key, "label": self.category_label(lang, key),
+                 "articles": LoadedList(partial(article_views, listing, key)),
                  "href": self.urls.href(self.urls.category(lang, key)) if key else None}
-                for key, entries in self.listings[lang].items()
+                for key in listing
             ]
             self.category_indexes[lang] = sorted(categories, key=lambda c: (c["key"] is None, collation_key(c["label"], lang)))
         return self.category_indexes[lang]
@@ -697,6 +700,11 @@ class PageRenderer:
 SITEMAP_CHUNKS = 4096  # template output pieces encoded at a time
 
 ListEntry = tuple[int, str, dict[str, Any]]  # (weight, slug, link view) of an article in a listing
+
+
+def article_views(listing: Mapping[str | None, list[ListEntry]], category: str | None) -> list[dict[str, Any]]:
+    """Return the link views of a category's articles in a listing, in its order."""
+    return [entry[2] for entry in listing[category]]
 
 
 def listing_order(lang: str, entry: ListEntry) -> tuple:
