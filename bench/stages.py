@@ -27,12 +27,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 STAGES = ("load", "links", "Markdown", "render", "write", "search", "cache", "other")
@@ -48,6 +50,13 @@ def children_cpu() -> float:
     """Return the CPU seconds of the child processes waited for so far."""
     times = os.times()
     return times.children_user + times.children_system
+
+
+def without_search(site_toml: str) -> str:
+    """Return a site.toml's text with search = false: its own top-level setting replaced, or one added first."""
+    if "search" in tomllib.loads(site_toml):  # top-level keys come before the first table: the first match is it
+        return re.sub(r"(?m)^search\s*=.*$", "search = false", site_toml, count=1)
+    return "search = false\n" + site_toml
 
 
 def measure_one(site: Path, output: Path, no_search: bool) -> dict:
@@ -142,7 +151,7 @@ def measure_one(site: Path, output: Path, no_search: bool) -> dict:
 
     if no_search:
         copy = output.parent / "site.toml"
-        copy.write_text("search = false\n" + (site / "site.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        copy.write_text(without_search((site / "site.toml").read_text(encoding="utf-8")), encoding="utf-8")
         config_path = copy
     else:
         config_path = None
