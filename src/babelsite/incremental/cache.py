@@ -52,13 +52,8 @@ class StampRecorder:
         self.sizes, self.mtimes = array("q"), array("q")
         self.digests: dict[int, str] = {}
 
-    def add(self, path: str, info: os.stat_result | None | bool = True) -> None:
-        """Record a file by its stat (True: stat it now), or as unreadable when it has none (gone since it was listed)."""
-        if info is True:
-            try:
-                info = os.stat(path)
-            except OSError:  # a symlink loop, or gone since it was listed: a build reports it
-                info = None
+    def add(self, path: str, info: os.stat_result | None) -> None:
+        """Record a file by its stat, or as unreadable when it has none (a symlink loop, or gone since it was listed)."""
         if info is not None and info.st_mtime_ns >= self.recent and stat.S_ISREG(info.st_mode):
             # a named pipe is never read (its reader would wait for a writer forever): only regular files are
             try:
@@ -68,6 +63,14 @@ class StampRecorder:
         self.paths.append(path)
         self.sizes.append(info.st_size if info is not None else UNREADABLE[0])
         self.mtimes.append(info.st_mtime_ns if info is not None else UNREADABLE[1])
+
+    def stat_and_add(self, path: str) -> None:
+        """Record a file, stat'ing it now."""
+        try:
+            info = os.stat(path)
+        except OSError:  # a symlink loop, or gone since it was listed: a build reports it
+            info = None
+        self.add(path, info)
 
     def table(self) -> StampTable:
         """Return the stamps recorded."""

@@ -16,11 +16,11 @@ from .cache import StampRecorder, StampTable
 def input_stamps(config: SiteConfig) -> StampTable:
     """Stamp every file a build reads: site.toml, content, and the site's and theme's templates and static files."""
     recorder = StampRecorder()
-    recorder.add(str(config.config_path))
+    recorder.stat_and_add(str(config.config_path))
     theme = Theme.for_site(config.site_dir, config.allow_outside)
     for root in (config.content_dir, *theme.template_dirs, *theme.static_dirs, config.extra_folder):
         if not theme.boundary.holds(root):
-            recorder.add(str(root))  # refused by the build, which reads nothing of it: neither is it walked
+            recorder.stat_and_add(str(root))  # refused by the build, which reads nothing of it: neither is it walked
             continue
         # what discovery and the theme leave out is no input: an editor's lock file changes nothing
         ignored = {config.content_dir: is_ignored, config.extra_folder: is_left_out}.get(
@@ -28,7 +28,7 @@ def input_stamps(config: SiteConfig) -> StampTable:
         ignored_folder = is_left_out if root == config.extra_folder else is_hidden_folder
         stamp_tree(str(root), ignored, ignored_folder, theme, recorder)
     for path in git_state_files(config.site_dir):
-        recorder.add(str(path))
+        recorder.stat_and_add(str(path))
     return recorder.table()
 
 
@@ -82,7 +82,7 @@ def stamp_tree(root: str, ignored: Callable[[str], bool], ignored_folder: Callab
                         continue
                     elif outside(prefix + name, theme):
                         # a link out of the site is refused, not walked (a link to / would have the whole disk walked)
-                        record(prefix + name, True)
+                        recorder.stat_and_add(prefix + name)
                     else:
                         folders.append(prefix + name)
         finally:

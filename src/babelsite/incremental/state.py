@@ -119,9 +119,9 @@ class StoredState:
         parts = {OUTLINE_PART + name: getattr(self, name) for name in PACKED_FIELDS}
         for name in PER_LANGUAGE_FIELDS:
             parts.update((f"{OUTLINE_PART}{name}{OUTLINE_PART}{lang}", value) for lang, value in getattr(self, name).items())
-        emptied = {name: dict.fromkeys(getattr(self, name)) for name in PER_LANGUAGE_FIELDS}
-        # a listing's categories, kept here: every page's menu names them, and need not read the listing
-        emptied["listings"] = {lang: tuple(listing) for lang, listing in self.listings.items()}
+        # a listing's categories are kept here: every page's menu names them, and need not read the listing
+        emptied = {"trees": dict.fromkeys(self.trees),
+                   "listings": {lang: tuple(listing) for lang, listing in self.listings.items()}}
         status = replace(self.status, rows=MappingProxyType({}))  # each row is a part (store_state)
         return replace(self, **dict.fromkeys(PACKED_FIELDS), **emptied, status=status), parts
 
